@@ -1,0 +1,116 @@
+"""Clean: turn raw documents into articles — main text without boilerplate, and metadata.
+
+Three steps, so that the corpus-level one can see every article of an outlet:
+:func:`draft_article` (per document), :func:`remove_outlet_repeats` (per corpus),
+:func:`finish_article` (per draft: language, date, sentences).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from storytrace.clean.corpus import remove_outlet_repeats
+from storytrace.clean.html import extract_html
+from storytrace.clean.lines import clean_lines, normalize_line
+from storytrace.clean.metadata import (
+    date_from_datelines,
+    date_from_url,
+    detect_language,
+    outlet_from_url,
+    parse_date,
+)
+from storytrace.clean.segment import sentence_spans
+from storytrace.model import Article, RawDocument, RemovedLine
+from storytrace.settings import Settings
+
+__all__ = ["Draft", "clean_documents", "draft_article", "finish_article", "remove_outlet_repeats"]
+
+PARAGRAPH_SEPARATOR = "\n\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """An article between per-document and corpus-level cleaning."""
+
+    raw: RawDocument
+    paragraphs: tuple[str, ...]
+    removed: tuple[RemovedLine, ...]
+    title: str | None
+    url: str | None
+    outlet: str | None
+    published: str | None
+    language: str | None
+    author: str | None
+
+
+def _fallback_id(raw: RawDocument, paragraphs: tuple[str, ...]) -> str:
+    """A stable id for inputs that state none: from the URL, else from the text."""
+    basis = raw.url or PARAGRAPH_SEPARATOR.join(paragraphs) or raw.source
+    return hashlib.sha1(basis.encode("utf-8")).hexdigest()[:16]
+
+
+def draft_article(raw: RawDocument, settings: Settings) -> Draft:
+    """Extract (HTML) and clean one document's text, and gather the metadata it states."""
+    title = normalize_line(raw.title) if raw.title else None
+    url, outlet, author, published = raw.url, raw.outlet, raw.author, raw.published
+    language = raw.language
+    page_date = None
+    if raw.html is not None:
+        page = extract_html(raw.html, raw.url)
+        text = page.text
+        title = title or page.title
+        url = url or page.url
+        outlet = outlet or page.outlet
+        author = author or page.author
+        language = language or page.language
+        page_date = page.published
+    else:
+        text = raw.text or ""
+    body_language = language or detect_language([normalize_line(line) for line in text.splitlines()], settings)
+    cleaned = clean_lines(text, settings, body_language, title)
+    stated = parse_date(published, body_language) if published else None
+    published = (
+        stated
+        or page_date
+        or date_from_datelines(cleaned.removed, body_language)
+        or date_from_url(url)
+        or (parse_date(raw.fetched) if raw.fetched else None)
+    )
+    return Draft(
+        raw=raw,
+        paragraphs=cleaned.paragraphs,
+        removed=cleaned.removed,
+        title=cleaned.title or title,
+        url=url,
+        outlet=outlet or outlet_from_url(url),
+        published=published,
+        language=language,
+        author=author,
+    )
+
+
+def finish_article(draft: Draft, settings: Settings) -> Article:
+    """Join the kept paragraphs, identify the language and cut sentences."""
+    text = PARAGRAPH_SEPARATOR.join(draft.paragraphs)
+    language = (draft.language or "").split("-")[0].lower() or detect_language(draft.paragraphs, settings)
+    return Article(
+        id=draft.raw.id or _fallback_id(draft.raw, draft.paragraphs),
+        source=draft.raw.source,
+        text=text,
+        url=draft.url,
+        outlet=draft.outlet,
+        title=draft.title,
+        published=draft.published,
+        language=language,
+        author=draft.author,
+        summary_only=draft.raw.summary_only,
+        sentences=sentence_spans(text, language),
+        removed=draft.removed,
+    )
+
+
+def clean_documents(raws: list[RawDocument], settings: Settings) -> list[Article]:
+    """All three cleaning steps over a batch of documents."""
+    drafts = remove_outlet_repeats([draft_article(raw, settings) for raw in raws], settings)
+    return [finish_article(draft, settings) for draft in drafts]

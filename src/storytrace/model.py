@@ -1,0 +1,165 @@
+"""Frozen records shared by every pipeline stage.
+
+Data flows one way: readers yield :class:`RawDocument`, cleaning turns each into an
+:class:`Article`, and the report gathers articles with the results of later stages.
+Every span is a pair of character offsets into the article's cleaned ``text``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+Span = tuple[int, int]
+
+
+class Removal(StrEnum):
+    """Why a line was taken out of an article's text (see docs/cleaning.md)."""
+
+    TITLE = "title"  # the headline, kept as ``Article.title`` instead of in the body
+    SHARE_WIDGET = "share-widget"  # share / embed / copy-link buttons
+    RELATED_LINKS = "related-links"  # "Also Read", "You might also like" and their headlines
+    COMMENT_FORM = "comment-form"  # "Leave a Reply", comment counters and notices
+    CAPTION = "caption"  # photo and video captions
+    CREDIT = "credit"  # photo credits, copyright lines, wire credits
+    NAVIGATION = "navigation"  # menus, breadcrumbs, previous/next links, download buttons
+    DATELINE = "dateline"  # "Published …", "Updated …", site date headers
+    BYLINE = "byline"  # "By … with AFP" and bare source labels
+    SITE_NOTICE = "site-notice"  # subscription, cookie, translation and newsletter notices
+    REPEATED_IN_OUTLET = "repeated-in-outlet"  # a line recurring across one outlet's articles
+    LOW_CONTENT = "low-content"  # short, stop-word-poor lines outside the story body
+
+
+class ProblemKind(StrEnum):
+    """How an input failed; ``WARNING`` inputs were still stored."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """An input (file, line or record) that could not be read fully, and why."""
+
+    source: str
+    reason: str
+    kind: ProblemKind = ProblemKind.ERROR
+
+
+@dataclass(frozen=True, slots=True)
+class RawDocument:
+    """One article as a reader found it, before extraction and cleaning.
+
+    Exactly one of ``text`` and ``html`` is set. Metadata fields hold what the input stated;
+    ``None`` means the input did not say.
+    """
+
+    source: str
+    text: str | None = None
+    html: str | None = None
+    id: str | None = None
+    url: str | None = None
+    title: str | None = None
+    published: str | None = None
+    outlet: str | None = None
+    language: str | None = None
+    author: str | None = None
+    summary_only: bool = False
+    fetched: str | None = None  # when a crawler fetched it (WARC-Date): a fallback publication date
+
+
+@dataclass(frozen=True, slots=True)
+class RemovedLine:
+    """A line cleaning took out of an article, kept so that nothing is lost silently."""
+
+    text: str
+    reason: Removal
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A cleaned article: its main text, metadata and sentence spans."""
+
+    id: str
+    source: str
+    text: str
+    url: str | None = None
+    outlet: str | None = None
+    title: str | None = None
+    published: str | None = None  # ISO 8601 date or date-time
+    language: str | None = None  # ISO 639-1
+    author: str | None = None
+    summary_only: bool = False
+    sentences: tuple[Span, ...] = ()
+    removed: tuple[RemovedLine, ...] = ()
+
+    def sentence_texts(self) -> list[str]:
+        """The article's sentences, cut from ``text`` by their spans."""
+        return [self.text[start:end] for start, end in self.sentences]
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """Aligned spans of an original and its copy."""
+
+    original: Span
+    copy: Span
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class Copy:
+    """One article derived from another, with the evidence."""
+
+    original: str
+    copy: str
+    kind: str  # verbatim | edited | spun | translated | excerpt
+    score: float
+    passages: tuple[Passage, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """Articles reporting one real-world event (filled by the stories stage)."""
+
+    id: str
+    title: str | None
+    articles: tuple[str, ...]
+    originals: tuple[str, ...] = ()
+    start: str | None = None
+    end: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Storyline:
+    """Stories that continue one another."""
+
+    id: str
+    title: str | None
+    stories: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    """What happened to one stored article: new, updated or a duplicate of one already stored."""
+
+    article_id: str
+    status: str  # "new" | "updated" | "unchanged" | "duplicate"
+    duplicate_of: str | None = None
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything one analysis produced; ``storytrace.report.to_dict`` gives the JSON contract."""
+
+    articles: tuple[Article, ...] = ()
+    copies: tuple[Copy, ...] = ()
+    stories: tuple[Story, ...] = ()
+    storylines: tuple[Storyline, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    duplicates: dict[str, str] = field(default_factory=dict)  # input id -> stored id
+
+    @property
+    def partial(self) -> bool:
+        """True when some input could not be ingested."""
+        return any(problem.kind is ProblemKind.ERROR for problem in self.problems)
