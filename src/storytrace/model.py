@@ -157,7 +157,8 @@ class Report:
     stories: tuple[Story, ...] = ()
     storylines: tuple[Storyline, ...] = ()
     problems: tuple[Problem, ...] = ()
-    duplicates: dict[str, str] = field(default_factory=dict)  # input id -> stored id
+    duplicates: dict[str, str] = field(default_factory=dict)  # input id -> id it duplicates
+    stored: dict[str, int] = field(default_factory=dict)  # new / updated / unchanged / duplicate counts
 
     @property
     def partial(self) -> bool:

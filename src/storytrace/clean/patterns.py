@@ -99,6 +99,7 @@ LINE_PATTERNS: tuple[LinePattern, ...] = (
         r"(?:\d+\s+)?comments?(?:\s*\(\d+\))?|view\s+comments|show\s+comments|comments?\s+are\s+closed\.?",
         r"join\s+the\s+(?:conversation|discussion).*|(?:sign|log)\s+in\s+to\s+(?:comment|reply).*",
         r"save\s+my\s+name,?\s+email.*|notify\s+me\s+of\s+(?:new\s+)?(?:follow-up\s+)?comments.*",
+        r"(?:comment|name|e-?mail|website|your\s+(?:name|e-?mail|comment))\s*\*",  # form field labels
     ),
     _group(
         Removal.NAVIGATION,

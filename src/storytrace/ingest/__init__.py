@@ -19,7 +19,7 @@ from storytrace.ingest.html import read_html_file
 from storytrace.ingest.jsonl import read_jsonl_file, read_jsonl_stream, read_records
 from storytrace.ingest.text import read_text_file
 from storytrace.ingest.warc import read_warc_file
-from storytrace.model import Problem, RawDocument
+from storytrace.model import Problem, ProblemKind, RawDocument
 from storytrace.settings import Settings
 
 __all__ = ["InputItem", "discover", "read_inputs", "reader_for"]
@@ -50,11 +50,16 @@ def _split_name(path: Path) -> tuple[str, str]:
 
 
 def _sniff(path: Path, settings: Settings) -> str | None:
-    """Guess the format of a file without a known extension from its first bytes."""
+    """Guess the format of a file without a known extension from its first bytes.
+
+    Raises :class:`InputError` for binary content; returns ``None`` for text of no known format.
+    """
     with path.open("rb") as stream:
         head = stream.read(4096)
-    if not head or looks_binary(head, settings):
-        return None
+    if not head:
+        raise InputError(str(path), "empty file")
+    if looks_binary(head, settings):
+        raise InputError(str(path), f"binary file ({path.suffix or 'no extension'}), not an article")
     lowered = head.lstrip().lower()
     if lowered.startswith((b"<!doctype html", b"<html")):
         return ".html"
@@ -65,24 +70,22 @@ def _sniff(path: Path, settings: Settings) -> str | None:
     return ".txt" if path.suffix == "" else None
 
 
+class UnsupportedFile(InputError):
+    """A text file of a format storytrace does not read (a README beside the articles)."""
+
+
 def reader_for(path: Path, settings: Settings) -> Reader:
-    """The reader for a file, by extension (then by content for files without one)."""
+    """The reader for a file, by extension (then by content for files without a known one)."""
     stem, suffix = _split_name(path)
     if suffix not in _SINGLE_ARTICLE and suffix not in _MULTI_ARTICLE:
         sniffed = _sniff(path, settings)
         if sniffed is None:
-            kind = "binary file" if path.stat().st_size and _is_binary_file(path, settings) else "file type"
-            raise InputError(str(path), f"unsupported {kind} ({path.suffix or 'no extension'})")
+            raise UnsupportedFile(str(path), f"skipped: {path.suffix} is not an article format storytrace reads")
         suffix = sniffed
     if suffix in _SINGLE_ARTICLE:
         single = _SINGLE_ARTICLE[suffix]
         return lambda file, config: single(file, stem, config)
     return _MULTI_ARTICLE[suffix]
-
-
-def _is_binary_file(path: Path, settings: Settings) -> bool:
-    with path.open("rb") as stream:
-        return looks_binary(stream.read(4096), settings)
 
 
 def discover(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path | Problem]:
@@ -120,6 +123,8 @@ def read_inputs(inputs: Iterable[InputItem], settings: Settings) -> Iterator[Raw
             continue
         try:
             yield from reader_for(found, settings)(found, settings)
+        except UnsupportedFile as error:
+            yield Problem(error.source, error.reason, ProblemKind.WARNING)
         except InputError as error:
             yield Problem(error.source, error.reason)
         except OSError as error:

@@ -1,0 +1,107 @@
+"""The ``storytrace`` command: a thin Typer + Rich layer over the Python API.
+
+Exit codes: 0 all inputs ingested; 1 the batch was partial (some inputs named as errors);
+2 usage or configuration error, or the database could not be used.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from storytrace.errors import StorytraceError
+from storytrace.pipeline import analyze as run_analysis
+from storytrace.report import print_summary, write_json
+
+app = typer.Typer(
+    name="storytrace",
+    help="Trace one news story across many outlets.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+EXIT_PARTIAL = 1
+EXIT_FAILED = 2
+
+DbOption = Annotated[
+    str, typer.Option("--db", help="SQLite file path, or a postgresql://user:pass@host/db URL.", show_default=True)
+]
+
+
+class _RichProgress:
+    """Adapts the pipeline's progress sink to a Rich progress bar (on standard error)."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.task: int | None = None
+
+    def stage(self, name: str, total: int | None) -> None:
+        if self.task is not None:
+            self.progress.update(self.task, visible=False)
+        self.task = self.progress.add_task(name, total=total)
+
+    def advance(self, count: int = 1) -> None:
+        if self.task is not None:
+            self.progress.advance(self.task, count)
+
+
+@app.callback()
+def _commands() -> None:
+    """Trace one news story across many outlets."""
+
+
+@app.command()
+def analyze(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories (recursive) or - for JSONL on stdin.")],
+    db: DbOption = "storytrace.db",
+    json_out: Annotated[
+        str | None, typer.Option("--json", help="Write the JSON report to this file, or - for standard output.")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
+    workers: Annotated[int | None, typer.Option(help="Processes for cleaning (default: all cores).", min=1)] = None,
+) -> None:
+    """Ingest, clean and store articles, then print a summary (and write the JSON report)."""
+    errors = Console(stderr=True)
+    # With the report on stdout, the summary moves to stderr so stdout stays pure JSON.
+    out = errors if json_out == "-" else Console()
+    show_progress = not quiet and errors.is_terminal
+    try:
+        with Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=errors, transient=True, disable=not show_progress,
+        ) as bar:
+            report = run_analysis(paths, db=db, progress=_RichProgress(bar), workers=workers)
+        if json_out is not None:
+            write_json(report, json_out)
+    except StorytraceError as error:
+        errors.print(f"[red]error:[/] {error}", markup=True, highlight=False)
+        raise typer.Exit(EXIT_FAILED) from None
+    except OSError as error:
+        errors.print(f"[red]error:[/] {error}", highlight=False)
+        raise typer.Exit(EXIT_FAILED) from None
+    if not quiet:
+        print_summary(report, out)
+    elif report.partial:
+        for problem in report.problems:
+            errors.print(f"{problem.kind.value} {problem.source}: {problem.reason}", markup=False, highlight=False)
+    if report.partial:
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        Console(stderr=True).print("interrupted; stored batches are kept")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

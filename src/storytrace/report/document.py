@@ -1,0 +1,98 @@
+"""The report as a JSON document: ``storytrace.report/1``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from storytrace.model import Article, Copy, Report, Story, Storyline
+
+REPORT_SCHEMA_ID = "storytrace.report/1"
+
+
+def _article(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "source": article.source,
+        "url": article.url,
+        "outlet": article.outlet,
+        "title": article.title,
+        "published": article.published,
+        "language": article.language,
+        "author": article.author,
+        "summary_only": article.summary_only,
+        "text": article.text,
+        "sentences": [list(span) for span in article.sentences],
+        "removed": [{"text": line.text, "reason": line.reason.value} for line in article.removed],
+    }
+
+
+def _copy(copy: Copy) -> dict[str, Any]:
+    return {
+        "original": copy.original,
+        "copy": copy.copy,
+        "kind": copy.kind,
+        "score": copy.score,
+        "passages": [
+            {"original": list(p.original), "copy": list(p.copy), "similarity": p.similarity} for p in copy.passages
+        ],
+    }
+
+
+def _story(story: Story) -> dict[str, Any]:
+    # Comparison keys (summary, timeline, quotes, facts, coverage) are filled by later stages.
+    return {
+        "id": story.id,
+        "title": story.title,
+        "articles": list(story.articles),
+        "originals": list(story.originals),
+        "start": story.start,
+        "end": story.end,
+        "summary": [],
+        "timeline": [],
+        "quotes": [],
+        "facts": [],
+        "coverage": [],
+    }
+
+
+def _storyline(storyline: Storyline) -> dict[str, Any]:
+    return {"id": storyline.id, "title": storyline.title, "stories": list(storyline.stories)}
+
+
+def to_dict(report: Report) -> dict[str, Any]:
+    """The report as plain JSON-ready data, keys as in the published schema."""
+    return {
+        "schema": REPORT_SCHEMA_ID,
+        "articles": [_article(article) for article in report.articles],
+        "copies": [_copy(copy) for copy in report.copies],
+        "stories": [_story(story) for story in report.stories],
+        "storylines": [_storyline(storyline) for storyline in report.storylines],
+        "problems": [
+            {"source": problem.source, "reason": problem.reason, "kind": problem.kind.value}
+            for problem in report.problems
+        ],
+    }
+
+
+def write_json(report: Report, target: str | Path) -> None:
+    """Write the report to a file, or to standard output when ``target`` is ``-``."""
+    text = json.dumps(to_dict(report), ensure_ascii=False, indent=2)
+    if str(target) == "-":
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+        return
+    path = Path(target)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(text + "\n", encoding="utf-8")
+    temporary.replace(path)  # atomic: a reader never sees half a report
+
+
+@lru_cache(maxsize=1)
+def load_schema() -> dict[str, Any]:
+    """The published JSON Schema of the report (packaged copy of docs/report.schema.json)."""
+    return json.loads(resources.files("storytrace").joinpath("data/report.schema.json").read_text("utf-8"))

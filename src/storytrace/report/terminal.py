@@ -1,0 +1,51 @@
+"""The Rich summary printed after an analysis: articles per outlet and language, what cleaning
+removed and why, and every problem with its input."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from storytrace.model import ProblemKind, Report
+
+
+def print_summary(report: Report, console: Console) -> None:
+    """Print a readable summary of ``report`` to ``console``."""
+    articles = report.articles
+    headline = f"[bold]{len(articles)}[/] articles"
+    if report.stored:
+        headline += " (" + ", ".join(f"{count} {status}" for status, count in sorted(report.stored.items())) + ")"
+    console.print(headline)
+
+    by_outlet = Table(title="Articles per outlet and language", show_edge=False)
+    by_outlet.add_column("outlet")
+    by_outlet.add_column("language")
+    by_outlet.add_column("articles", justify="right")
+    by_outlet.add_column("dated", justify="right")
+    groups = Counter((article.outlet or "(unknown)", article.language or "?") for article in articles)
+    dated = Counter((a.outlet or "(unknown)", a.language or "?") for a in articles if a.published)
+    for (outlet, language), count in sorted(groups.items(), key=lambda item: (-item[1], item[0])):
+        by_outlet.add_row(escape(outlet), language, str(count), str(dated[(outlet, language)]))
+    if articles:
+        console.print(by_outlet)
+
+    reasons = Counter(line.reason.value for article in articles for line in article.removed)
+    if reasons:
+        removed = Table(title="Removed lines by reason", show_edge=False)
+        removed.add_column("reason")
+        removed.add_column("lines", justify="right")
+        for reason, count in reasons.most_common():
+            removed.add_row(reason, str(count))
+        console.print(removed)
+
+    errors = [problem for problem in report.problems if problem.kind is ProblemKind.ERROR]
+    warnings = [problem for problem in report.problems if problem.kind is ProblemKind.WARNING]
+    for problem in warnings:
+        console.print(f"[yellow]warning[/] {escape(problem.source)}: {escape(problem.reason)}")
+    for problem in errors:
+        console.print(f"[red]error[/] {escape(problem.source)}: {escape(problem.reason)}")
+    if errors:
+        console.print(f"[red]partial batch:[/] {len(errors)} input(s) could not be ingested")

@@ -1,0 +1,216 @@
+"""The store: articles (and later stories) in SQLite by default, PostgreSQL for teams.
+
+Writes go in transactions of ``Settings.store_batch_size`` articles, so a killed run leaves
+whole articles only; re-ingesting an article (same id, URL or normalized text) is idempotent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, create_engine, event, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+
+from storytrace.errors import StoreError
+from storytrace.model import Article, IngestResult, Removal, RemovedLine
+from storytrace.settings import Settings
+from storytrace.store.schema import SCHEMA_VERSION, articles, meta, metadata
+
+_SPACES = re.compile(r"\s+")
+# Columns whose change makes a re-ingested article "updated" rather than "unchanged".
+_SIGNATURE = ("text_hash", "title", "published", "outlet", "language")
+# Bound parameters per IN (…) lookup: under SQLite's historic 999-variable limit.
+_LOOKUP_CHUNK = 500
+
+
+def text_hash(text: str) -> str:
+    """Identity of an article's text: casefolded, whitespace collapsed, sha1."""
+    return hashlib.sha1(_SPACES.sub(" ", text.casefold()).strip().encode("utf-8")).hexdigest()
+
+
+def database_url(db: str | Path) -> str:
+    """A SQLAlchemy URL from ``--db``: a URL as given, a plain path as a SQLite file."""
+    text = str(db)
+    if "://" in text:
+        if text.startswith("postgresql://"):  # use psycopg 3, the maintained driver
+            return "postgresql+psycopg://" + text.removeprefix("postgresql://")
+        return text
+    return f"sqlite:///{Path(text).expanduser()}"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # WAL keeps readers working during writes and, with synchronous=NORMAL, survives a killed
+    # process without corruption (only a power cut may lose the last commits).
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _row_to_article(row: Any) -> Article:
+    return Article(
+        id=row.id,
+        source=row.source,
+        text=row.text,
+        url=row.url,
+        outlet=row.outlet,
+        title=row.title,
+        published=row.published,
+        language=row.language,
+        author=row.author,
+        summary_only=bool(row.summary_only),
+        sentences=tuple((int(start), int(end)) for start, end in row.sentences),
+        removed=tuple(RemovedLine(item["text"], Removal(item["reason"])) for item in row.removed),
+    )
+
+
+def _article_values(article: Article, digest: str, now: datetime) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "source": article.source,
+        "url": article.url,
+        "outlet": article.outlet,
+        "title": article.title,
+        "published": article.published,
+        "language": article.language,
+        "author": article.author,
+        "summary_only": article.summary_only,
+        "text": article.text,
+        "text_hash": digest,
+        "sentences": [list(span) for span in article.sentences],
+        "removed": [{"text": line.text, "reason": line.reason.value} for line in article.removed],
+        "ingested_at": now,
+    }
+
+
+T = TypeVar("T")
+
+
+def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class Store:
+    """A storytrace database; the schema is created on first use and its version checked."""
+
+    def __init__(self, db: str | Path, settings: Settings) -> None:
+        self.url = database_url(db)
+        self.settings = settings
+        try:
+            self.engine: Engine = create_engine(self.url, future=True)
+        except (SQLAlchemyError, ImportError) as error:
+            raise StoreError(f"cannot use database {db}: {error}") from None
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self._ensure_schema()
+
+    def _ensure_schema(self) -> None:
+        try:
+            with self.engine.begin() as connection:
+                metadata.create_all(connection)
+                stored = connection.execute(select(meta.c.value).where(meta.c.key == "schema_version")).scalar()
+                if stored is None:
+                    connection.execute(insert(meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
+                elif int(stored) > SCHEMA_VERSION:
+                    raise StoreError(
+                        f"database schema version {stored} is newer than this storytrace "
+                        f"(version {SCHEMA_VERSION}); upgrade storytrace"
+                    )
+        except OperationalError as error:
+            raise StoreError(f"cannot open database {self.url}: {error.orig}") from None
+
+    @property
+    def schema_version(self) -> int:
+        """The schema version recorded in the database."""
+        with self.engine.connect() as connection:
+            return int(connection.execute(select(meta.c.value).where(meta.c.key == "schema_version")).scalar_one())
+
+    def close(self) -> None:
+        """Release the connection pool."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def count_articles(self) -> int:
+        """How many articles are stored."""
+        with self.engine.connect() as connection:
+            return int(connection.execute(select(func.count()).select_from(articles)).scalar_one())
+
+    def load_articles(self, ids: Iterable[str] | None = None) -> list[Article]:
+        """Stored articles (all, or those with the given ids), ordered by id."""
+        query = select(articles).order_by(articles.c.id)
+        with self.engine.connect() as connection:
+            if ids is None:
+                return [_row_to_article(row) for row in connection.execute(query)]
+            wanted = list(dict.fromkeys(ids))
+            found: list[Article] = []
+            for chunk in _chunks(wanted, _LOOKUP_CHUNK):
+                found.extend(_row_to_article(row) for row in connection.execute(query.where(articles.c.id.in_(chunk))))
+            return sorted(found, key=lambda article: article.id)
+
+    def save_articles(self, batch: Sequence[Article]) -> list[IngestResult]:
+        """Store articles idempotently, one transaction per ``store_batch_size`` articles.
+
+        An article whose id is stored is updated when its content changed; one whose URL or
+        normalized text is stored under another id is a duplicate and is not stored again.
+        """
+        results: list[IngestResult] = []
+        for chunk in _chunks(batch, self.settings.store_batch_size):
+            try:
+                results.extend(self._save_chunk(chunk))
+            except IntegrityError as error:
+                raise StoreError(f"database rejected a write: {error.orig}") from None
+        return results
+
+    def _save_chunk(self, chunk: Sequence[Article]) -> list[IngestResult]:
+        digests = [text_hash(article.text) for article in chunk]
+        now = datetime.now(UTC)
+        results: list[IngestResult] = []
+        with self.engine.begin() as connection:
+            existing = connection.execute(
+                select(*(articles.c[name] for name in ("id", "url") + _SIGNATURE)).where(
+                    or_(
+                        articles.c.id.in_([article.id for article in chunk]),
+                        articles.c.url.in_([article.url for article in chunk if article.url]),
+                        articles.c.text_hash.in_(digests),
+                    )
+                )
+            ).all()
+            signature_of = {row.id: tuple(row._mapping[name] for name in _SIGNATURE) for row in existing}
+            owner_of_url = {row.url: row.id for row in existing if row.url}
+            owner_of_hash = {row.text_hash: row.id for row in existing}
+            for article, digest in zip(chunk, digests, strict=True):
+                values = _article_values(article, digest, now)
+                other = owner_of_url.get(article.url) if article.url else None
+                if other in (None, article.id):
+                    other = owner_of_hash.get(digest)
+                if other is not None and other != article.id:
+                    results.append(IngestResult(article.id, "duplicate", duplicate_of=other))
+                    continue
+                signature = tuple(values[name] for name in _SIGNATURE)
+                stored = signature_of.get(article.id)
+                if stored is None:
+                    connection.execute(insert(articles).values(**values))
+                    results.append(IngestResult(article.id, "new"))
+                elif stored == signature:
+                    results.append(IngestResult(article.id, "unchanged"))
+                else:
+                    del values["ingested_at"]  # keep when it was first stored
+                    connection.execute(update(articles).where(articles.c.id == article.id).values(**values))
+                    results.append(IngestResult(article.id, "updated"))
+                signature_of[article.id] = signature
+                if article.url:
+                    owner_of_url[article.url] = article.id
+                owner_of_hash[digest] = article.id
+        return results
