@@ -74,7 +74,8 @@ LINE_PATTERNS: tuple[LinePattern, ...] = (
     _group(
         Removal.SHARE_WIDGET,
         120,
-        r"share(?:\s+(?:this|the))?(?:\s+(?:article|story|post|page|video))?\b.*",
+        # "Share", "Share this articleComments" — never "Share prices fell ..." (a story sentence).
+        r"share\s*[:!]?|share\s+(?:this|the)(?:\s+(?:article|story|post|page|video|link))?.{0,40}",
         rf"(?:share\s+(?:on|via)\s+)?{_SOCIAL}(?:\s*[,|/·•]?\s*{_SOCIAL})*",
         r"(?:click|tap)\s+to\s+(?:share|copy|tweet|email|print).*",
         r"copy(?:/paste)?\s+(?:the\s+)?(?:article\s+)?(?:video\s+)?(?:embed\s+)?(?:link|url|code)\b.*",

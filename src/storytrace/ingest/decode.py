@@ -64,7 +64,11 @@ def decode_text(data: bytes, source: str, settings: Settings) -> tuple[str, str 
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as error:
         first_bad = error.start
-    best = from_bytes(data).best()
-    if best is None or best.encoding is None:
+    matches = list(from_bytes(data))
+    if not matches:
         raise InputError(source, f"not UTF-8 (invalid byte at offset {first_bad}) and no encoding fits")
+    # On a tie (short texts fit several code pages equally), prefer windows-1252: the web's most
+    # common legacy encoding, which WHATWG also substitutes for latin-1.
+    top = [m for m in matches if (m.chaos, m.coherence) == (matches[0].chaos, matches[0].coherence)]
+    best = next((m for m in top if m.encoding == "cp1252"), matches[0])
     return str(best), f"not UTF-8 (invalid byte at offset {first_bad}); decoded as {best.encoding}"

@@ -44,8 +44,9 @@ def print_summary(report: Report, console: Console) -> None:
     errors = [problem for problem in report.problems if problem.kind is ProblemKind.ERROR]
     warnings = [problem for problem in report.problems if problem.kind is ProblemKind.WARNING]
     for problem in warnings:
-        console.print(f"[yellow]warning[/] {escape(problem.source)}: {escape(problem.reason)}")
+        # soft_wrap: a path is never broken across lines, so it can be searched for and copied.
+        console.print(f"[yellow]warning[/] {escape(problem.source)}: {escape(problem.reason)}", soft_wrap=True)
     for problem in errors:
-        console.print(f"[red]error[/] {escape(problem.source)}: {escape(problem.reason)}")
+        console.print(f"[red]error[/] {escape(problem.source)}: {escape(problem.reason)}", soft_wrap=True)
     if errors:
         console.print(f"[red]partial batch:[/] {len(errors)} input(s) could not be ingested")

@@ -1,0 +1,52 @@
+"""Shared fixtures: the seed articles, database targets (SQLite always, PostgreSQL when configured)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO.parent / "shared" / "seeds"
+EXAMPLES = REPO / "examples" / "corpus"
+PG_URL = os.environ.get("STORYTRACE_TEST_PG_URL")
+# CI sets STORYTRACE_REQUIRE_PG=1 so that a missing server fails the run instead of skipping.
+REQUIRE_PG = os.environ.get("STORYTRACE_REQUIRE_PG") == "1"
+
+
+@pytest.fixture(scope="session")
+def seeds() -> Path:
+    if not SEEDS.is_dir():
+        pytest.fail(f"seed articles not found at {SEEDS} (the shared/ folder must sit beside the repository)")
+    return SEEDS
+
+
+def _postgres_database() -> Iterator[str]:
+    if not PG_URL:
+        if REQUIRE_PG:
+            pytest.fail("STORYTRACE_REQUIRE_PG=1 but STORYTRACE_TEST_PG_URL is not set")
+        pytest.skip("PostgreSQL tests need STORYTRACE_TEST_PG_URL (set by .ci/run)")
+    name = f"st_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    base, _, _ = PG_URL.rpartition("/")
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database: a SQLite file, and a PostgreSQL database when a server is configured."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "test.db")
+    else:
+        yield from _postgres_database()

@@ -1,0 +1,81 @@
+"""The command line as a user runs it: summaries, JSON on stdout, exit codes, bad input."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+
+from storytrace.report import load_schema
+
+
+def _run(*arguments: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "storytrace.cli", *arguments],
+        capture_output=True, text=True, input=stdin, timeout=300,
+    )
+
+
+def test_analyze_seeds_writes_a_valid_report_and_a_summary(seeds: Path, tmp_path: Path) -> None:
+    result = _run("analyze", str(seeds), "--db", str(tmp_path / "s.db"), "--json", str(tmp_path / "r.json"))
+    assert result.returncode == 0, result.stderr
+    assert "5 articles" in result.stdout and "Removed lines by reason" in result.stdout
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    jsonschema.validate(report, load_schema())
+    assert len(report["articles"]) == 5
+
+
+def test_json_to_stdout_is_pure_json(seeds: Path, tmp_path: Path) -> None:
+    result = _run("analyze", str(seeds), "--db", str(tmp_path / "s.db"), "--json", "-")
+    assert result.returncode == 0, result.stderr
+    assert len(json.loads(result.stdout)["articles"]) == 5
+
+
+def test_jsonl_on_stdin(tmp_path: Path) -> None:
+    line = json.dumps({"id": "in-1", "title": "Ferry terminal closes", "text": "The harbour authority said on "
+                       "Monday that the old ferry terminal would close for repairs after cracks were found."})
+    result = _run("analyze", "-", "--db", str(tmp_path / "s.db"), "--json", "-", "--quiet", stdin=line + "\n")
+    assert result.returncode == 0, result.stderr
+    assert [a["id"] for a in json.loads(result.stdout)["articles"]] == ["in-1"]
+
+
+def test_bad_inputs_are_named_and_the_rest_is_stored(seeds: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "mixed"
+    shutil.copytree(seeds, folder)
+    (folder / "binary.dat").write_bytes(bytes(range(256)) * 40)
+    (folder / "empty.txt").write_bytes(b"")
+    packed = gzip.compress(" ".join(str(n) for n in range(5000)).encode())
+    (folder / "truncated.txt.gz").write_bytes(packed[: len(packed) // 2])
+    (folder / "lines.jsonl").write_text(
+        json.dumps({"id": "ok-line", "text": "A fine article line with enough words to be one."}) + "\n{broken\n",
+        encoding="utf-8",
+    )
+    (folder / "legacy.txt").write_bytes("Ein Bericht \xfcber die Br\xfccke, die am Dienstag einst\xfcrzte.".encode("cp1252"))
+    with (folder / "huge.txt").open("wb") as stream:
+        stream.truncate(50_000_000)
+    database = tmp_path / "m.db"
+    result = _run("analyze", str(folder), "--db", str(database), "--json", str(tmp_path / "r.json"))
+    output = result.stdout + result.stderr
+    assert result.returncode == 1
+    assert "Traceback" not in output
+    for name in ("binary.dat", "empty.txt", "truncated.txt.gz", "lines.jsonl:2", "huge.txt", "legacy.txt"):
+        assert name in output, name
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    stored = {a["id"] for a in report["articles"]}
+    assert {p.stem for p in seeds.glob("*.txt")} | {"ok-line", "legacy"} == stored
+
+
+def test_unusable_database_exits_2_without_traceback(seeds: Path, tmp_path: Path) -> None:
+    result = _run("analyze", str(seeds), "--db", str(tmp_path / "missing-dir" / "x.db"))
+    assert result.returncode == 2
+    assert "error:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_quiet_prints_nothing_on_success(seeds: Path, tmp_path: Path) -> None:
+    result = _run("analyze", str(seeds), "--db", str(tmp_path / "q.db"), "--quiet")
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")

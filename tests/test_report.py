@@ -1,0 +1,52 @@
+"""The report contract: schema-valid JSON, spans into the cleaned text, stable keys."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from storytrace import analyze, to_dict
+from storytrace.report import load_schema, write_json
+
+from .conftest import EXAMPLES, REPO
+
+
+def test_published_schema_is_the_packaged_one() -> None:
+    assert json.loads((REPO / "docs" / "report.schema.json").read_text(encoding="utf-8")) == load_schema()
+    jsonschema.Draft202012Validator.check_schema(load_schema())
+
+
+@pytest.mark.parametrize("corpus", ["seeds", "examples"])
+def test_reports_validate_against_the_schema(corpus: str, seeds: Path, tmp_path: Path) -> None:
+    report = analyze(seeds if corpus == "seeds" else EXAMPLES, db=tmp_path / "r.db", workers=1)
+    target = tmp_path / "report.json"
+    write_json(report, target)
+    document = json.loads(target.read_text(encoding="utf-8"))
+    jsonschema.validate(document, load_schema())
+    assert document["schema"] == "storytrace.report/1"
+    assert len(document["articles"]) == len(report.articles) > 0
+    for key in ("copies", "stories", "storylines"):
+        assert document[key] == []
+    for article in document["articles"]:
+        for start, end in article["sentences"]:
+            assert article["text"][start:end].strip()
+
+
+def test_schema_rejects_a_malformed_report() -> None:
+    broken = {"schema": "storytrace.report/1", "articles": [{"id": "x"}], "copies": [], "stories": [], "storylines": []}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, load_schema())
+
+
+def test_to_dict_of_records_api(tmp_path: Path) -> None:
+    report = analyze(
+        [{"id": "r-1", "url": "https://www.news.example/2025/05/12/ferry", "text": "Ferry terminal closes\n\n"
+          "The harbour authority said on Monday that the old ferry terminal would close for repairs."}],
+        db=tmp_path / "api.db",
+    )
+    (article,) = to_dict(report)["articles"]
+    assert (article["id"], article["outlet"], article["published"]) == ("r-1", "news.example", "2025-05-12")
+    assert article["title"] == "Ferry terminal closes"
