@@ -29,6 +29,9 @@ What it measures
       the text before line cleaning, to tell extraction losses from cleaning losses;
     * ``trafilatura``: ``trafilatura.extract(html, url=url)`` with its defaults (the named
       baseline storytrace builds on);
+    * ``trafilatura (no comments)``: the same with ``include_comments=False``, as upstream's
+      ``run_trafilatura.py`` and storytrace's ``extract_html`` call it (trafilatura's default
+      keeps reader comments, which the ground truth leaves out);
     * ``jusText``: ``justext.justext(html, justext.get_stoplist("English"))`` with its
       defaults, non-boilerplate paragraphs joined;
     * ``jusText (benchmark params)``: the parameters upstream's ``run_justext.py`` uses
@@ -200,6 +203,10 @@ def run_trafilatura(page: Page) -> str:
     return trafilatura.extract(page.html, url=page.url) or ""
 
 
+def run_trafilatura_no_comments(page: Page) -> str:
+    return trafilatura.extract(page.html, url=page.url, include_comments=False) or ""
+
+
 _ENGLISH = justext.get_stoplist("English")
 
 
@@ -217,6 +224,7 @@ SYSTEMS: dict[str, Callable[[Page], str]] = {
     "storytrace": run_storytrace,
     "storytrace extract only": run_storytrace_extract,
     "trafilatura": run_trafilatura,
+    "trafilatura (no comments)": run_trafilatura_no_comments,
     "jusText": run_justext,
     "jusText (benchmark params)": run_justext_benchmark,
 }

@@ -78,15 +78,21 @@ _DATE_FORMATS = [
     "Posted on {t:%Y-%m-%d}",
 ]
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“])")
+_SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+
+
+def _clean(text: str) -> str:
+    """Whitespace (zero-width spaces included) collapsed, as storytrace's line normaliser does."""
+    return " ".join(_SPACES.sub(" ", text).split())
 
 
 def _paragraphs_from_truth(body: str) -> list[str]:
-    return [" ".join(p.split()) for p in re.split(r"\n\s*\n|\n", body) if p.strip()]
+    return [p for p in (_clean(p) for p in re.split(r"\n\s*\n|\n", body)) if p]
 
 
 def _paragraphs_from_ecb(text: str, rng: random.Random) -> list[str]:
     # ECB+ documents often open with the source URL ("http : / / www ..."): not story text.
-    sentences = [s.strip() for s in text.split("\n") if s.strip() and not s.lstrip().startswith("http")]
+    sentences = [s for s in (_clean(s) for s in text.split("\n")) if s and not s.startswith("http")]
     paragraphs, i = [], 0
     while i < len(sentences):
         size = rng.randint(1, 3)
@@ -121,10 +127,12 @@ def _person(rng: random.Random) -> str:
     return f"{rng.choice(_FIRST_NAMES)} {rng.choice(_LAST_NAMES)}"
 
 
-def make_article(bodies: list[list[str]], rng: random.Random, seen: set[tuple[str, ...]]) -> tuple[str, list[str], list[str]]:
+def make_article(
+    bodies: list[list[str]], rng: random.Random, seen: set[tuple[str, ...]]
+) -> tuple[str, list[str], list[tuple[str, str]]]:
     """One scraped-page text: a unique variant of a real body inside typical page clutter.
 
-    Returns the text, its story paragraphs and its boilerplate lines (for the cleaning check).
+    Returns the text, its story paragraphs and its (kind, line) boilerplate (for the cleaning check).
     """
     while True:
         main = bodies[rng.randrange(len(bodies))]
@@ -140,22 +148,28 @@ def make_article(bodies: list[list[str]], rng: random.Random, seen: set[tuple[st
             seen.add(key)
             break
     stamp = datetime(2015, 1, 1) + timedelta(minutes=rng.randrange(9 * 365 * 24 * 60))
-    lines = [_headline(main, rng)]
+    head: list[tuple[str, str]] = [("headline", _headline(main, rng))]
     if rng.random() < 0.5:
-        lines.append(f"By {_person(rng)}")
-    lines += [rng.choice(_DATE_FORMATS).format(t=stamp), "Share this article", ""]
+        head.append(("byline", f"By {_person(rng)}"))
+    head += [("dateline", rng.choice(_DATE_FORMATS).format(t=stamp)), ("share", "Share this article")]
+    caption = [("caption", _short_sentence(bodies, rng)), ("credit", f"Photo: {_person(rng)} / {rng.choice(_AGENCIES)}")]
+    tail = [("related header", "You might also like")]
+    tail += [("related headline", _headline(rng.choice(bodies), rng)) for _ in range(3)]
+    tail += [("comment form", "Leave a Reply")]
     cut = min(len(paragraphs), rng.randint(1, 3))
-    lines += [p + "\n" for p in paragraphs[:cut]]
-    lines += [_short_sentence(bodies, rng), f"Photo: {_person(rng)} / {rng.choice(_AGENCIES)}", ""]
-    lines += [p + "\n" for p in paragraphs[cut:]]
-    lines += ["You might also like"] + [_headline(rng.choice(bodies), rng) for _ in range(3)]
-    lines += ["", "Leave a Reply"]
-    boilerplate = [line for line in lines if line and not line.endswith("\n")]
-    return "\n".join(lines) + "\n", paragraphs, boilerplate
+    blocks = [
+        "\n".join(line for _, line in head),
+        *paragraphs[:cut],
+        "\n".join(line for _, line in caption),
+        *paragraphs[cut:],
+        "\n".join(line for _, line in tail[:-1]),
+        tail[-1][1],
+    ]
+    return "\n\n".join(blocks) + "\n", paragraphs, head + caption + tail
 
 
 def write_articles(folder: Path, manifest: Path, count: int, seed: int) -> int:
-    """Write the articles; ``manifest`` gets {id: [story paragraphs, boilerplate lines]}."""
+    """Write the articles; ``manifest`` gets {id: [story paragraphs, [kind, boilerplate line]...]}."""
     rng = random.Random(seed)
     bodies = load_bodies(rng)
     seen: set[tuple[str, ...]] = set()
@@ -176,6 +190,7 @@ def cleaning_check(report: object, manifest: Path) -> dict:
     parts = json.loads(manifest.read_text(encoding="utf-8"))
     story = story_kept = clutter = clutter_left = emptied = 0
     lost_by_reason: dict[str, int] = {}
+    left_by_kind: dict[str, int] = {}
     for article in report.articles:  # type: ignore[attr-defined]
         paragraphs, boilerplate = parts[article.id]
         kept = {" ".join(p.split()) for p in article.text.split("\n\n")}
@@ -188,9 +203,11 @@ def cleaning_check(report: object, manifest: Path) -> dict:
             else:
                 reason = removed.get(" ".join(paragraph.split()), "not found")
                 lost_by_reason[reason] = lost_by_reason.get(reason, 0) + 1
-        for line in boilerplate:
+        for kind, line in boilerplate:
             clutter += 1
-            clutter_left += " ".join(line.split()) in kept
+            if " ".join(line.split()) in kept:
+                clutter_left += 1
+                left_by_kind[kind] = left_by_kind.get(kind, 0) + 1
     return {
         "articles": len(report.articles),  # type: ignore[attr-defined]
         "emptied": emptied,
@@ -199,6 +216,7 @@ def cleaning_check(report: object, manifest: Path) -> dict:
         "clutter": clutter,
         "clutter_left": clutter_left,
         "lost_by_reason": lost_by_reason,
+        "left_by_kind": left_by_kind,
     }
 
 
@@ -405,6 +423,9 @@ def main() -> None:
             if c["lost_by_reason"]:
                 lost = ", ".join(f"{reason} {n}" for reason, n in sorted(c["lost_by_reason"].items(), key=lambda i: -i[1]))
                 print(f"  story paragraphs removed, by reason: {lost}")
+            if c["left_by_kind"]:
+                left = ", ".join(f"{kind} {n}" for kind, n in sorted(c["left_by_kind"].items(), key=lambda i: -i[1]))
+                print(f"  boilerplate lines left, by kind: {left}")
 
         if args.profile:
             print(f"  profiling {args.profile} articles ...", file=sys.stderr, flush=True)

@@ -124,5 +124,7 @@ def test_story_sentences_mentioning_share_or_comments_are_kept() -> None:
 
 
 def test_a_site_date_header_without_year_is_a_dateline() -> None:
-    result = clean_lines("Tuesday, January 31\n\nSome headline about the ferry\n\n" + "\n\n".join(BODY), Settings(), "en")
+    result = clean_lines(
+        "Tuesday, January 31\n\nSome headline about the ferry\n\n" + "\n\n".join(BODY), Settings(), "en"
+    )
     assert _removed(result)["Tuesday, January 31"] is Removal.DATELINE

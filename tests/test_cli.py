@@ -17,7 +17,10 @@ from storytrace.report import load_schema
 def _run(*arguments: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "storytrace.cli", *arguments],
-        capture_output=True, text=True, input=stdin, timeout=300,
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=300,
     )
 
 
@@ -37,8 +40,14 @@ def test_json_to_stdout_is_pure_json(seeds: Path, tmp_path: Path) -> None:
 
 
 def test_jsonl_on_stdin(tmp_path: Path) -> None:
-    line = json.dumps({"id": "in-1", "title": "Ferry terminal closes", "text": "The harbour authority said on "
-                       "Monday that the old ferry terminal would close for repairs after cracks were found."})
+    line = json.dumps(
+        {
+            "id": "in-1",
+            "title": "Ferry terminal closes",
+            "text": "The harbour authority said on "
+            "Monday that the old ferry terminal would close for repairs after cracks were found.",
+        }
+    )
     result = _run("analyze", "-", "--db", str(tmp_path / "s.db"), "--json", "-", "--quiet", stdin=line + "\n")
     assert result.returncode == 0, result.stderr
     assert [a["id"] for a in json.loads(result.stdout)["articles"]] == ["in-1"]
@@ -55,7 +64,9 @@ def test_bad_inputs_are_named_and_the_rest_is_stored(seeds: Path, tmp_path: Path
         json.dumps({"id": "ok-line", "text": "A fine article line with enough words to be one."}) + "\n{broken\n",
         encoding="utf-8",
     )
-    (folder / "legacy.txt").write_bytes("Ein Bericht \xfcber die Br\xfccke, die am Dienstag einst\xfcrzte.".encode("cp1252"))
+    (folder / "legacy.txt").write_bytes(
+        "Ein Bericht \xfcber die Br\xfccke, die am Dienstag einst\xfcrzte.".encode("cp1252")
+    )
     with (folder / "huge.txt").open("wb") as stream:
         stream.truncate(50_000_000)
     database = tmp_path / "m.db"

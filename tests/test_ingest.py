@@ -88,7 +88,10 @@ def _warc(path: Path) -> None:
         ]:
             headers = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
             record = writer.create_warc_record(
-                url, "response", payload=io.BytesIO(body), http_headers=headers,
+                url,
+                "response",
+                payload=io.BytesIO(body),
+                http_headers=headers,
                 warc_headers_dict={"WARC-Date": "2025-05-13T08:00:00Z"},
             )
             writer.write_record(record)
@@ -119,7 +122,11 @@ def test_feed_entries_full_content_and_summary_only(tmp_path: Path) -> None:
     assert problems == []
     full, teaser = documents
     assert (full.id, full.url, full.title, full.outlet, full.language) == (
-        "lp-1", "https://lp.example/full", "Full", "Lindqvist Post", "en"
+        "lp-1",
+        "https://lp.example/full",
+        "Full",
+        "Lindqvist Post",
+        "en",
     )
     assert full.published == "2025-05-12T08:15:00+00:00"
     assert not full.summary_only and "Second paragraph" in (full.html or "")

@@ -43,8 +43,14 @@ def test_schema_rejects_a_malformed_report() -> None:
 
 def test_to_dict_of_records_api(tmp_path: Path) -> None:
     report = analyze(
-        [{"id": "r-1", "url": "https://www.news.example/2025/05/12/ferry", "text": "Ferry terminal closes\n\n"
-          "The harbour authority said on Monday that the old ferry terminal would close for repairs."}],
+        [
+            {
+                "id": "r-1",
+                "url": "https://www.news.example/2025/05/12/ferry",
+                "text": "Ferry terminal closes\n\n"
+                "The harbour authority said on Monday that the old ferry terminal would close for repairs.",
+            }
+        ],
         db=tmp_path / "api.db",
     )
     (article,) = to_dict(report)["articles"]

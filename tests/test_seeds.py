@@ -16,9 +16,22 @@ from storytrace import Report, analyze
 
 # Clutter the issue lists; none may survive in any cleaned text.
 FORBIDDEN = [
-    r"share this", r"embed link", r"copy to clipboard", r"you might also like", r"also read", r"leave a reply",
-    r"email address will not be published", r"previous article", r"next article", r"search trends",
-    r"^download$", r"^photo:", r"copyright", r"\(cover:", r"powered by automated translation", r"^find us$",
+    r"share this",
+    r"embed link",
+    r"copy to clipboard",
+    r"you might also like",
+    r"also read",
+    r"leave a reply",
+    r"email address will not be published",
+    r"previous article",
+    r"next article",
+    r"search trends",
+    r"^download$",
+    r"^photo:",
+    r"copyright",
+    r"\(cover:",
+    r"powered by automated translation",
+    r"^find us$",
 ]
 
 
@@ -48,7 +61,7 @@ def test_no_caption_or_credit_line_remains(report: Report, seeds: Path) -> None:
     # A caption is a line followed by itself plus a credit, or a line ending in an agency credit.
     for article in report.articles:
         raw = _raw_lines(seeds / f"{article.id}.txt")
-        for line, following in zip(raw, raw[1:]):
+        for line, following in zip(raw, raw[1:], strict=False):
             if following.startswith(line) and following != line:
                 assert line not in article.text
         for paragraph in article.text.split("\n\n"):

@@ -47,7 +47,9 @@ def test_same_id_url_or_text_is_stored_once(db: str) -> None:
         store.save_articles([ARTICLE])
         results = store.save_articles([ARTICLE, same_url, same_text])
         assert [(r.status, r.duplicate_of) for r in results] == [
-            ("unchanged", None), ("duplicate", "a1"), ("duplicate", "a1")
+            ("unchanged", None),
+            ("duplicate", "a1"),
+            ("duplicate", "a1"),
         ]
         assert store.count_articles() == 1
 
@@ -101,7 +103,9 @@ def test_reanalysing_the_same_inputs_is_idempotent(db: str, tmp_path: Path) -> N
 
 def _write_corpus(folder: Path, count: int) -> None:
     folder.mkdir()
-    lines = [json.dumps({"id": f"k{n}", "title": f"Report {n}", "text": f"Body of report {n}. " * 40}) for n in range(count)]
+    lines = [
+        json.dumps({"id": f"k{n}", "title": f"Report {n}", "text": f"Body of report {n}. " * 40}) for n in range(count)
+    ]
     (folder / "batch.jsonl").write_text("\n".join(lines), encoding="utf-8")
 
 
@@ -109,8 +113,18 @@ def test_kill_9_mid_ingest_leaves_a_consistent_database(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     _write_corpus(corpus, 5000)
     path = tmp_path / "kill.db"
-    command = [sys.executable, "-m", "storytrace.cli", "analyze", str(corpus), "--db", str(path), "--quiet",
-               "--workers", "1"]
+    command = [
+        sys.executable,
+        "-m",
+        "storytrace.cli",
+        "analyze",
+        str(corpus),
+        "--db",
+        str(path),
+        "--quiet",
+        "--workers",
+        "1",
+    ]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     # Kill once the first batches are committed and more are still being written.
@@ -136,4 +150,6 @@ def test_kill_9_mid_ingest_leaves_a_consistent_database(tmp_path: Path) -> None:
     assert finished.returncode == 0, finished.stderr
     with sqlite3.connect(path) as connection:
         assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert connection.execute("SELECT count(*), count(DISTINCT id), count(DISTINCT text_hash) FROM articles").fetchone() == (5000, 5000, 5000)
+        assert connection.execute(
+            "SELECT count(*), count(DISTINCT id), count(DISTINCT text_hash) FROM articles"
+        ).fetchone() == (5000, 5000, 5000)

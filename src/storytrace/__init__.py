@@ -8,7 +8,18 @@ The public API::
 """
 
 from storytrace.errors import ConfigError, InputError, StoreError, StorytraceError
-from storytrace.model import Article, Copy, Passage, Problem, RawDocument, Removal, RemovedLine, Report, Story, Storyline
+from storytrace.model import (
+    Article,
+    Copy,
+    Passage,
+    Problem,
+    RawDocument,
+    Removal,
+    RemovedLine,
+    Report,
+    Story,
+    Storyline,
+)
 from storytrace.pipeline import analyze
 from storytrace.report import to_dict, write_json
 from storytrace.settings import Settings

@@ -7,12 +7,19 @@ Exit codes: 0 all inputs ingested; 1 the batch was partial (some inputs named as
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from storytrace.errors import StorytraceError
 from storytrace.pipeline import analyze as run_analysis
@@ -39,7 +46,7 @@ class _RichProgress:
 
     def __init__(self, progress: Progress) -> None:
         self.progress = progress
-        self.task: int | None = None
+        self.task: TaskID | None = None
 
     def stage(self, name: str, total: int | None) -> None:
         if self.task is not None:
@@ -73,8 +80,14 @@ def analyze(
     show_progress = not quiet and errors.is_terminal
     try:
         with Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            console=errors, transient=True, disable=not show_progress,
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=errors,
+            transient=True,
+            disable=not show_progress,
         ) as bar:
             report = run_analysis(paths, db=db, progress=_RichProgress(bar), workers=workers)
         if json_out is not None:

@@ -1,9 +1,9 @@
 """The exception tree. Catch :class:`StorytraceError` to catch everything storytrace raises on purpose.
 
-    StorytraceError
-    ├── ConfigError   bad settings or arguments
-    ├── InputError    one input (file, line, record) cannot be read; the batch goes on
-    └── StoreError    the database cannot be opened, is from a newer version, or a write failed
+StorytraceError
+├── ConfigError   bad settings or arguments
+├── InputError    one input (file, line, record) cannot be read; the batch goes on
+└── StoreError    the database cannot be opened, is from a newer version, or a write failed
 """
 
 from __future__ import annotations

@@ -47,7 +47,9 @@ def _draft_or_problem(raw: RawDocument, settings: Settings) -> Draft | Problem:
         return Problem(raw.source, f"cannot extract or clean ({type(error).__name__}: {error})")
 
 
-def _draft_all(raws: list[RawDocument], settings: Settings, workers: int, progress: ProgressSink) -> Iterator[Draft | Problem]:
+def _draft_all(
+    raws: list[RawDocument], settings: Settings, workers: int, progress: ProgressSink
+) -> Iterator[Draft | Problem]:
     if workers > 1 and len(raws) >= _PARALLEL_MIN_DOCUMENTS:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             for result in pool.map(_draft_or_problem, raws, [settings] * len(raws), chunksize=_PARALLEL_CHUNK):

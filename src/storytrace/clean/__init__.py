@@ -8,9 +8,9 @@ Three steps, so that the corpus-level one can see every article of an outlet:
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 
 from storytrace.clean.corpus import remove_outlet_repeats
+from storytrace.clean.draft import Draft
 from storytrace.clean.html import extract_html
 from storytrace.clean.lines import clean_lines, normalize_line
 from storytrace.clean.metadata import (
@@ -21,27 +21,12 @@ from storytrace.clean.metadata import (
     parse_date,
 )
 from storytrace.clean.segment import sentence_spans
-from storytrace.model import Article, RawDocument, RemovedLine
+from storytrace.model import Article, RawDocument
 from storytrace.settings import Settings
 
 __all__ = ["Draft", "clean_documents", "draft_article", "finish_article", "remove_outlet_repeats"]
 
 PARAGRAPH_SEPARATOR = "\n\n"
-
-
-@dataclass(frozen=True, slots=True)
-class Draft:
-    """An article between per-document and corpus-level cleaning."""
-
-    raw: RawDocument
-    paragraphs: tuple[str, ...]
-    removed: tuple[RemovedLine, ...]
-    title: str | None
-    url: str | None
-    outlet: str | None
-    published: str | None
-    language: str | None
-    author: str | None
 
 
 def _fallback_id(raw: RawDocument, paragraphs: tuple[str, ...]) -> str:

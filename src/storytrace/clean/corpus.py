@@ -7,8 +7,8 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Protocol, TypeVar
 
+from storytrace.clean.draft import Draft
 from storytrace.model import Removal, RemovedLine
 from storytrace.settings import Settings
 
@@ -16,23 +16,12 @@ _NON_WORD = re.compile(r"[\W_]+")
 _DIGITS = re.compile(r"\d")
 
 
-class HasParagraphs(Protocol):
-    """A cleaning draft: its outlet, kept paragraphs and removed lines."""
-
-    outlet: str | None
-    paragraphs: tuple[str, ...]
-    removed: tuple[RemovedLine, ...]
-
-
 def line_key(line: str) -> str:
     """CCNet's normalisation: lower case, digits to 0, punctuation dropped."""
     return _DIGITS.sub("0", _NON_WORD.sub(" ", line.casefold())).strip()
 
 
-D = TypeVar("D", bound=HasParagraphs)
-
-
-def remove_outlet_repeats(drafts: Sequence[D], settings: Settings) -> list[D]:
+def remove_outlet_repeats(drafts: Sequence[Draft], settings: Settings) -> list[Draft]:
     """Drop short lines that recur in many articles of the same outlet; articles of unknown
     outlet are left alone (across outlets a repeated line is usually a copy, which is evidence)."""
     by_outlet: dict[str, list[int]] = defaultdict(list)
@@ -45,9 +34,7 @@ def remove_outlet_repeats(drafts: Sequence[D], settings: Settings) -> list[D]:
             continue
         counts: Counter[str] = Counter()
         for index in members:
-            counts.update(
-                {line_key(p) for p in drafts[index].paragraphs if len(p) <= settings.outlet_repeat_max_chars}
-            )
+            counts.update({line_key(p) for p in drafts[index].paragraphs if len(p) <= settings.outlet_repeat_max_chars})
         floor = max(settings.outlet_repeat_min_articles, settings.outlet_repeat_min_share * len(members))
         repeated[outlet] = {key for key, count in counts.items() if count >= floor and key}
     result = list(drafts)
@@ -56,10 +43,12 @@ def remove_outlet_repeats(drafts: Sequence[D], settings: Settings) -> list[D]:
             continue
         for index in by_outlet[outlet]:
             draft = drafts[index]
-            dropped = [p for p in draft.paragraphs if len(p) <= settings.outlet_repeat_max_chars and line_key(p) in keys]
+            dropped = [
+                p for p in draft.paragraphs if len(p) <= settings.outlet_repeat_max_chars and line_key(p) in keys
+            ]
             if dropped:
                 result[index] = replace(
-                    draft,  # type: ignore[misc]
+                    draft,
                     paragraphs=tuple(p for p in draft.paragraphs if p not in dropped),
                     removed=draft.removed + tuple(RemovedLine(p, Removal.REPEATED_IN_OUTLET) for p in dropped),
                 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import trafilatura
 
@@ -35,17 +36,20 @@ def extract_html(html: str, url: str | None) -> ExtractedPage:
         include_images=False,
         date_extraction_params=_DATE_PARAMS,
     )
-    text = (document.text or "") if document is not None else ""
+    fields: dict[str, Any] = {}
+    if isinstance(document, dict):
+        fields = document
+    elif document is not None:
+        fields = document.as_dict()
+    text = fields.get("text") or ""
     if not text.strip():
         text = trafilatura.html2txt(html) or ""
-    if document is None:
-        return ExtractedPage(text=text)
     return ExtractedPage(
         text=text,
-        title=document.title or None,
-        outlet=document.sitename or None,
-        author=document.author or None,
-        published=document.date or None,
-        url=document.url or None,
-        language=document.language or None,
+        title=fields.get("title") or None,
+        outlet=fields.get("sitename") or None,
+        author=fields.get("author") or None,
+        published=fields.get("date") or None,
+        url=fields.get("url") or None,
+        language=fields.get("language") or None,
     )

@@ -110,19 +110,21 @@ def _match_pattern(line: str) -> Removal | None:
     if DATE_ONLY.match(line):
         return Removal.DATELINE
     label = DATELINE_LABEL.match(line)
-    if label and len(line) <= 80:
-        rest = label["rest"]
-        # "Published on Updated" (empty stamps), "Updated: December 23, 2021, 10:02 PM"
-        if not rest or DATELINE_LABEL.match(rest) and not DATELINE_LABEL.match(rest)["rest"] or _has_digit(rest):
-            return Removal.DATELINE
+    if label and len(line) <= 80 and _is_stamp(label["rest"]):
+        return Removal.DATELINE
     for group in LINE_PATTERNS:
         if len(line) <= group.max_chars and group.pattern.match(line):
             return group.reason
     return None
 
 
-def _has_digit(text: str) -> bool:
-    return any(character.isdigit() for character in text)
+def _is_stamp(rest: str) -> bool:
+    """What follows "Published"/"Updated": a date or time, nothing, or only another empty label
+    ("Published on Updated")."""
+    if not rest or any(character.isdigit() for character in rest):
+        return True
+    inner = DATELINE_LABEL.match(rest)
+    return inner is not None and not inner["rest"]
 
 
 def _mark_patterns(lines: list[Line]) -> None:
@@ -181,9 +183,9 @@ def _mark_captions(lines: list[Line], settings: Settings) -> None:
 
 
 def _mark_breadcrumbs(lines: list[Line]) -> None:
-    """"Home LATEST NEWS <headline>" followed by "<headline>": the first line is a breadcrumb trail."""
+    """ "Home LATEST NEWS <headline>" followed by "<headline>": the first line is a breadcrumb trail."""
     kept = [line for line in lines if line.kept]
-    for line, following in zip(kept, kept[1:]):
+    for line, following in zip(kept, kept[1:], strict=False):
         prefix = line.text[: -len(following.text)] if line.text.endswith(following.text) else ""
         if prefix.strip() and len(prefix.split()) <= BREADCRUMB_MAX_PREFIX_WORDS:
             line.reason = Removal.NAVIGATION

@@ -12,7 +12,7 @@ import dateparser
 import py3langid
 
 from storytrace.clean.patterns import DATE_ONLY, DATELINE_LABEL
-from storytrace.model import RemovedLine, Removal
+from storytrace.model import Removal, RemovedLine
 from storytrace.settings import Settings
 
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")

@@ -68,7 +68,9 @@ PHOTO_CREDIT = re.compile(
     re.IGNORECASE,
 )
 
-_SOCIAL = r"(?:facebook|twitter|x|whatsapp|telegram|linkedin|reddit|pinterest|e-?mail|print|copy link|flipboard|messenger)"
+_SOCIAL = (
+    r"(?:facebook|twitter|x|whatsapp|telegram|linkedin|reddit|pinterest|e-?mail|print|copy link|flipboard|messenger)"
+)
 
 LINE_PATTERNS: tuple[LinePattern, ...] = (
     _group(
@@ -137,7 +139,8 @@ LINE_PATTERNS: tuple[LinePattern, ...] = (
         Removal.BYLINE,
         100,
         # "By Euronews with AFP", "By Jane Roe and John Doe": capitalised names, no sentence end.
-        r"by\s+[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|and|&|with|in|for|of|the|de|van|von)){0,9}\s*,?\s*(?:[A-Z][\w ]*)?",
+        r"by\s+[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|and|&|with|in|for|of|the|de|van|von)){0,9}"
+        r"\s*,?\s*(?:[A-Z][\w ]*)?",
         r"(?:written|reported)\s+by\s+.*|(?:author|reporter|editor)s?\s*:\s*.*",
     ),
 )

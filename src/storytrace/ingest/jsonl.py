@@ -8,7 +8,7 @@ import json
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from storytrace.errors import InputError
 from storytrace.model import Problem, RawDocument
@@ -49,7 +49,7 @@ def read_records(records: Iterable[Mapping[str, Any]], source: str) -> Iterator[
             yield Problem(where, error.reason)
 
 
-def read_jsonl_stream(stream: IO[bytes], source: str, settings: Settings) -> Iterator[RawDocument | Problem]:
+def read_jsonl_stream(stream: Iterable[bytes], source: str, settings: Settings) -> Iterator[RawDocument | Problem]:
     """Yield one document per good line; report each bad line with its number and reason."""
     number = 0
     try:
