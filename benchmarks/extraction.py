@@ -46,7 +46,7 @@ ground-truth story text (at least half of the line's 4-gram shingles, or for lin
 4 words the whole token sequence, occur in the truth). A summary by removal reason over all
 pages is always printed.
 
-Command (from the repository root, about 1-2 minutes on 2 cores)::
+Command (from the repository root, about 30 s on 2 cores)::
 
     .venv/bin/python benchmarks/extraction.py --worst 10
 """
@@ -54,6 +54,7 @@ Command (from the repository root, about 1-2 minutes on 2 cores)::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import json
 import random
@@ -69,7 +70,7 @@ from pathlib import Path
 import justext
 import trafilatura
 
-from storytrace.clean import draft_article, finish_article
+from storytrace.clean import Draft, draft_article, finish_article
 from storytrace.clean.html import extract_html
 from storytrace.model import RawDocument, RemovedLine
 from storytrace.settings import Settings
@@ -155,7 +156,9 @@ def bootstrap_f1_std(counts: list[TpFpFn], n_bootstrap: int, rng: random.Random)
     return statistics.stdev(values) if len(values) > 1 else 0.0
 
 
-def bootstrap_f1_difference(a: list[TpFpFn], b: list[TpFpFn], n_bootstrap: int, rng: random.Random) -> tuple[float, float]:
+def bootstrap_f1_difference(
+    a: list[TpFpFn], b: list[TpFpFn], n_bootstrap: int, rng: random.Random
+) -> tuple[float, float]:
     """Paired bootstrap of F1(a) - F1(b), as upstream's ``--bootstrap-differences``."""
     diffs = []
     n = len(a)
@@ -186,7 +189,7 @@ class SystemRun:
 
 SETTINGS = Settings()
 # storytrace's drafts, kept for the analysis of removed lines.
-DRAFTS: dict[str, object] = {}
+DRAFTS: dict[str, Draft] = {}
 
 
 def run_storytrace(page: Page) -> str:
@@ -242,10 +245,9 @@ def load_pages(data: Path, limit: int | None) -> list[Page]:
 
 def run_system(name: str, function: Callable[[Page], str], pages: list[Page]) -> SystemRun:
     result = SystemRun(name)
-    try:  # one untimed call first: lazy imports and model loads are not per-page cost
+    # One untimed call first: lazy imports and model loads are not per-page cost (errors: see below).
+    with contextlib.suppress(Exception):
         function(pages[0])
-    except Exception:  # noqa: BLE001 - reported by the timed loop below
-        pass
     started = time.perf_counter()
     for page in pages:
         try:
@@ -288,7 +290,7 @@ def print_table(headers: list[str], rows: list[list[str]], aligns: str) -> None:
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
 
     def fmt(cells: list[str]) -> str:
-        return "  ".join(c.ljust(w) if a == "l" else c.rjust(w) for c, w, a in zip(cells, widths, aligns))
+        return "  ".join(c.ljust(w) if a == "l" else c.rjust(w) for c, w, a in zip(cells, widths, aligns, strict=True))
 
     print(fmt(headers))
     print("  ".join("-" * w for w in widths))
@@ -305,8 +307,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="article-extraction-benchmark folder")
     parser.add_argument("--limit", type=int, default=None, help="only the first N pages (by id), for a quick try")
-    parser.add_argument("--worst", type=int, default=0, metavar="N", help="show the N pages where storytrace loses most F1 to trafilatura")
-    parser.add_argument("--n-bootstrap", type=int, default=1000, help="bootstrap resamples for the ± (upstream default 1000)")
+    parser.add_argument(
+        "--worst",
+        type=int,
+        default=0,
+        metavar="N",
+        help="show the N pages where storytrace loses most F1 to trafilatura",
+    )
+    parser.add_argument("--max-lines", type=int, default=12, help="removed story lines shown per page with --worst")
+    parser.add_argument(
+        "--n-bootstrap", type=int, default=1000, help="bootstrap resamples for the ± (upstream default 1000)"
+    )
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
 
@@ -366,10 +377,10 @@ def main() -> None:
     print_table(["reason", "removed lines", "of which story", "story words", "pages"], reason_rows, "lrrrr")
 
     if args.worst:
-        show_worst(args.worst, pages, counts)
+        show_worst(args.worst, pages, counts, args.max_lines)
 
 
-def show_worst(n: int, pages: list[Page], counts: dict[str, list[TpFpFn]]) -> None:
+def show_worst(n: int, pages: list[Page], counts: dict[str, list[TpFpFn]], max_lines: int) -> None:
     index = {page.id: i for i, page in enumerate(pages)}
     deltas = sorted(
         pages,
@@ -389,8 +400,11 @@ def show_worst(n: int, pages: list[Page], counts: dict[str, list[TpFpFn]]) -> No
         lost = removed_in_truth(page)
         if not lost:
             print("   no removed line is story text (the loss is in extraction, or in the added text)")
-        for line in lost:
+        for line in lost[:max_lines]:
             print(f"   [{line.reason}] {shorten(line.text, 150)}")
+        if len(lost) > max_lines:
+            more = Counter(str(line.reason) for line in lost[max_lines:])
+            print(f"   ... and {len(lost) - max_lines} more: " + ", ".join(f"{r} {n}" for r, n in more.most_common()))
 
 
 if __name__ == "__main__":

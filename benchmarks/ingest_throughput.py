@@ -103,7 +103,9 @@ def _paragraphs_from_ecb(text: str, rng: random.Random) -> list[str]:
 
 def load_bodies(rng: random.Random) -> list[list[str]]:
     """Every real body as a list of paragraphs (bodies with fewer than 2 are skipped)."""
-    bodies = [_paragraphs_from_truth(v.get("articleBody") or "") for v in json.loads(GROUND_TRUTH.read_text("utf-8")).values()]
+    bodies = [
+        _paragraphs_from_truth(v.get("articleBody") or "") for v in json.loads(GROUND_TRUTH.read_text("utf-8")).values()
+    ]
     with ECBPLUS.open(encoding="utf-8") as stream:
         bodies += [_paragraphs_from_ecb(json.loads(line)["text"], rng) for line in stream if line.strip()]
     return [b for b in bodies if len(b) >= 2]
@@ -152,7 +154,10 @@ def make_article(
     if rng.random() < 0.5:
         head.append(("byline", f"By {_person(rng)}"))
     head += [("dateline", rng.choice(_DATE_FORMATS).format(t=stamp)), ("share", "Share this article")]
-    caption = [("caption", _short_sentence(bodies, rng)), ("credit", f"Photo: {_person(rng)} / {rng.choice(_AGENCIES)}")]
+    caption = [
+        ("caption", _short_sentence(bodies, rng)),
+        ("credit", f"Photo: {_person(rng)} / {rng.choice(_AGENCIES)}"),
+    ]
     tail = [("related header", "You might also like")]
     tail += [("related headline", _headline(rng.choice(bodies), rng)) for _ in range(3)]
     tail += [("comment form", "Leave a Reply")]
@@ -292,7 +297,14 @@ def child_baseline(folder: Path, store: bool, db: Path) -> dict[str, float]:
         connection.close()
     seconds = time.perf_counter() - started
     own, child = _peak_rss_mib()
-    return {"seconds": seconds, "articles": count, "problems": 0, "stored": count if store else 0, "rss": own, "rss_child": child}
+    return {
+        "seconds": seconds,
+        "articles": count,
+        "problems": 0,
+        "stored": count if store else 0,
+        "rss": own,
+        "rss_child": child,
+    }
 
 
 def child_profile(folder: Path, count: int, db: Path, top: int) -> str:
@@ -342,9 +354,13 @@ def run_child(args: list[str]) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("-n", "--articles", type=int, default=10_000, help="how many articles to generate (default 10000)")
+    parser.add_argument(
+        "-n", "--articles", type=int, default=10_000, help="how many articles to generate (default 10000)"
+    )
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="storytrace worker counts to time (default 1 2)")
+    parser.add_argument(
+        "--workers", type=int, nargs="+", default=[1, 2], help="storytrace worker counts to time (default 1 2)"
+    )
     parser.add_argument("--profile", type=int, default=1000, help="articles to profile with workers=1 (0: no profile)")
     parser.add_argument("--top", type=int, default=15, help="functions to list from the profile")
     parser.add_argument("--keep", type=Path, default=None, help="write the articles here and keep them")
@@ -369,8 +385,9 @@ def main() -> None:
         started = time.perf_counter()
         manifest = work / "manifest.json"
         size = write_articles(folder, manifest, args.articles, args.seed)
+        elapsed = time.perf_counter() - started
         print(
-            f"{args.articles} articles, {size / 1e6:.1f} MB, written to {folder} in {time.perf_counter() - started:.1f} s "
+            f"{args.articles} articles, {size / 1e6:.1f} MB, written to {folder} in {elapsed:.1f} s "
             f"(seed {args.seed}); {os.cpu_count()} CPUs, Python {sys.version.split()[0]}"
         )
         runs: list[tuple[str, dict]] = []
@@ -383,10 +400,25 @@ def main() -> None:
         for workers in args.workers:
             label = f"storytrace.analyze, workers={workers}"
             print(f"  running {label} ...", file=sys.stderr, flush=True)
-            runs.append((label, run_child(["storytrace", str(folder), str(work / f"st{workers}.db"), str(workers), str(manifest)])))
+            runs.append(
+                (
+                    label,
+                    run_child(["storytrace", str(folder), str(work / f"st{workers}.db"), str(workers), str(manifest)]),
+                )
+            )
 
         base = runs[1][1]["seconds"]
-        headers = ["run", "articles", "stored", "problems", "seconds", "articles/s", "vs store baseline", "peak RSS MiB", "largest worker MiB"]
+        headers = [
+            "run",
+            "articles",
+            "stored",
+            "problems",
+            "seconds",
+            "articles/s",
+            "vs store baseline",
+            "peak RSS MiB",
+            "largest worker MiB",
+        ]
         rows = [
             [
                 label,
@@ -403,25 +435,37 @@ def main() -> None:
         ]
         widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(headers)]
         print()
-        print("  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(headers, widths))))
+        print(
+            "  ".join(
+                h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(headers, widths, strict=True))
+            )
+        )
         print("  ".join("-" * w for w in widths))
         for row in rows:
-            print("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))))
+            print(
+                "  ".join(
+                    c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))
+                )
+            )
         print("(peak RSS: the run's main process; largest worker: the biggest reaped child process, workers>1 only)")
         check_run = next(((label, r) for label, r in runs if "check" in r), None)
         if check_run:
             label, r = check_run
             c = r["check"]
             missing = args.articles - c["articles"]
+            kept_share = 100 * c["story_kept"] / max(1, c["story"])
+            left_share = 100 * c["clutter_left"] / max(1, c["clutter"])
             print(
                 f"\nCleaning check ({label}), against how each page was built:\n"
-                f"  story paragraphs kept    {c['story_kept']}/{c['story']} ({100 * c['story_kept'] / max(1, c['story']):.2f}%)\n"
-                f"  boilerplate lines left   {c['clutter_left']}/{c['clutter']} ({100 * c['clutter_left'] / max(1, c['clutter']):.2f}%)\n"
+                f"  story paragraphs kept    {c['story_kept']}/{c['story']} ({kept_share:.2f}%)\n"
+                f"  boilerplate lines left   {c['clutter_left']}/{c['clutter']} ({left_share:.2f}%)\n"
                 f"  articles cleaned to empty text: {c['emptied']}; articles not in the report "
                 f"(reported as duplicates): {missing} (report.duplicates: {r['duplicates']})"
             )
             if c["lost_by_reason"]:
-                lost = ", ".join(f"{reason} {n}" for reason, n in sorted(c["lost_by_reason"].items(), key=lambda i: -i[1]))
+                lost = ", ".join(
+                    f"{reason} {n}" for reason, n in sorted(c["lost_by_reason"].items(), key=lambda i: -i[1])
+                )
                 print(f"  story paragraphs removed, by reason: {lost}")
             if c["left_by_kind"]:
                 left = ", ".join(f"{kind} {n}" for kind, n in sorted(c["left_by_kind"].items(), key=lambda i: -i[1]))
@@ -429,7 +473,9 @@ def main() -> None:
 
         if args.profile:
             print(f"  profiling {args.profile} articles ...", file=sys.stderr, flush=True)
-            result = run_child(["profile", str(folder), str(work / "profile.db"), str(min(args.profile, args.articles)), str(args.top)])
+            result = run_child(
+                ["profile", str(folder), str(work / "profile.db"), str(min(args.profile, args.articles)), str(args.top)]
+            )
             print(result["text"])
     finally:
         shutil.rmtree(work, ignore_errors=True)
