@@ -128,3 +128,40 @@ def test_a_site_date_header_without_year_is_a_dateline() -> None:
         "Tuesday, January 31\n\nSome headline about the ferry\n\n" + "\n\n".join(BODY), Settings(), "en"
     )
     assert _removed(result)["Tuesday, January 31"] is Removal.DATELINE
+
+
+def test_a_page_footer_credit_does_not_take_the_paragraphs_above() -> None:
+    page = "\n".join([BODY[0], BODY[1], "© 2019 Associated Press. All Rights Reserved."])
+    result = clean_lines(page, Settings(), "en")
+    assert list(result.paragraphs) == BODY[:2]
+    assert _removed(result)["© 2019 Associated Press. All Rights Reserved."] is Removal.CREDIT
+
+
+def test_only_the_caption_goes_when_a_paragraph_sits_under_a_share_bar() -> None:
+    page = "\n".join(["Share this article", BODY[0], CAPTION, "Photo: Jane Roe / AP", BODY[1]])
+    result = clean_lines(page, Settings(), "en")
+    assert list(result.paragraphs) == [BODY[0], BODY[1]]
+    assert _removed(result)[CAPTION] is Removal.CAPTION
+
+
+def test_a_paragraph_ending_in_a_wire_credit_is_story_text() -> None:
+    paragraph = BODY[0] + " " + BODY[1] + " PTI"
+    result = clean_lines("\n\n".join([paragraph, BODY[2]]), Settings(), "en")
+    assert paragraph in result.paragraphs
+
+
+def test_related_block_runs_over_long_headlines() -> None:
+    headlines = [
+        "The promise of cloud gaming: high quality visuals and rock-solid performance streamed to your home",
+        "Council approves new cycle lanes",
+    ]
+    result = clean_lines("\n".join([*BODY, "You might also like", *headlines]), Settings(), "en")
+    assert list(result.paragraphs) == BODY
+
+
+def test_extracted_html_keeps_short_list_items_and_cjk_lines() -> None:
+    items = ["- Bugs fixed", "報道によると、今回販売されたのは、いわゆる「脱獄」したiPhone。", "Price: 12"]
+    result = clean_lines("\n".join([*BODY, *items]), Settings(), "en", scraped=False)
+    assert list(result.paragraphs) == [*BODY, *items]
+    scraped = clean_lines("\n".join([*BODY, *items]), Settings(), "en")
+    assert items[1] in scraped.paragraphs  # a whole CJK sentence is never a "fragment"

@@ -37,29 +37,53 @@ class _Silent:
         pass
 
 
-def _draft_or_problem(raw: RawDocument, settings: Settings) -> Draft | Problem:
-    """Clean one document; any failure becomes a problem naming it, never a crash of the batch."""
+def _prepare(raw: RawDocument, settings: Settings) -> tuple[Draft, Article] | Problem:
+    """Clean one document (in a worker process); any failure becomes a problem naming it."""
     try:
-        return draft_article(raw, settings)
+        draft = draft_article(raw, settings)
     except StorytraceError as error:
         return Problem(raw.source, str(error))
     except Exception as error:  # noqa: BLE001 - hostile input may break any library; report, go on
         return Problem(raw.source, f"cannot extract or clean ({type(error).__name__}: {error})")
+    if not draft.paragraphs:
+        return Problem(raw.source, "no article text left after removing boilerplate")
+    return draft, finish_article(draft)
 
 
-def _draft_all(
+def _prepare_all(
     raws: list[RawDocument], settings: Settings, workers: int, progress: ProgressSink
-) -> Iterator[Draft | Problem]:
+) -> Iterator[tuple[Draft, Article] | Problem]:
     if workers > 1 and len(raws) >= _PARALLEL_MIN_DOCUMENTS:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            for result in pool.map(_draft_or_problem, raws, [settings] * len(raws), chunksize=_PARALLEL_CHUNK):
+            for result in pool.map(_prepare, raws, [settings] * len(raws), chunksize=_PARALLEL_CHUNK):
                 progress.advance()
                 yield result
         return
     for raw in raws:
-        result = _draft_or_problem(raw, settings)
+        result = _prepare(raw, settings)
         progress.advance()
         yield result
+
+
+def _clean(
+    raws: list[RawDocument], settings: Settings, workers: int, progress: ProgressSink
+) -> tuple[list[Article], list[Problem]]:
+    """Per-document cleaning (in parallel), then the corpus-level pass; only the articles whose
+    lines that pass removed are finished again."""
+    problems: list[Problem] = []
+    drafts: list[Draft] = []
+    finished: list[Article] = []
+    for result in _prepare_all(raws, settings, workers, progress):
+        if isinstance(result, Problem):
+            problems.append(result)
+        else:
+            drafts.append(result[0])
+            finished.append(result[1])
+    articles = [
+        article if draft is kept else finish_article(draft)
+        for kept, draft, article in zip(drafts, remove_outlet_repeats(drafts, settings), finished, strict=True)
+    ]
+    return articles, problems
 
 
 def _as_inputs(inputs: InputItem | Iterable[InputItem]) -> list[InputItem]:
@@ -94,10 +118,8 @@ def analyze(
             sink.advance()
 
     sink.stage("cleaning", len(raws))
-    drafts: list[Draft] = []
-    for result in _draft_all(raws, settings, worker_count, sink):
-        (problems if isinstance(result, Problem) else drafts).append(result)  # type: ignore[arg-type]
-    articles = [finish_article(draft, settings) for draft in remove_outlet_repeats(drafts, settings)]
+    articles, cleaning_problems = _clean(raws, settings, worker_count, sink)
+    problems.extend(cleaning_problems)
 
     sink.stage("storing", len(articles))
     results: list[IngestResult] = []

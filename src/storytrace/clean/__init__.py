@@ -52,13 +52,17 @@ def draft_article(raw: RawDocument, settings: Settings) -> Draft:
         page_date = page.published
     else:
         text = raw.text or ""
-    body_language = language or detect_language([normalize_line(line) for line in text.splitlines()], settings)
-    cleaned = clean_lines(text, settings, body_language, title)
-    stated = parse_date(published, body_language) if published else None
+    # Stated, else identified once from the longest raw lines (the body); the stop list for
+    # cleaning needs it before the clutter is gone.
+    language = (language or "").split("-")[0].lower() or detect_language(
+        [normalize_line(line) for line in text.splitlines()], settings
+    )
+    cleaned = clean_lines(text, settings, language, title, scraped=raw.html is None)
+    stated = parse_date(published, language) if published else None
     published = (
         stated
         or page_date
-        or date_from_datelines(cleaned.removed, body_language)
+        or date_from_datelines(cleaned.removed, language)
         or date_from_url(url)
         or (parse_date(raw.fetched) if raw.fetched else None)
     )
@@ -75,10 +79,10 @@ def draft_article(raw: RawDocument, settings: Settings) -> Draft:
     )
 
 
-def finish_article(draft: Draft, settings: Settings) -> Article:
-    """Join the kept paragraphs, identify the language and cut sentences."""
+def finish_article(draft: Draft) -> Article:
+    """Join the kept paragraphs and cut sentences."""
     text = PARAGRAPH_SEPARATOR.join(draft.paragraphs)
-    language = (draft.language or "").split("-")[0].lower() or detect_language(draft.paragraphs, settings)
+    language = draft.language
     return Article(
         id=draft.raw.id or _fallback_id(draft.raw, draft.paragraphs),
         source=draft.raw.source,
@@ -98,4 +102,4 @@ def finish_article(draft: Draft, settings: Settings) -> Article:
 def clean_documents(raws: list[RawDocument], settings: Settings) -> list[Article]:
     """All three cleaning steps over a batch of documents."""
     drafts = remove_outlet_repeats([draft_article(raw, settings) for raw in raws], settings)
-    return [finish_article(draft, settings) for draft in drafts]
+    return [finish_article(draft) for draft in drafts]

@@ -29,6 +29,8 @@ from storytrace.model import Removal, RemovedLine
 from storytrace.settings import Settings
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+# A sentence boundary inside a line: end punctuation, space, then a capital or an opening quote.
+_SENTENCE_BREAK = re.compile(r"[.!?][\"”’)]?\s+[\"“‘(]?[A-Z]")
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 # Reasons whose lines may open a block of related headlines below them.
 _BLOCK_HEADERS = (Removal.RELATED_LINKS,)
@@ -138,7 +140,7 @@ def _mark_related_blocks(lines: list[Line], settings: Settings) -> None:
     for line in lines:
         if line.reason in _BLOCK_HEADERS:
             in_block = True
-        elif in_block and line.kept and _is_heading(line.text, settings) and not line.good:
+        elif in_block and line.kept and _is_heading(line.text, settings):
             line.reason = Removal.RELATED_LINKS
         elif line.kept:
             in_block = False
@@ -159,7 +161,7 @@ def _mark_captions(lines: list[Line], settings: Settings) -> None:
             line.reason = Removal.CAPTION  # the repeat carries the credit; see the next test
             if following.kept and CAPTION_WITH_CREDIT.search(following.text):
                 following.reason = Removal.CAPTION
-        elif line.kept and len(line.text) <= settings.caption_max_chars and CAPTION_WITH_CREDIT.search(line.text):
+        elif line.kept and len(line.text) <= settings.caption_max_chars and _is_captioned_sentence(line.text):
             line.reason = Removal.CAPTION
     for index, line in enumerate(lines):
         if line.reason is not Removal.CREDIT or not PHOTO_CREDIT.match(line.text):
@@ -172,14 +174,22 @@ def _mark_captions(lines: list[Line], settings: Settings) -> None:
                 break  # this credit's caption was found by the rules above
             if not candidate.kept or len(candidate.text) > settings.caption_max_chars:
                 break
-            # The nearest line is the credit's caption. A second one counts only when what is
-            # above it is not story text, so a paragraph of the story is never taken for one.
+            # The nearest line is the credit's caption. A second one counts only when it sits
+            # under another short non-story line (an image's alt text under a pull-quote label),
+            # so a story paragraph below a share bar or at the top is never taken for one.
             above = lines[cursor - 1] if cursor > 0 else None
-            if looked > 0 and above is not None and above.kept and above.good:
+            if looked > 0 and (above is None or not above.kept or above.good):
                 break
             candidate.reason = Removal.CAPTION
             looked += 1
             cursor -= 1
+
+
+def _is_captioned_sentence(line: str) -> bool:
+    """One sentence followed by a credit ("… to the east. AFP"): a caption. A paragraph of
+    several sentences ending in a wire credit ("… into the US. PTI") is story text."""
+    credit = CAPTION_WITH_CREDIT.search(line)
+    return credit is not None and not _SENTENCE_BREAK.search(line[: credit.start() + 1])
 
 
 def _mark_breadcrumbs(lines: list[Line]) -> None:
@@ -220,12 +230,19 @@ def _mark_edges(lines: list[Line]) -> None:
     for index, line in enumerate(lines):
         if good[0] <= index <= good[-1] or not line.kept:
             continue
-        if len(line.text.split()) <= 3 and not SENTENCE_END.search(line.text):
+        # Characters as well as words: a line of Chinese or Japanese is one "word".
+        if len(line.text.split()) <= 3 and len(line.text) <= 30 and not SENTENCE_END.search(line.text):
             line.reason = Removal.LOW_CONTENT
 
 
-def clean_lines(text: str, settings: Settings, language: str | None, title: str | None = None) -> CleanedText:
-    """Clean one article's text line by line; ``title`` (when known) is removed where repeated."""
+def clean_lines(
+    text: str, settings: Settings, language: str | None, title: str | None = None, *, scraped: bool = True
+) -> CleanedText:
+    """Clean one article's text line by line; ``title`` (when known) is removed where repeated.
+
+    ``scraped`` is for text scraped with its page clutter; text that trafilatura already
+    extracted from HTML keeps its lists and table cells, so the edge-fragment rule is skipped.
+    """
     stops = stopwords(language)
     lines = _split_lines(text, settings, stops)
     _mark_patterns(lines)
@@ -233,7 +250,8 @@ def clean_lines(text: str, settings: Settings, language: str | None, title: str 
     _mark_captions(lines, settings)
     _mark_breadcrumbs(lines)
     found_title = _mark_title(lines, title, settings)
-    _mark_edges(lines)
+    if scraped:
+        _mark_edges(lines)
     return CleanedText(
         paragraphs=tuple(line.text for line in lines if line.kept),
         removed=tuple(RemovedLine(line.text, line.reason) for line in lines if line.reason is not None),

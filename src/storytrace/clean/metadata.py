@@ -15,6 +15,16 @@ from storytrace.clean.patterns import DATE_ONLY, DATELINE_LABEL
 from storytrace.model import Removal, RemovedLine
 from storytrace.settings import Settings
 
+_TIME_OF_DAY = re.compile(
+    r"\b(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::\d{2})?\s*(?P<meridiem>[ap]\.?m\.?)?(?:\s*(?:[A-Z]{2,4}|GMT|UTC))?",
+    re.IGNORECASE,
+)
+# Weekday names, "at", "on", ordinal suffixes and punctuation around the date proper.
+_STAMP_NOISE = re.compile(
+    r"\b(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\b\.?|\b(?:at|on)\b|(?<=\d)(?:st|nd|rd|th)\b|[,|]",
+    re.IGNORECASE,
+)
+_DATE_LAYOUTS = ("%d-%b-%Y", "%d %b %Y", "%d %B %Y", "%B %d %Y", "%b %d %Y", "%b. %d %Y", "%Y-%m-%d", "%d-%B-%Y")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 # Published stamps win over updated ones; bare date lines (with a year) come last.
 _LABEL_RANK = (("publish", 0), ("post", 0), ("date", 0), ("updat", 1), ("modif", 1))
@@ -44,12 +54,41 @@ def parse_date(text: str, language: str | None = None) -> str | None:
         return iso_date(datetime.fromisoformat(text.replace("Z", "+00:00")))
     except ValueError:
         pass
+    quick = _parse_common_english(text)
+    if quick is not None:
+        return iso_date(quick)
     parsed = dateparser.parse(
         text,
         languages=[language] if language else None,
         settings={"REQUIRE_PARTS": ["day", "month", "year"], "RETURN_AS_TIMEZONE_AWARE": False},
     )
     return iso_date(parsed) if parsed else None
+
+
+def _parse_common_english(text: str) -> datetime | None:
+    """The few English stamp shapes most pages use ("09:01, 15-Dec-2021", "December 23, 2021,
+    10:02 PM"), through strptime: dateparser is general but costs milliseconds a call."""
+    time_match = _TIME_OF_DAY.search(text)
+    date_part = _TIME_OF_DAY.sub(" ", text) if time_match else text
+    date_part = _STAMP_NOISE.sub(" ", date_part).strip()
+    date_part = " ".join(date_part.split())
+    for layout in _DATE_LAYOUTS:
+        try:
+            day = datetime.strptime(date_part, layout)
+        except ValueError:
+            continue
+        if time_match is None:
+            return day
+        hour, minute = int(time_match["hour"]), int(time_match["minute"])
+        meridiem = (time_match["meridiem"] or "").replace(".", "").lower()
+        if meridiem == "pm" and hour < 12:
+            hour += 12
+        elif meridiem == "am" and hour == 12:
+            hour = 0
+        if hour > 23 or minute > 59:
+            return None
+        return day.replace(hour=hour, minute=minute)
+    return None
 
 
 def date_from_datelines(removed: Iterable[RemovedLine], language: str | None) -> str | None:

@@ -62,10 +62,18 @@ def _group(reason: Removal, max_chars: int, *alternatives: str) -> LinePattern:
 
 
 # A photo credit: its caption sits just above it (the caption/credit rule in lines.py).
+# "Photo: X / AP", "Copyright X / AP", "AFP / John Doe". A page footer ("© 2019 Associated
+# Press. All Rights Reserved.") or a "Source:" line is a credit too, but has no caption above it.
 PHOTO_CREDIT = re.compile(
-    r"^(?:(?:photo|image|picture|pictures|video|graphic|illustration|credit|source|images?)s?\s*(?:credit)?\s*[:©]\s*\S.*"
-    rf"|(?:copyright|©|\(c\))\s*\S.*|{_AGENCIES}(?:\s*/\s*[\w .-]+)*|\(?file\s+photo\)?\.?)$",
+    r"^(?:(?:photo|image|picture|pictures|photograph|video|graphic|illustration|credit|images?)s?\s*(?:credit)?"
+    r"\s*[:©]\s*\S.*"
+    rf"|(?:copyright|©|\(c\))\s*[^/]{{1,80}}/\s*\S.*|{_AGENCIES}(?:\s*/\s*[\w .-]+)*|\(?file\s+photo\)?\.?)$",
     re.IGNORECASE,
+)
+# Any other credit line: footers, sources, agency notes.
+OTHER_CREDIT = (
+    r"(?:copyright|©|\(c\))\s*\S.*|(?:source|sources)\s*:\s*\S.*|all\s+rights\s+reserved\.?",
+    r"\(?(?:with\s+)?(?:input|inputs|reporting|additional\s+reporting)\s+(?:from|by)\s+(?:agencies|wires?|\S.*)\)?\.?",
 )
 
 _SOCIAL = (
@@ -114,12 +122,7 @@ LINE_PATTERNS: tuple[LinePattern, ...] = (
         r"(?:\d+\s+)?min(?:ute)?s?\s+read|latest\s+news|breaking\s+news|live\s+updates?|watch(?:\s+live)?|video|photos?|gallery",
     ),
     LinePattern(Removal.CREDIT, PHOTO_CREDIT, 160),
-    _group(
-        Removal.CREDIT,
-        160,
-        r"all\s+rights\s+reserved\.?",
-        r"\(?(?:with\s+)?(?:input|inputs|reporting|additional\s+reporting)\s+(?:from|by)\s+(?:agencies|wires?|\S.*)\)?\.?",
-    ),
+    _group(Removal.CREDIT, 160, *OTHER_CREDIT),
     _group(
         Removal.CAPTION,
         400,
@@ -149,4 +152,4 @@ LINE_PATTERNS: tuple[LinePattern, ...] = (
 BREADCRUMB_MAX_PREFIX_WORDS = 6
 
 # A heading ends without sentence punctuation (a headline may end with ? or ! or a quote).
-SENTENCE_END = re.compile(r"[.…:;]\s*[\"”’')\]]*$")
+SENTENCE_END = re.compile(r"[.…:;。．！？]\s*[\"”’')\]」』]*$")
