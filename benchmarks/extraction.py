@@ -195,7 +195,7 @@ DRAFTS: dict[str, Draft] = {}
 def run_storytrace(page: Page) -> str:
     draft = draft_article(RawDocument(source=f"{page.id}.html", html=page.html, url=page.url), SETTINGS)
     DRAFTS[page.id] = draft
-    return finish_article(draft, SETTINGS).text
+    return finish_article(draft).text
 
 
 def run_storytrace_extract(page: Page) -> str:

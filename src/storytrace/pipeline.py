@@ -9,7 +9,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Protocol
 
-from storytrace.clean import Draft, draft_article, finish_article, remove_outlet_repeats
+from storytrace.clean import clean_document, remove_outlet_repeats
 from storytrace.errors import StorytraceError
 from storytrace.ingest import InputItem, read_inputs
 from storytrace.model import Article, IngestResult, Problem, RawDocument, Report
@@ -37,53 +37,40 @@ class _Silent:
         pass
 
 
-def _prepare(raw: RawDocument, settings: Settings) -> tuple[Draft, Article] | Problem:
+def _prepare(raw: RawDocument, settings: Settings) -> Article | Problem:
     """Clean one document (in a worker process); any failure becomes a problem naming it."""
     try:
-        draft = draft_article(raw, settings)
+        article = clean_document(raw, settings)
     except StorytraceError as error:
         return Problem(raw.source, str(error))
     except Exception as error:  # noqa: BLE001 - hostile input may break any library; report, go on
         return Problem(raw.source, f"cannot extract or clean ({type(error).__name__}: {error})")
-    if not draft.paragraphs:
-        return Problem(raw.source, "no article text left after removing boilerplate")
-    return draft, finish_article(draft)
-
-
-def _prepare_all(
-    raws: list[RawDocument], settings: Settings, workers: int, progress: ProgressSink
-) -> Iterator[tuple[Draft, Article] | Problem]:
-    if workers > 1 and len(raws) >= _PARALLEL_MIN_DOCUMENTS:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for result in pool.map(_prepare, raws, [settings] * len(raws), chunksize=_PARALLEL_CHUNK):
-                progress.advance()
-                yield result
-        return
-    for raw in raws:
-        result = _prepare(raw, settings)
-        progress.advance()
-        yield result
+    return article
 
 
 def _clean(
     raws: list[RawDocument], settings: Settings, workers: int, progress: ProgressSink
 ) -> tuple[list[Article], list[Problem]]:
-    """Per-document cleaning (in parallel), then the corpus-level pass; only the articles whose
-    lines that pass removed are finished again."""
-    problems: list[Problem] = []
-    drafts: list[Draft] = []
-    finished: list[Article] = []
-    for result in _prepare_all(raws, settings, workers, progress):
-        if isinstance(result, Problem):
-            problems.append(result)
-        else:
-            drafts.append(result[0])
-            finished.append(result[1])
-    articles = [
-        article if draft is kept else finish_article(draft)
-        for kept, draft, article in zip(drafts, remove_outlet_repeats(drafts, settings), finished, strict=True)
-    ]
-    return articles, problems
+    """Per-document cleaning (in worker processes for large batches), then the corpus-level pass."""
+    if workers > 1 and len(raws) >= _PARALLEL_MIN_DOCUMENTS:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = list(
+                _advancing(pool.map(_prepare, raws, [settings] * len(raws), chunksize=_PARALLEL_CHUNK), progress)
+            )
+    else:
+        results = list(_advancing((_prepare(raw, settings) for raw in raws), progress))
+    problems = [result for result in results if isinstance(result, Problem)]
+    articles = remove_outlet_repeats([result for result in results if isinstance(result, Article)], settings)
+    problems.extend(
+        Problem(a.source, "no article text left after removing boilerplate") for a in articles if not a.text
+    )
+    return [article for article in articles if article.text], problems
+
+
+def _advancing(results: Iterable[Article | Problem], progress: ProgressSink) -> Iterator[Article | Problem]:
+    for result in results:
+        progress.advance()
+        yield result
 
 
 def _as_inputs(inputs: InputItem | Iterable[InputItem]) -> list[InputItem]:

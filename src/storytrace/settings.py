@@ -48,9 +48,10 @@ class Settings:
     outlet_repeat_max_chars: int = 200
 
     # --- metadata ------------------------------------------------------------------------
-    # Language identification reads this many characters of the cleaned text; py3langid's
-    # accuracy is flat beyond a few hundred characters while its cost grows linearly.
-    language_sample_chars: int = 1000
+    # Language identification reads this many characters of the longest lines (the body);
+    # langid.py's accuracy is near-flat beyond a few hundred characters (Lui & Baldwin 2012
+    # report >0.98 on news-length text) while its cost grows linearly with the sample.
+    language_sample_chars: int = 400
     # Below this many characters the language is left unknown rather than guessed.
     language_min_chars: int = 20
 

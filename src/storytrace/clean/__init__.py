@@ -1,16 +1,16 @@
 """Clean: turn raw documents into articles — main text without boilerplate, and metadata.
 
-Three steps, so that the corpus-level one can see every article of an outlet:
-:func:`draft_article` (per document), :func:`remove_outlet_repeats` (per corpus),
-:func:`finish_article` (per draft: language, date, sentences).
+Per document, :func:`clean_document` (:func:`draft_article` extracts, cleans lines and reads
+metadata; :func:`finish_article` cuts sentences); then per corpus, :func:`remove_outlet_repeats`
+sees every article of an outlet at once.
 """
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 from storytrace.clean.corpus import remove_outlet_repeats
-from storytrace.clean.draft import Draft
 from storytrace.clean.html import extract_html
 from storytrace.clean.lines import clean_lines, normalize_line
 from storytrace.clean.metadata import (
@@ -20,13 +20,26 @@ from storytrace.clean.metadata import (
     outlet_from_url,
     parse_date,
 )
-from storytrace.clean.segment import sentence_spans
-from storytrace.model import Article, RawDocument
+from storytrace.clean.segment import PARAGRAPH_SEPARATOR, sentence_spans
+from storytrace.model import Article, RawDocument, RemovedLine
 from storytrace.settings import Settings
 
-__all__ = ["Draft", "clean_documents", "draft_article", "finish_article", "remove_outlet_repeats"]
+__all__ = ["Draft", "clean_document", "clean_documents", "draft_article", "finish_article", "remove_outlet_repeats"]
 
-PARAGRAPH_SEPARATOR = "\n\n"
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """An article's cleaned paragraphs and metadata, before sentences are cut."""
+
+    raw: RawDocument
+    paragraphs: tuple[str, ...]
+    removed: tuple[RemovedLine, ...]
+    title: str | None
+    url: str | None
+    outlet: str | None
+    published: str | None
+    language: str | None
+    author: str | None
 
 
 def _fallback_id(raw: RawDocument, paragraphs: tuple[str, ...]) -> str:
@@ -54,9 +67,7 @@ def draft_article(raw: RawDocument, settings: Settings) -> Draft:
         text = raw.text or ""
     # Stated, else identified once from the longest raw lines (the body); the stop list for
     # cleaning needs it before the clutter is gone.
-    language = (language or "").split("-")[0].lower() or detect_language(
-        [normalize_line(line) for line in text.splitlines()], settings
-    )
+    language = (language or "").split("-")[0].lower() or detect_language(text.splitlines(), settings)
     cleaned = clean_lines(text, settings, language, title, scraped=raw.html is None)
     stated = parse_date(published, language) if published else None
     published = (
@@ -99,7 +110,11 @@ def finish_article(draft: Draft) -> Article:
     )
 
 
+def clean_document(raw: RawDocument, settings: Settings) -> Article:
+    """The per-document cleaning steps: extract, clean lines, metadata, sentences."""
+    return finish_article(draft_article(raw, settings))
+
+
 def clean_documents(raws: list[RawDocument], settings: Settings) -> list[Article]:
-    """All three cleaning steps over a batch of documents."""
-    drafts = remove_outlet_repeats([draft_article(raw, settings) for raw in raws], settings)
-    return [finish_article(draft) for draft in drafts]
+    """Every cleaning step over a batch of documents, the corpus-level one included."""
+    return remove_outlet_repeats([clean_document(raw, settings) for raw in raws], settings)

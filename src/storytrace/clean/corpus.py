@@ -8,8 +8,8 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 
-from storytrace.clean.draft import Draft
-from storytrace.model import Removal, RemovedLine
+from storytrace.clean.segment import PARAGRAPH_SEPARATOR, sentence_spans
+from storytrace.model import Article, Removal, RemovedLine
 from storytrace.settings import Settings
 
 _NON_WORD = re.compile(r"[\W_]+")
@@ -21,35 +21,48 @@ def line_key(line: str) -> str:
     return _DIGITS.sub("0", _NON_WORD.sub(" ", line.casefold())).strip()
 
 
-def remove_outlet_repeats(drafts: Sequence[Draft], settings: Settings) -> list[Draft]:
+def remove_outlet_repeats(articles: Sequence[Article], settings: Settings) -> list[Article]:
     """Drop short lines that recur in many articles of the same outlet; articles of unknown
-    outlet are left alone (across outlets a repeated line is usually a copy, which is evidence)."""
+    outlet are left alone (across outlets a repeated line is usually a copy, which is evidence).
+
+    Articles that lose lines get their text and sentence spans rebuilt; the others are returned as they are.
+    """
     by_outlet: dict[str, list[int]] = defaultdict(list)
-    for index, draft in enumerate(drafts):
-        if draft.outlet:
-            by_outlet[draft.outlet].append(index)
-    repeated: dict[str, set[str]] = {}
-    for outlet, members in by_outlet.items():
+    for index, article in enumerate(articles):
+        if article.outlet:
+            by_outlet[article.outlet].append(index)
+    result = list(articles)
+    for members in by_outlet.values():
         if len(members) < settings.outlet_repeat_min_articles:
             continue
-        counts: Counter[str] = Counter()
-        for index in members:
-            counts.update({line_key(p) for p in drafts[index].paragraphs if len(p) <= settings.outlet_repeat_max_chars})
+        short_keys = {
+            index: {line_key(p): p for p in paragraphs(articles[index]) if len(p) <= settings.outlet_repeat_max_chars}
+            for index in members
+        }
+        counts = Counter(key for keys in short_keys.values() for key in keys)
         floor = max(settings.outlet_repeat_min_articles, settings.outlet_repeat_min_share * len(members))
-        repeated[outlet] = {key for key, count in counts.items() if count >= floor and key}
-    result = list(drafts)
-    for outlet, keys in repeated.items():
-        if not keys:
+        repeated = {key for key, count in counts.items() if count >= floor and key}
+        if not repeated:
             continue
-        for index in by_outlet[outlet]:
-            draft = drafts[index]
-            dropped = [
-                p for p in draft.paragraphs if len(p) <= settings.outlet_repeat_max_chars and line_key(p) in keys
-            ]
+        for index in members:
+            dropped = {text for key, text in short_keys[index].items() if key in repeated}
             if dropped:
-                result[index] = replace(
-                    draft,
-                    paragraphs=tuple(p for p in draft.paragraphs if p not in dropped),
-                    removed=draft.removed + tuple(RemovedLine(p, Removal.REPEATED_IN_OUTLET) for p in dropped),
-                )
+                result[index] = _without(articles[index], dropped)
     return result
+
+
+def paragraphs(article: Article) -> list[str]:
+    """An article's paragraphs (cleaned lines never contain the separator, so the split is exact)."""
+    return article.text.split(PARAGRAPH_SEPARATOR) if article.text else []
+
+
+def _without(article: Article, dropped: set[str]) -> Article:
+    kept = [p for p in paragraphs(article) if p not in dropped]
+    text = PARAGRAPH_SEPARATOR.join(kept)
+    return replace(
+        article,
+        text=text,
+        sentences=sentence_spans(text, article.language),
+        removed=article.removed
+        + tuple(RemovedLine(p, Removal.REPEATED_IN_OUTLET) for p in paragraphs(article) if p in dropped),
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -130,7 +130,7 @@ def outlet_from_url(url: str | None) -> str | None:
     return host.removeprefix("www.") or None
 
 
-def detect_language(paragraphs: list[str] | tuple[str, ...], settings: Settings) -> str | None:
+def detect_language(paragraphs: Sequence[str], settings: Settings) -> str | None:
     """ISO 639-1 code of the longest paragraphs (the story body), through py3langid."""
     sample: list[str] = []
     size = 0

@@ -6,6 +6,9 @@ import sentencex
 
 from storytrace.model import Span
 
+# Paragraphs of a cleaned text are separated by one blank line.
+PARAGRAPH_SEPARATOR = "\n\n"
+
 
 def sentence_spans(text: str, language: str | None) -> tuple[Span, ...]:
     """Split ``text`` into sentences and return their ``(start, end)`` offsets, whitespace trimmed.

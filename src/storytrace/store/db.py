@@ -190,6 +190,7 @@ class Store:
             signature_of = {row.id: tuple(row._mapping[name] for name in _SIGNATURE) for row in existing}
             owner_of_url = {row.url: row.id for row in existing if row.url}
             owner_of_hash = {row.text_hash: row.id for row in existing}
+            new_rows: list[dict[str, Any]] = []
             for article, digest in zip(chunk, digests, strict=True):
                 values = _article_values(article, digest, now)
                 other = owner_of_url.get(article.url) if article.url else None
@@ -201,7 +202,7 @@ class Store:
                 signature = tuple(values[name] for name in _SIGNATURE)
                 stored = signature_of.get(article.id)
                 if stored is None:
-                    connection.execute(insert(articles).values(**values))
+                    new_rows.append(values)
                     results.append(IngestResult(article.id, "new"))
                 elif stored == signature:
                     results.append(IngestResult(article.id, "unchanged"))
@@ -213,4 +214,6 @@ class Store:
                 if article.url:
                     owner_of_url[article.url] = article.id
                 owner_of_hash[digest] = article.id
+            if new_rows:  # one executemany for the batch's new articles
+                connection.execute(insert(articles), new_rows)
         return results
