@@ -29,15 +29,19 @@ class Settings:
     # ...and at least this share of stop words (jusText's stopwords_high = 0.32; news lines
     # with many names score lower, so a little under it).
     good_min_stopword_share: float = 0.28
-    # Lines under this many characters are "short": kept inside the body, removed at its edges
-    # only when they also look like headings or links (no sentence punctuation).
-    short_max_chars: int = 70
     # A caption sits right before a credit line; look back this many lines for it.
     caption_lookback_lines: int = 2
     # A caption is a short descriptive block, not a paragraph of the story.
     caption_max_chars: int = 300
-    # A heading-like line (title, related headline) has at most this many words.
+    # A heading-like line (title, related headline) has at most this many words...
     heading_max_words: int = 30
+    # ...and a headline at least this many (shorter heading lines are section labels).
+    title_min_words: int = 3
+    # Before the first and after the last good line, a fragment this small without sentence
+    # punctuation (a lone source label, a menu word) is low-content. Characters count too,
+    # since a line of Chinese or Japanese is one "word".
+    edge_fragment_max_words: int = 3
+    edge_fragment_max_chars: int = 30
 
     # --- corpus-level boilerplate (CCNet, Wenzek et al. 2020; trafilatura's dedup cache) ---
     # A line recurring in at least this many articles of one outlet...

@@ -209,7 +209,7 @@ def _mark_title(lines: list[Line], given_title: str | None, settings: Settings) 
     title = normalize_line(given_title) if given_title else None
     if title is None:
         for line in lines[: first_good + 1]:
-            if line.kept and _is_heading(line.text, settings) and len(line.text.split()) >= 3:
+            if line.kept and _is_heading(line.text, settings) and len(line.text.split()) >= settings.title_min_words:
                 title = line.text
                 break
     if title is None:
@@ -221,7 +221,7 @@ def _mark_title(lines: list[Line], given_title: str | None, settings: Settings) 
     return title
 
 
-def _mark_edges(lines: list[Line]) -> None:
+def _mark_edges(lines: list[Line], settings: Settings) -> None:
     """Before the first and after the last good line, tiny fragments (a source label, a lone
     menu word) are low-content; longer lines there (standfirst, subtitle) are kept."""
     good = [i for i, line in enumerate(lines) if line.kept and line.good]
@@ -230,8 +230,11 @@ def _mark_edges(lines: list[Line]) -> None:
     for index, line in enumerate(lines):
         if good[0] <= index <= good[-1] or not line.kept:
             continue
-        # Characters as well as words: a line of Chinese or Japanese is one "word".
-        if len(line.text.split()) <= 3 and len(line.text) <= 30 and not SENTENCE_END.search(line.text):
+        if (
+            len(line.text.split()) <= settings.edge_fragment_max_words
+            and len(line.text) <= settings.edge_fragment_max_chars
+            and not SENTENCE_END.search(line.text)
+        ):
             line.reason = Removal.LOW_CONTENT
 
 
@@ -251,7 +254,7 @@ def clean_lines(
     _mark_breadcrumbs(lines)
     found_title = _mark_title(lines, title, settings)
     if scraped:
-        _mark_edges(lines)
+        _mark_edges(lines, settings)
     return CleanedText(
         paragraphs=tuple(line.text for line in lines if line.kept),
         removed=tuple(RemovedLine(line.text, line.reason) for line in lines if line.reason is not None),
