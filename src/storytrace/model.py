@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 Span = tuple[int, int]
 
@@ -96,6 +97,23 @@ class Article:
     def sentence_texts(self) -> list[str]:
         """The article's sentences, cut from ``text`` by their spans."""
         return [self.text[start:end] for start, end in self.sentences]
+
+    def to_record(self) -> dict[str, Any]:
+        """JSON-ready fields, shared by the report and the store's rows."""
+        return {
+            "id": self.id,
+            "source": self.source,
+            "url": self.url,
+            "outlet": self.outlet,
+            "title": self.title,
+            "published": self.published,
+            "language": self.language,
+            "author": self.author,
+            "summary_only": self.summary_only,
+            "text": self.text,
+            "sentences": [list(span) for span in self.sentences],
+            "removed": [{"text": line.text, "reason": line.reason.value} for line in self.removed],
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,26 +9,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from storytrace.model import Article, Copy, Report, Story, Storyline
+from storytrace.model import Copy, Report, Story, Storyline
 
 REPORT_SCHEMA_ID = "storytrace.report/1"
-
-
-def _article(article: Article) -> dict[str, Any]:
-    return {
-        "id": article.id,
-        "source": article.source,
-        "url": article.url,
-        "outlet": article.outlet,
-        "title": article.title,
-        "published": article.published,
-        "language": article.language,
-        "author": article.author,
-        "summary_only": article.summary_only,
-        "text": article.text,
-        "sentences": [list(span) for span in article.sentences],
-        "removed": [{"text": line.text, "reason": line.reason.value} for line in article.removed],
-    }
 
 
 def _copy(copy: Copy) -> dict[str, Any]:
@@ -68,7 +51,7 @@ def to_dict(report: Report) -> dict[str, Any]:
     """The report as plain JSON-ready data, keys as in the published schema."""
     return {
         "schema": REPORT_SCHEMA_ID,
-        "articles": [_article(article) for article in report.articles],
+        "articles": [article.to_record() for article in report.articles],
         "copies": [_copy(copy) for copy in report.copies],
         "stories": [_story(story) for story in report.stories],
         "storylines": [_storyline(storyline) for storyline in report.storylines],

@@ -71,22 +71,7 @@ def _row_to_article(row: Any) -> Article:
 
 
 def _article_values(article: Article, digest: str, now: datetime) -> dict[str, Any]:
-    return {
-        "id": article.id,
-        "source": article.source,
-        "url": article.url,
-        "outlet": article.outlet,
-        "title": article.title,
-        "published": article.published,
-        "language": article.language,
-        "author": article.author,
-        "summary_only": article.summary_only,
-        "text": article.text,
-        "text_hash": digest,
-        "sentences": [list(span) for span in article.sentences],
-        "removed": [{"text": line.text, "reason": line.reason.value} for line in article.removed],
-        "ingested_at": now,
-    }
+    return {**article.to_record(), "text_hash": digest, "ingested_at": now}
 
 
 T = TypeVar("T")
