@@ -94,10 +94,6 @@ class Article:
     sentences: tuple[Span, ...] = ()
     removed: tuple[RemovedLine, ...] = ()
 
-    def sentence_texts(self) -> list[str]:
-        """The article's sentences, cut from ``text`` by their spans."""
-        return [self.text[start:end] for start, end in self.sentences]
-
     def to_record(self) -> dict[str, Any]:
         """JSON-ready fields, shared by the report and the store's rows."""
         return {
