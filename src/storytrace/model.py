@@ -128,8 +128,22 @@ class Copy:
     original: str
     copy: str
     kind: str  # verbatim | edited | spun | translated | excerpt
-    score: float
+    score: float  # share of the copy taken from the original, times the passages' mean similarity
     passages: tuple[Passage, ...] = ()
+    direction: str = ""  # the evidence that decided which is the original (see provenance.direction)
+
+    def to_record(self) -> dict[str, Any]:
+        """JSON-ready fields, shared by the report and the store's rows."""
+        return {
+            "original": self.original,
+            "copy": self.copy,
+            "kind": self.kind,
+            "score": self.score,
+            "direction": self.direction,
+            "passages": [
+                {"original": list(p.original), "copy": list(p.copy), "similarity": p.similarity} for p in self.passages
+            ],
+        }
 
 
 @dataclass(frozen=True, slots=True)

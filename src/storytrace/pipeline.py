@@ -1,4 +1,4 @@
-"""The Python API: ``analyze`` runs the pipeline (ingest → clean → store) over inputs."""
+"""The Python API: ``analyze`` runs the pipeline (ingest → clean → copies → store) over inputs."""
 
 from __future__ import annotations
 
@@ -7,34 +7,20 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Protocol
 
 from storytrace.clean import clean_document, remove_outlet_repeats
+from storytrace.embed import Embedder, load_embedder
 from storytrace.errors import StorytraceError
 from storytrace.ingest import InputItem, read_inputs
-from storytrace.model import Article, IngestResult, Problem, RawDocument, Report
+from storytrace.model import Article, Copy, IngestResult, Problem, RawDocument, Report
+from storytrace.progress import ProgressSink, SilentProgress
+from storytrace.provenance import detect_copies
 from storytrace.settings import DEFAULT_SETTINGS, Settings
 from storytrace.store import Store
 
 # Below this many documents a process pool costs more to start than it saves.
 _PARALLEL_MIN_DOCUMENTS = 400
 _PARALLEL_CHUNK = 64
-
-
-class ProgressSink(Protocol):
-    """Receives progress: a new stage with its total (``None`` if unknown), then advances."""
-
-    def stage(self, name: str, total: int | None) -> None: ...
-
-    def advance(self, count: int = 1) -> None: ...
-
-
-class _Silent:
-    def stage(self, name: str, total: int | None) -> None:
-        pass
-
-    def advance(self, count: int = 1) -> None:
-        pass
 
 
 def _prepare(raw: RawDocument, settings: Settings) -> Article | Problem:
@@ -85,14 +71,19 @@ def analyze(
     settings: Settings = DEFAULT_SETTINGS,
     progress: ProgressSink | None = None,
     workers: int | None = None,
+    embedder: Embedder | str | None = None,
 ) -> Report:
     """Ingest, clean and store articles; return the report of this batch.
 
     ``inputs`` are paths (files or directories), ``-`` for JSONL on standard input, or dicts
     shaped like JSONL records. ``db`` is a SQLite path or a ``postgresql://`` URL. Inputs that
     cannot be read are listed in ``Report.problems`` while the rest proceeds.
+
+    ``embedder`` (an :class:`~storytrace.embed.Embedder` or a spec for ``load_embedder``, such
+    as ``"auto"``) adds translation detection; without one, copies are found lexically.
     """
-    sink = progress or _Silent()
+    sink = progress or SilentProgress()
+    model = load_embedder(embedder) if isinstance(embedder, str) else embedder
     worker_count = workers if workers is not None else (os.cpu_count() or 1)
     problems: list[Problem] = []
     raws: list[RawDocument] = []
@@ -115,12 +106,14 @@ def analyze(
             batch = articles[start : start + settings.store_batch_size]
             results.extend(store.save_articles(batch))
             sink.advance(len(batch))
-    return _report(articles, results, problems)
+        unique = _unique(articles, results)
+        copies = detect_copies(unique, settings, model, sink)
+        store.save_copies(copies, (article.id for article in unique))
+    return _report(unique, copies, results, problems)
 
 
-def _report(articles: list[Article], results: list[IngestResult], problems: list[Problem]) -> Report:
+def _unique(articles: list[Article], results: list[IngestResult]) -> list[Article]:
     """The batch's articles, each once: duplicates of stored articles are mapped, not repeated."""
-    duplicates = {r.article_id: r.duplicate_of for r in results if r.status == "duplicate" and r.duplicate_of}
     seen: set[str] = set()
     unique: list[Article] = []
     for article, result in zip(articles, results, strict=True):
@@ -128,8 +121,16 @@ def _report(articles: list[Article], results: list[IngestResult], problems: list
             continue
         seen.add(article.id)
         unique.append(article)
+    return unique
+
+
+def _report(
+    articles: list[Article], copies: list[Copy], results: list[IngestResult], problems: list[Problem]
+) -> Report:
+    duplicates = {r.article_id: r.duplicate_of for r in results if r.status == "duplicate" and r.duplicate_of}
     return Report(
-        articles=tuple(unique),
+        articles=tuple(articles),
+        copies=tuple(copies),
         problems=tuple(problems),
         duplicates=duplicates,
         stored=dict(Counter(result.status for result in results)),

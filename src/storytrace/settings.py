@@ -6,6 +6,9 @@ from dataclasses import dataclass, fields
 
 from storytrace.errors import ConfigError
 
+# Settings with these name endings are shares, similarities or cosines: numbers in [0, 1].
+_UNIT_INTERVAL_SUFFIXES = ("_share", "_coverage", "_similarity", "_cosine", "_threshold", "_weight", "_gap")
+
 
 @dataclass(frozen=True, slots=True)
 class Settings:
@@ -59,6 +62,78 @@ class Settings:
     # Below this many characters the language is left unknown rather than guessed.
     language_min_chars: int = 20
 
+    # --- copy candidates (never all pairs) -----------------------------------------------
+    # Document MinHash over word 5-gram shingles (Broder 1997; 5-grams as in NEWS-COPY's
+    # MinHash baseline, Silcock et al. 2022). A low LSH threshold (0.3, where near-duplicate
+    # filters use 0.5-0.8) is affordable because alignment confirms every candidate.
+    copy_shingle_words: int = 5
+    copy_minhash_permutations: int = 64
+    copy_lsh_threshold: float = 0.3
+    # Sentence sketches: each sentence of at least this many content words is keyed by pairs
+    # of its bottom-3 content-word hashes (a one-permutation MinHash of the sentence), so a
+    # sentence with a third of its words swapped for synonyms still shares a key.
+    copy_sentence_min_words: int = 4
+    copy_sketch_size: int = 3
+    # A key held by more articles than this is a stock phrase, not evidence of copying
+    # (the same cap idea as a document-frequency cut-off); its bucket is ignored.
+    copy_bucket_max_articles: int = 50
+    # Articles sharing this many sketched sentences become a candidate pair; shorter
+    # articles need only this share of their sentences.
+    copy_candidate_min_sentences: int = 2
+    copy_candidate_min_sentence_share: float = 0.5
+    # Each article keeps only its strongest candidates (by estimated similarity): enough to find
+    # its source among syndicated copies, while templated pages cannot make the work quadratic.
+    copy_candidate_max_per_article: int = 20
+    # Cross-language candidates (only with an embedder): each article's nearest articles in
+    # other languages by mean sentence embedding, when the cosine reaches this.
+    copy_candidate_neighbours: int = 5
+    # ...where an article's vector is the mean of its first sentences (the lead says what it reports).
+    copy_embedding_lead_sentences: int = 5
+    copy_candidate_min_cosine: float = 0.8
+
+    # --- passage alignment ----------------------------------------------------------------
+    # Sentence similarity = weighted mean of word-level (order-aware Indel/LCS) and
+    # character-level (rapidfuzz ratio) similarity of casefolded word sequences. On the seeds,
+    # unrelated same-story sentences peak at 0.35 (word) / 0.55 (char); spun sentences 0.75+.
+    align_word_weight: float = 0.6
+    # Two sentences align when their similarity reaches this (unrelated pairs stay below 0.45
+    # on the seeds and on the copies benchmark's same-topic negatives).
+    align_min_similarity: float = 0.5
+    # Two translated sentences align when their embedding cosine reaches this
+    # (see docs/embedders.md for the measured separation of true and random pairs).
+    align_min_cosine: float = 0.8
+    # Outside the monotone chain, a pair this similar still aligns: a moved paragraph.
+    align_moved_min_similarity: float = 0.8
+
+    # --- copy kinds (docs/copies.md) ------------------------------------------------------
+    # A copy has at least this share of its unquoted text aligned to the source: shared
+    # quotations alone never make a copy.
+    copy_min_coverage: float = 0.5
+    # ...and at least this many aligned sentences (all of them when it has fewer).
+    copy_min_aligned_sentences: int = 3
+    # An aligned sentence at or above this similarity is copied as is; below, it was rewritten.
+    copy_identical_similarity: float = 0.95
+    # Verbatim: both texts almost wholly aligned and almost every sentence unchanged.
+    verbatim_min_coverage: float = 0.9
+    verbatim_min_identical_share: float = 0.95
+    # Excerpt: the copy covers less than this share of its source.
+    excerpt_max_source_coverage: float = 0.6
+    # Spun: at least this share of the aligned text was rewritten (synonyms, machine translation).
+    spun_min_rewritten_share: float = 0.5
+
+    # A copy aligned with several sources keeps only its best one (a copy of a copy points to its
+    # nearest source), unless another covers at least this share of new text (stitched copies).
+    copy_other_source_min_share: float = 0.5
+
+    # --- direction --------------------------------------------------------------------------
+    # Without differing dates, the fuller text is the original when the coverage of the two
+    # sides differs by at least this much (an excerpt or a trimmed copy is contained in it).
+    direction_min_coverage_gap: float = 0.15
+    # Otherwise the side whose rewritten words recur in other articles of the batch is the
+    # original when its echoes reach ratio x the other's + minimum (on the seeds: 14 vs 7).
+    direction_echo_ratio: float = 1.5
+    direction_min_echoes: int = 3
+
     # --- store ---------------------------------------------------------------------------
     # Articles written per transaction: a killed run loses at most one batch, never half an article.
     store_batch_size: int = 200
@@ -70,7 +145,7 @@ class Settings:
                 raise ConfigError(f"setting {item.name} must be a number, got {value!r}")
             if value < 0:
                 raise ConfigError(f"setting {item.name} must not be negative, got {value!r}")
-            if item.name.endswith("_share") and value > 1:
+            if item.name.endswith(_UNIT_INTERVAL_SUFFIXES) and value > 1:
                 raise ConfigError(f"setting {item.name} is a share between 0 and 1, got {value!r}")
         if self.store_batch_size < 1:
             raise ConfigError("setting store_batch_size must be at least 1")

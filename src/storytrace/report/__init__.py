@@ -1,7 +1,16 @@
 """Report: the JSON contract (``storytrace.report/1``, schema in docs/report.schema.json) and the
 terminal summary."""
 
+from storytrace.report.compare import print_comparison, print_copies
 from storytrace.report.document import REPORT_SCHEMA_ID, load_schema, to_dict, write_json
 from storytrace.report.terminal import print_summary
 
-__all__ = ["REPORT_SCHEMA_ID", "load_schema", "print_summary", "to_dict", "write_json"]
+__all__ = [
+    "REPORT_SCHEMA_ID",
+    "load_schema",
+    "print_comparison",
+    "print_copies",
+    "print_summary",
+    "to_dict",
+    "write_json",
+]

@@ -9,21 +9,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from storytrace.model import Copy, Report, Story, Storyline
+from storytrace.model import Report, Story, Storyline
 
 REPORT_SCHEMA_ID = "storytrace.report/1"
-
-
-def _copy(copy: Copy) -> dict[str, Any]:
-    return {
-        "original": copy.original,
-        "copy": copy.copy,
-        "kind": copy.kind,
-        "score": copy.score,
-        "passages": [
-            {"original": list(p.original), "copy": list(p.copy), "similarity": p.similarity} for p in copy.passages
-        ],
-    }
 
 
 def _story(story: Story) -> dict[str, Any]:
@@ -52,7 +40,7 @@ def to_dict(report: Report) -> dict[str, Any]:
     return {
         "schema": REPORT_SCHEMA_ID,
         "articles": [article.to_record() for article in report.articles],
-        "copies": [_copy(copy) for copy in report.copies],
+        "copies": [copy.to_record() for copy in report.copies],
         "stories": [_story(story) for story in report.stories],
         "storylines": [_storyline(storyline) for storyline in report.storylines],
         "problems": [

@@ -13,13 +13,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, event, func, insert, or_, select, update
+from sqlalchemy import Connection, Engine, create_engine, delete, event, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.sql.elements import ColumnElement
 
 from storytrace.errors import StoreError
-from storytrace.model import Article, IngestResult, Removal, RemovedLine
+from storytrace.model import Article, Copy, IngestResult, Passage, Removal, RemovedLine
 from storytrace.settings import Settings
-from storytrace.store.schema import SCHEMA_VERSION, articles, meta, metadata
+from storytrace.store.schema import SCHEMA_VERSION, articles, copies, meta, metadata
 
 _SPACES = re.compile(r"\s+")
 # Columns whose change makes a re-ingested article "updated" rather than "unchanged".
@@ -28,9 +29,14 @@ _SIGNATURE = ("text_hash", "title", "published", "outlet", "language")
 _LOOKUP_CHUNK = 500
 
 
-def text_hash(text: str) -> str:
-    """Identity of an article's text: casefolded, whitespace collapsed, sha1."""
-    return hashlib.sha1(_SPACES.sub(" ", text.casefold()).strip().encode("utf-8")).hexdigest()
+def text_hash(text: str, outlet: str | None) -> str:
+    """Identity of an article's text at its outlet: casefolded, whitespace collapsed, sha1.
+
+    The outlet is part of it because the same text at another outlet is a verbatim copy, which
+    storytrace must report, not a re-ingested duplicate to drop.
+    """
+    basis = f"{(outlet or '').casefold()}\n{_SPACES.sub(' ', text.casefold()).strip()}"
+    return hashlib.sha1(basis.encode("utf-8")).hexdigest()
 
 
 def database_url(db: str | Path) -> str:
@@ -70,8 +76,44 @@ def _row_to_article(row: Any) -> Article:
     )
 
 
+def _touching(ids: Sequence[str]) -> ColumnElement[bool]:
+    """Copy relations with an original or a copy among ``ids``."""
+    return or_(copies.c.original.in_(ids), copies.c.copy.in_(ids))
+
+
+def _row_to_copy(row: Any) -> Copy:
+    return Copy(
+        original=row.original,
+        copy=row.copy,
+        kind=row.kind,
+        score=float(row.score),
+        passages=tuple(
+            Passage(
+                original=(int(p["original"][0]), int(p["original"][1])),
+                copy=(int(p["copy"][0]), int(p["copy"][1])),
+                similarity=float(p["similarity"]),
+            )
+            for p in row.passages
+        ),
+        direction=row.direction,
+    )
+
+
 def _article_values(article: Article, digest: str, now: datetime) -> dict[str, Any]:
     return {**article.to_record(), "text_hash": digest, "ingested_at": now}
+
+
+def _migrate(connection: Connection, version: int) -> None:
+    """Bring an older database to ``SCHEMA_VERSION`` inside the opening transaction (all or nothing).
+
+    New tables were already created by ``create_all``; this rewrites what changed in old ones.
+    """
+    if version < 2:  # text_hash gained the outlet
+        rows = connection.execute(select(articles.c.id, articles.c.text, articles.c.outlet)).all()
+        for row in rows:
+            digest = text_hash(row.text, row.outlet)
+            connection.execute(update(articles).where(articles.c.id == row.id).values(text_hash=digest))
+    connection.execute(update(meta).where(meta.c.key == "schema_version").values(value=str(SCHEMA_VERSION)))
 
 
 T = TypeVar("T")
@@ -108,6 +150,8 @@ class Store:
                         f"database schema version {stored} is newer than this storytrace "
                         f"(version {SCHEMA_VERSION}); upgrade storytrace"
                     )
+                elif int(stored) < SCHEMA_VERSION:
+                    _migrate(connection, int(stored))
         except OperationalError as error:
             raise StoreError(f"cannot open database {self.url}: {error.orig}") from None
 
@@ -159,7 +203,7 @@ class Store:
         return results
 
     def _save_chunk(self, chunk: Sequence[Article]) -> list[IngestResult]:
-        digests = [text_hash(article.text) for article in chunk]
+        digests = [text_hash(article.text, article.outlet) for article in chunk]
         now = datetime.now(UTC)
         results: list[IngestResult] = []
         with self.engine.begin() as connection:
@@ -202,3 +246,29 @@ class Store:
             if new_rows:  # one executemany for the batch's new articles
                 connection.execute(insert(articles), new_rows)
         return results
+
+    def save_copies(self, relations: Sequence[Copy], article_ids: Iterable[str]) -> None:
+        """Replace the copy relations touching ``article_ids`` with ``relations``, in one transaction."""
+        ids = list(dict.fromkeys(article_ids))
+        rows = [relation.to_record() for relation in relations]
+        try:
+            with self.engine.begin() as connection:
+                for chunk in _chunks(ids, _LOOKUP_CHUNK):
+                    connection.execute(delete(copies).where(_touching(chunk)))
+                for chunk in _chunks(rows, self.settings.store_batch_size):
+                    connection.execute(insert(copies), list(chunk))
+        except IntegrityError as error:
+            raise StoreError(f"database rejected a write: {error.orig}") from None
+
+    def load_copies(self, article_ids: Iterable[str] | None = None) -> list[Copy]:
+        """Stored copy relations (all, or those touching the given articles), by original then copy."""
+        query = select(copies).order_by(copies.c.original, copies.c.copy)
+        with self.engine.connect() as connection:
+            if article_ids is None:
+                rows = list(connection.execute(query))
+            else:
+                rows = []
+                for chunk in _chunks(list(dict.fromkeys(article_ids)), _LOOKUP_CHUNK):
+                    rows.extend(connection.execute(query.where(_touching(chunk))))
+        unique = {(row.original, row.copy): row for row in rows}
+        return [_row_to_copy(unique[key]) for key in sorted(unique)]

@@ -6,9 +6,11 @@ whenever a table changes.
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, DateTime, Index, MetaData, String, Table, Text
+from sqlalchemy import JSON, Boolean, Column, DateTime, Float, Index, MetaData, String, Table, Text
 
-SCHEMA_VERSION = 1
+# 1: articles. 2: copies; text_hash covers the outlet too (a verbatim copy at another outlet is
+# an article of its own, not a duplicate).
+SCHEMA_VERSION = 2
 
 metadata = MetaData()
 
@@ -32,7 +34,7 @@ articles = Table(
     Column("author", Text, nullable=True),
     Column("summary_only", Boolean, nullable=False, default=False),
     Column("text", Text, nullable=False),
-    # sha1 of the casefolded, whitespace-collapsed text: the "same normalized text" identity.
+    # sha1 of the outlet and the casefolded, whitespace-collapsed text: the same article again.
     Column("text_hash", String(40), nullable=False, unique=True),
     Column("sentences", JSON, nullable=False),
     Column("removed", JSON, nullable=False),
@@ -41,3 +43,17 @@ articles = Table(
 
 Index("ix_articles_outlet", articles.c.outlet)
 Index("ix_articles_published", articles.c.published)
+
+copies = Table(
+    "copies",
+    metadata,
+    Column("original", String(512), primary_key=True),
+    Column("copy", String(512), primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("direction", Text, nullable=False),
+    # [{"original": [start, end], "copy": [start, end], "similarity": s}, ...]
+    Column("passages", JSON, nullable=False),
+)
+
+Index("ix_copies_copy", copies.c.copy)

@@ -1,0 +1,263 @@
+"""Passage alignment of two articles: which sentences of one match which of the other.
+
+The sentence similarity matrix (rapidfuzz, or embedding cosine across languages) is turned
+into a maximum-weight monotone chain of aligned blocks: 1-1 sentence pairs plus 2-1 and 1-2
+merges for split or joined sentences (dynamic programming over the matrix's positive cells).
+Pairs outside the chain that are still very similar are added as moved passages, since
+edited copies reorder paragraphs. Adjacent blocks merge into passages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Indel
+
+from storytrace.align.candidates import embedding_candidates, shingle_candidates, sketch_candidates, strongest
+from storytrace.align.features import (
+    ArticleFeatures,
+    SentenceFeatures,
+    article_features,
+    different_languages,
+    quoted_spans,
+)
+from storytrace.model import Passage
+from storytrace.settings import Settings
+
+__all__ = [
+    "Alignment",
+    "ArticleFeatures",
+    "Block",
+    "align_pair",
+    "article_features",
+    "different_languages",
+    "embedding_candidates",
+    "quoted_spans",
+    "shingle_candidates",
+    "sketch_candidates",
+    "strongest",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """Sentences ``first[a_start:a_end]`` aligned with ``second[b_start:b_end]`` at a similarity."""
+
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class Alignment:
+    """The aligned blocks of two articles and the passages they form (spans in each text)."""
+
+    blocks: tuple[Block, ...]
+    passages: tuple[tuple[tuple[int, int], tuple[int, int], float], ...]
+
+    def aligned(self, side: int) -> set[int]:
+        """Sentence indexes of the first (``side=0``) or second article that are aligned."""
+        return {
+            i
+            for block in self.blocks
+            for i in (range(block.a_start, block.a_end) if side == 0 else range(block.b_start, block.b_end))
+        }
+
+    def as_passages(self, first_is_original: bool) -> tuple[Passage, ...]:
+        """The passages as model records, original side first."""
+        return tuple(
+            Passage(original=a, copy=b, similarity=s)
+            if first_is_original
+            else Passage(original=b, copy=a, similarity=s)
+            for a, b, s in self.passages
+        )
+
+
+def _joined(sentences: Sequence[SentenceFeatures]) -> list[list[str]]:
+    """Word lists of each sentence joined with the next (candidates for 2-1 merges)."""
+    return [list(sentences[i].words + sentences[i + 1].words) for i in range(len(sentences) - 1)]
+
+
+def _lexical(first: list[list[str]], second: list[list[str]], settings: Settings) -> np.ndarray:
+    """Weighted mean of word-level and character-level similarity, one row per ``first`` item."""
+    if not first or not second:
+        return np.zeros((len(first), len(second)), dtype=np.float32)
+    # Word level: Indel (LCS) similarity over word sequences, so word order counts.
+    words = process.cdist(first, second, scorer=Indel.normalized_similarity, dtype=np.float32)
+    # Character level: partial credit for inflections, spelling and punctuation changes.
+    chars = process.cdist(
+        [" ".join(w) for w in first], [" ".join(w) for w in second], scorer=fuzz.ratio, dtype=np.float32
+    )
+    weight = settings.align_word_weight
+    return weight * words + (1 - weight) * chars / 100
+
+
+def align_pair(
+    first: ArticleFeatures,
+    second: ArticleFeatures,
+    settings: Settings,
+    vectors: tuple[np.ndarray, np.ndarray] | None = None,
+) -> Alignment:
+    """Align two articles' sentences; ``vectors`` (sentence embeddings) are used across languages."""
+    a_words = [list(sentence.words) for sentence in first.sentences]
+    b_words = [list(sentence.words) for sentence in second.sentences]
+    cross_language = vectors is not None and different_languages(first, second)
+    if cross_language and vectors is not None:
+        a_vectors, b_vectors = vectors
+        similarity = a_vectors @ b_vectors.T
+        floor = settings.align_min_cosine
+        # Merges need the joined sentence's embedding, which would cost another model call
+        # per candidate; translations keep sentence boundaries well enough without them.
+        joined_a = joined_b = np.zeros((0, 0), dtype=np.float32)
+    else:
+        similarity = _lexical(a_words, b_words, settings)
+        floor = settings.align_min_similarity
+        joined_a = _lexical(_joined(first.sentences), b_words, settings)
+        joined_b = _lexical(a_words, _joined(second.sentences), settings).T
+    blocks = _chain(similarity, joined_a, joined_b, floor)
+    blocks = _add_moved(blocks, similarity, max(floor, settings.align_moved_min_similarity))
+    return Alignment(tuple(blocks), _passages(blocks, first, second))
+
+
+def _chain(similarity: np.ndarray, joined_a: np.ndarray, joined_b: np.ndarray, floor: float) -> list[Block]:
+    """Maximum-weight monotone chain of blocks whose similarity exceeds ``floor``.
+
+    A block gains (similarity - floor) times the sentences it covers (averaged over both
+    sides), so one good 2-1 merge beats a 1-1 pair that leaves a sentence out. Only positive
+    cells can be in the chain, so the DP runs over those (few, except for real copies),
+    not over the whole matrix.
+    """
+    items: list[Block] = [
+        Block(int(i), int(i) + 1, int(j), int(j) + 1, float(similarity[i, j]))
+        for i, j in zip(*np.nonzero((similarity > floor) & _near_best(similarity)), strict=True)
+    ]
+    items += [
+        Block(int(i), int(i) + 2, int(j), int(j) + 1, float(joined_a[i, j]))
+        for i, j in zip(*np.nonzero(joined_a > floor), strict=True)
+        if joined_a[i, j] > max(similarity[i, j], similarity[i + 1, j])
+    ]
+    items += [
+        Block(int(i), int(i) + 1, int(j), int(j) + 2, float(joined_b[j, i]))
+        for j, i in zip(*np.nonzero(joined_b > floor), strict=True)
+        if joined_b[j, i] > max(similarity[i, j], similarity[i, j + 1])
+    ]
+    if not items:
+        return []
+    return _best_chain(items, floor, len(similarity[0]) if len(similarity) else 0)
+
+
+# A chain rarely uses a cell that is not among the best few of its row or its column; keeping
+# only those bounds the chain's input to O(n + m) cells even when an article repeats one
+# sentence many times (templated pages), where every cell would otherwise be positive.
+_BEST_PER_LINE = 3
+
+
+def _near_best(similarity: np.ndarray) -> np.ndarray:
+    """Mask of cells among the ``_BEST_PER_LINE`` highest of their row or of their column."""
+    rows, columns = similarity.shape
+    mask = np.zeros(similarity.shape, dtype=bool)
+    if rows == 0 or columns == 0:
+        return mask
+    if columns > _BEST_PER_LINE:
+        top = np.argpartition(-similarity, _BEST_PER_LINE - 1, axis=1)[:, :_BEST_PER_LINE]
+        mask[np.arange(rows)[:, None], top] = True
+    else:
+        mask[:] = True
+    if rows > _BEST_PER_LINE:
+        top = np.argpartition(-similarity, _BEST_PER_LINE - 1, axis=0)[:_BEST_PER_LINE, :]
+        mask[top, np.arange(columns)[None, :]] = True
+    else:
+        mask[:] = True
+    return mask
+
+
+def _best_chain(items: list[Block], floor: float, columns: int) -> list[Block]:
+    """The chain of blocks, increasing on both sides, with the largest total gain.
+
+    Blocks are visited by start row; a block becomes available to later ones once their start
+    row reaches its end row, and a Fenwick tree over end columns gives the best chain ending
+    before any column in O(log m): O(k log m) for k blocks instead of O(k^2), which matters
+    for long near-identical articles where most cells are positive.
+    """
+
+    def gain(block: Block) -> float:
+        covered = (block.a_end - block.a_start + block.b_end - block.b_start) / 2
+        return (block.similarity - floor) * covered
+
+    tree_value = [0.0] * (columns + 1)  # best chain gain ending at column < index (1-based Fenwick)
+    tree_item = [-1] * (columns + 1)
+
+    def record(column_end: int, value: float, item: int) -> None:
+        position = column_end  # chains ending at b_end are usable by blocks starting at b_end or later
+        while position <= columns:
+            if value > tree_value[position]:
+                tree_value[position], tree_item[position] = value, item
+            position += position & -position
+
+    def best_before(column_start: int) -> tuple[float, int]:
+        value, item, position = 0.0, -1, column_start
+        while position > 0:
+            if tree_value[position] > value:
+                value, item = tree_value[position], tree_item[position]
+            position -= position & -position
+        return value, item
+
+    by_start = sorted(range(len(items)), key=lambda k: (items[k].a_start, items[k].b_start))
+    by_end = sorted(range(len(items)), key=lambda k: items[k].a_end)
+    total = [0.0] * len(items)
+    previous = [-1] * len(items)
+    released = 0
+    for k in by_start:
+        block = items[k]
+        while released < len(by_end) and items[by_end[released]].a_end <= block.a_start:
+            done = by_end[released]
+            record(items[done].b_end, total[done], done)
+            released += 1
+        value, before = best_before(block.b_start)
+        total[k], previous[k] = value + gain(block), before
+    k = max(range(len(items)), key=total.__getitem__)
+    chain: list[Block] = []
+    while k >= 0:
+        chain.append(items[k])
+        k = previous[k]
+    return chain[::-1]
+
+
+def _add_moved(blocks: list[Block], similarity: np.ndarray, floor: float) -> list[Block]:
+    """Add very similar 1-1 pairs left out of the monotone chain (reordered sentences), greedily."""
+    used_a = {i for b in blocks for i in range(b.a_start, b.a_end)}
+    used_b = {j for b in blocks for j in range(b.b_start, b.b_end)}
+    rows, columns = np.nonzero(similarity >= floor)
+    order = np.argsort(-similarity[rows, columns], kind="stable")
+    moved = list(blocks)
+    for i, j in zip(rows[order].tolist(), columns[order].tolist(), strict=True):
+        if i not in used_a and j not in used_b:
+            moved.append(Block(i, i + 1, j, j + 1, float(similarity[i, j])))
+            used_a.add(i)
+            used_b.add(j)
+    return sorted(moved, key=lambda block: (block.a_start, block.b_start))
+
+
+def _passages(
+    blocks: list[Block], first: ArticleFeatures, second: ArticleFeatures
+) -> tuple[tuple[tuple[int, int], tuple[int, int], float], ...]:
+    """Merge blocks adjacent on both sides into passages with character spans and a mean similarity."""
+    groups: list[list[Block]] = []
+    for block in blocks:
+        if groups and groups[-1][-1].a_end == block.a_start and groups[-1][-1].b_end == block.b_start:
+            groups[-1].append(block)
+        else:
+            groups.append([block])
+    passages = []
+    for group in groups:
+        a_span = (first.sentences[group[0].a_start].span[0], first.sentences[group[-1].a_end - 1].span[1])
+        b_span = (second.sentences[group[0].b_start].span[0], second.sentences[group[-1].b_end - 1].span[1])
+        weights = [sum(s.chars for s in first.sentences[b.a_start : b.a_end]) for b in group]
+        mean = sum(w * b.similarity for w, b in zip(weights, group, strict=True)) / max(1, sum(weights))
+        passages.append((a_span, b_span, round(mean, 4)))
+    return tuple(passages)

