@@ -69,11 +69,12 @@ class Settings:
     copy_shingle_words: int = 5
     copy_minhash_permutations: int = 64
     copy_lsh_threshold: float = 0.3
-    # Sentence sketches: each sentence of at least this many content words is keyed by pairs
-    # of its bottom-3 content-word hashes (a one-permutation MinHash of the sentence), so a
-    # sentence with a third of its words swapped for synonyms still shares a key.
+    # Sentence MinHash LSH over content words, for sentences of at least this many content
+    # words: b bands of r rows collide with probability 1 - (1 - J^r)^b, 0.82 at Jaccard 0.5
+    # (a third of the words swapped for synonyms) and 0.015 at 0.05 (unrelated sentences).
     copy_sentence_min_words: int = 4
-    copy_sketch_size: int = 3
+    copy_sketch_bands: int = 6
+    copy_sketch_rows: int = 2
     # A key held by more articles than this is a stock phrase, not evidence of copying
     # (the same cap idea as a document-frequency cut-off); its bucket is ignored.
     copy_bucket_max_articles: int = 50

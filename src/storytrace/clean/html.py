@@ -3,13 +3,29 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import trafilatura
 
 # Publication date as the page states it (original, not last-modified); htmldate's extensive
-# search also reads dates in the visible text when the markup has none.
-_DATE_PARAMS = {"extensive_search": True, "original_date": True}
+# search also reads dates in the visible text when the markup has none. The time is asked for
+# too: which of two same-day articles came first decides who copied whom.
+_DATE_PARAMS: dict[str, Any] = {"extensive_search": True, "original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S%z"}
+# htmldate fills a missing time with midnight and no zone: that is a date alone.
+_UNKNOWN_TIME = "T00:00:00"
+
+
+def _page_date(value: str | None) -> str | None:
+    """htmldate's stamp as ISO 8601: the date alone when no time was stated, else with its zone."""
+    if not value:
+        return None
+    if value.endswith(_UNKNOWN_TIME):
+        return value.removesuffix(_UNKNOWN_TIME)
+    try:
+        return datetime.strptime(value, _DATE_PARAMS["outputformat"]).isoformat()
+    except ValueError:  # a stamp without a zone
+        return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +65,7 @@ def extract_html(html: str, url: str | None) -> ExtractedPage:
         title=fields.get("title") or None,
         outlet=fields.get("sitename") or None,
         author=fields.get("author") or None,
-        published=fields.get("date") or None,
+        published=_page_date(fields.get("date")),
         url=fields.get("url") or None,
         language=fields.get("language") or None,
     )

@@ -5,7 +5,7 @@ evidence decides, strongest first:
 
 1. containment: when only one article is mostly made of the other's text, it is the copy
    (an excerpt, a trimmed copy); when both are, a clear coverage gap marks the fuller text;
-2. rewriting echoes: in sentences that were rewritten, the words only the original uses recur in
+2. rewriting echoes, for rewritten (spun) copies: the words only the original uses recur in
    the other articles of the batch (independent reports of the event use the same names and
    standard wording), while a spinner's synonyms and a round-trip translation's choices rarely
    do. General word frequency is no guide: on the seeds the machine-translated copy uses the
@@ -97,7 +97,7 @@ def original_side(
     gap = evidence.coverage[0] - evidence.coverage[1]
     if abs(gap) >= settings.direction_min_coverage_gap:
         return (0 if gap < 0 else 1), "containment"
-    if not evidence.cross_language:
+    if not evidence.cross_language and evidence.rewritten_share >= settings.spun_min_rewritten_share:
         echoed = _echo_original(alignment, first, second, document_frequency, settings)
         if echoed is not None:
             return echoed, "wording echoed by other articles"
