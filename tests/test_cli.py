@@ -90,3 +90,27 @@ def test_unusable_database_exits_2_without_traceback(seeds: Path, tmp_path: Path
 def test_quiet_prints_nothing_on_success(seeds: Path, tmp_path: Path) -> None:
     result = _run("analyze", str(seeds), "--db", str(tmp_path / "q.db"), "--quiet")
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_copies_and_compare_commands(seeds: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    assert _run("analyze", str(seeds), "--db", db, "--quiet").returncode == 0
+    listed = _run("copies", "--db", db, "--json")
+    assert listed.returncode == 0, listed.stderr
+    relations = json.loads(listed.stdout)
+    assert len(relations) == 1
+    original, copy = relations[0]["original"], relations[0]["copy"]
+    table = _run("copies", "--db", db)
+    assert "1 copy relations" in table.stdout and relations[0]["kind"] in table.stdout
+    shown = _run("compare", original, copy, "--db", db)
+    assert shown.returncode == 0, shown.stderr
+    assert f"is a {relations[0]['kind']} copy of" in " ".join(shown.stdout.split())
+    assert "passage 1:" in shown.stdout
+
+
+def test_compare_names_a_missing_article(seeds: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    assert _run("analyze", str(seeds), "--db", db, "--quiet").returncode == 0
+    result = _run("compare", "no-such-article", "other", "--db", db)
+    assert result.returncode == 2
+    assert "no-such-article" in result.stderr and "Traceback" not in result.stderr

@@ -107,3 +107,18 @@ def test_sentence_spans_cover_the_text(report: Report) -> None:
         # Every non-space character of the text lies in exactly one sentence.
         covered = "".join(article.text[s:e] for s, e in article.sentences)
         assert "".join(covered.split()) == "".join(article.text.split())
+
+
+def _seed(report: Report, prefix: str) -> str:
+    return next(a.id for a in report.articles if a.id.startswith(prefix))
+
+
+def test_exactly_one_copy_relation_the_spun_copy_of_the_original(report: Report) -> None:
+    # The ground truth: 000 is an original and 001 a spun copy of it; 002 and 003 are
+    # independent reports quoting the same people, 004 an earlier event.
+    assert [(c.original, c.copy) for c in report.copies] == [(_seed(report, "000"), _seed(report, "001"))]
+    relation = report.copies[0]
+    assert relation.kind in ("spun", "edited")
+    copy_text = next(a.text for a in report.articles if a.id == relation.copy)
+    covered = sum(end - start for _, (start, end) in ((p.original, p.copy) for p in relation.passages))
+    assert covered > 0.8 * len(copy_text)

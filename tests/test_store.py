@@ -16,8 +16,9 @@ import pytest
 from sqlalchemy import update
 
 from storytrace import Article, Settings, Store, StoreError, analyze
-from storytrace.model import Removal, RemovedLine
-from storytrace.store.schema import SCHEMA_VERSION, meta
+from storytrace.model import Copy, Passage, Removal, RemovedLine
+from storytrace.store.db import text_hash
+from storytrace.store.schema import SCHEMA_VERSION, articles, meta
 
 ARTICLE = Article(
     id="a1",
@@ -155,3 +156,44 @@ def test_kill_9_mid_ingest_leaves_a_consistent_database(tmp_path: Path) -> None:
         assert connection.execute(
             "SELECT count(*), count(DISTINCT id), count(DISTINCT text_hash) FROM articles"
         ).fetchone() == (5000, 5000, 5000)
+
+
+def test_same_text_at_another_outlet_is_a_separate_article(db: str) -> None:
+    wire_copy = replace(ARTICLE, id="wire-copy", url="https://wire.example/x", outlet="wire.example")
+    with Store(db, Settings()) as store:
+        results = store.save_articles([ARTICLE, wire_copy])
+        assert [r.status for r in results] == ["new", "new"]
+
+
+COPY = Copy(
+    original="a1",
+    copy="a2",
+    kind="edited",
+    score=0.8,
+    passages=(Passage((0, 29), (5, 34), 0.97), Passage((31, 48), (40, 57), 1.0)),
+    direction="publication date",
+)
+
+
+def test_copies_round_trip_and_are_replaced_per_article(db: str) -> None:
+    with Store(db, Settings()) as store:
+        store.save_copies([COPY, replace(COPY, original="b1", copy="b2")], ["a1", "a2", "b1", "b2"])
+        assert store.load_copies(["a2"]) == [COPY]
+        # Re-analysing a1 and a2 replaces their relations and leaves the others alone.
+        store.save_copies([replace(COPY, kind="verbatim")], ["a1", "a2"])
+        assert [(c.original, c.kind) for c in store.load_copies()] == [("a1", "verbatim"), ("b1", "edited")]
+
+
+def test_version_1_database_is_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with Store(path, Settings()) as store:
+        store.save_articles([ARTICLE])
+        with store.engine.begin() as connection:
+            connection.execute(update(meta).where(meta.c.key == "schema_version").values(value="1"))
+            connection.execute(update(articles).values(text_hash="version-1-hash"))
+    with Store(path, Settings()) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        with store.engine.connect() as connection:
+            stored = connection.execute(articles.select()).one()
+        assert stored.text_hash == text_hash(ARTICLE.text, ARTICLE.outlet)
+        assert [r.status for r in store.save_articles([ARTICLE])] == ["unchanged"]
