@@ -105,6 +105,7 @@ class _DictionaryEmbedder:
 
     name = "dictionary"
     dimensions = 16
+    match_cosine = 0.9
 
     def __init__(self, groups: list[tuple[str, ...]]) -> None:
         self.vector = {sentence: index for index, group in enumerate(groups) for sentence in group}

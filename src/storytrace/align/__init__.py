@@ -97,28 +97,54 @@ def _lexical(first: list[list[str]], second: list[list[str]], settings: Settings
     return weight * words + (1 - weight) * chars / 100
 
 
+# A sentence whose best 1-1 similarity is this far under the floor may still align inside a
+# 2-1 merge (half of a joined sentence scores about two thirds of the whole on word LCS).
+_MERGE_SLACK = 0.15
+
+
+def _reachable_share(similarity: np.ndarray, article: ArticleFeatures, axis: int, floor: float) -> float:
+    """Share of an article's characters in sentences that could align (their best cell is near the floor)."""
+    if similarity.size == 0:
+        return 0.0
+    possible = similarity.max(axis=axis) >= floor - _MERGE_SLACK
+    chars = np.fromiter((s.chars for s in article.sentences), dtype=np.float64, count=len(article.sentences))
+    return float(chars[possible].sum() / max(1.0, chars.sum()))
+
+
 def align_pair(
     first: ArticleFeatures,
     second: ArticleFeatures,
     settings: Settings,
     vectors: tuple[np.ndarray, np.ndarray] | None = None,
+    min_coverage: float = 0.0,
+    match_cosine: float = 1.0,
 ) -> Alignment:
-    """Align two articles' sentences; ``vectors`` (sentence embeddings) are used across languages."""
+    """Align two articles' sentences; ``vectors`` (sentence embeddings) are used across languages,
+    where sentences align when their cosine reaches the embedder's ``match_cosine``.
+
+    With ``min_coverage``, a pair where neither article can reach that aligned share is
+    aligned 1-1 only (merges skipped): copy detection needs no more to reject it.
+    """
     a_words = [list(sentence.words) for sentence in first.sentences]
     b_words = [list(sentence.words) for sentence in second.sentences]
     cross_language = vectors is not None and different_languages(first, second)
+    no_merges = np.zeros((0, 0), dtype=np.float32)
     if cross_language and vectors is not None:
         a_vectors, b_vectors = vectors
         similarity = a_vectors @ b_vectors.T
-        floor = settings.align_min_cosine
+        floor = match_cosine
         # Merges need the joined sentence's embedding, which would cost another model call
         # per candidate; translations keep sentence boundaries well enough without them.
-        joined_a = joined_b = np.zeros((0, 0), dtype=np.float32)
+        joined_a = joined_b = no_merges
     else:
         similarity = _lexical(a_words, b_words, settings)
         floor = settings.align_min_similarity
-        joined_a = _lexical(_joined(first.sentences), b_words, settings)
-        joined_b = _lexical(a_words, _joined(second.sentences), settings).T
+        promising = max(_reachable_share(similarity, first, 1, floor), _reachable_share(similarity, second, 0, floor))
+        if promising < min_coverage:
+            joined_a = joined_b = no_merges
+        else:
+            joined_a = _lexical(_joined(first.sentences), b_words, settings)
+            joined_b = _lexical(a_words, _joined(second.sentences), settings).T
     blocks = _chain(similarity, joined_a, joined_b, floor)
     blocks = _add_moved(blocks, similarity, max(floor, settings.align_moved_min_similarity))
     return Alignment(tuple(blocks), _passages(blocks, first, second))

@@ -144,14 +144,16 @@ def sketch_candidates(features: Sequence[ArticleFeatures], settings: Settings) -
     for pair, sentences in shared.items():
         matched = min(len(sentences), len(shared_second[pair]))
         shortest = min(len(features[pair[0]].sentences), len(features[pair[1]].sentences))
-        needed = min(settings.copy_candidate_min_sentences, settings.copy_candidate_min_sentence_share * shortest)
+        needed = min(
+            shortest, max(settings.copy_candidate_min_sentences, settings.copy_candidate_min_sentence_share * shortest)
+        )
         if matched >= max(1, needed):
             pairs[pair] = matched / max(1, shortest)
     return pairs
 
 
 def embedding_candidates(
-    features: Sequence[ArticleFeatures], document_vectors: np.ndarray, settings: Settings
+    features: Sequence[ArticleFeatures], document_vectors: np.ndarray, min_cosine: float, settings: Settings
 ) -> dict[Pair, float]:
     """Pairs in different languages whose mean sentence embeddings are close (translations), with the cosine."""
     languages = np.array([article.language or "" for article in features])
@@ -165,7 +167,7 @@ def embedding_candidates(
             index = start + row
             scores = np.where(languages == languages[index], -1.0, scores)
             for other in np.argsort(-scores)[: settings.copy_candidate_neighbours].tolist():
-                if scores[other] >= settings.copy_candidate_min_cosine:
+                if scores[other] >= min_cosine:
                     pairs[(min(index, other), max(index, other))] = float(scores[other])
     return pairs
 

