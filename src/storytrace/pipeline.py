@@ -107,7 +107,7 @@ def analyze(
             results.extend(store.save_articles(batch))
             sink.advance(len(batch))
         unique = _unique(articles, results)
-        copies = detect_copies(unique, settings, model, sink)
+        copies = detect_copies(unique, settings, model, sink, worker_count)
         store.save_copies(copies, (article.id for article in unique))
     return _report(unique, copies, results, problems)
 

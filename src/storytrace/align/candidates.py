@@ -14,9 +14,8 @@ Every candidate is checked by alignment, so the indexes favour recall.
 from __future__ import annotations
 
 import heapq
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
-from itertools import combinations
 
 import numpy as np
 from rensa import RMinHash, RMinHashLSH
@@ -60,29 +59,32 @@ def _bands(settings: Settings) -> int:
     return min(divisors, key=lambda b: abs((1 / b) ** (b / permutations) - settings.copy_lsh_threshold))
 
 
-def _sentence_signatures(
-    features: Sequence[ArticleFeatures], settings: Settings
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """MinHash band keys of every sentence with enough content words, with its article and position.
+def _sentence_signatures(features: Sequence[ArticleFeatures], settings: Settings) -> tuple[np.ndarray, np.ndarray]:
+    """MinHash band keys of every sentence with enough uncommon content words, with its article.
 
     Vectorised with numpy (the datasketch approach): every distinct word gets a random 64-bit
     value, each permutation is an odd multiplier followed by an xor-shift (a bijection of the
     64-bit space), and a sentence's minimum per permutation comes from ``minimum.reduceat``.
-    Returns keys ``(sentences, bands)``, article index and sentence position per row.
+    Returns keys ``(sentences, bands)`` and the article index of each row.
     """
+    # Words in many articles of the batch ("said", "government") act like stop words: as a
+    # sentence's minimum hash they would make unrelated sentences collide, so they are left out.
+    frequency = Counter(word for article in features for word in {w for s in article.sentences for w in s.content})
+    too_common = max(settings.copy_sketch_common_min_articles, settings.copy_sketch_common_share * len(features))
     vocabulary: dict[str, int] = {}
     token_ids: list[int] = []
     lengths: list[int] = []
-    owners: list[tuple[int, int]] = []
+    owners: list[int] = []
     for index, article in enumerate(features):
-        for position, sentence in enumerate(article.sentences):
-            if len(sentence.content) >= settings.copy_sentence_min_words:
-                token_ids.extend(vocabulary.setdefault(word, len(vocabulary)) for word in sentence.content)
-                lengths.append(len(sentence.content))
-                owners.append((index, position))
+        for sentence in article.sentences:
+            words = [vocabulary.setdefault(w, len(vocabulary)) for w in sentence.content if frequency[w] <= too_common]
+            if len(words) >= settings.copy_sentence_min_words:
+                token_ids.extend(words)
+                lengths.append(len(words))
+                owners.append(index)
     bands, rows = settings.copy_sketch_bands, settings.copy_sketch_rows
     if not owners:
-        return np.zeros((0, bands), dtype=np.uint64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return np.zeros((0, bands), dtype=np.uint64), np.zeros(0, dtype=np.int64)
     rng = np.random.default_rng(_MINHASH_SEED)
     word_values = rng.integers(0, np.iinfo(np.int64).max, size=len(vocabulary), dtype=np.uint64)
     multipliers = rng.integers(1, np.iinfo(np.int64).max, size=bands * rows, dtype=np.uint64) | np.uint64(1)
@@ -101,9 +103,7 @@ def _sentence_signatures(
         for row in range(rows):
             key = (key ^ minima[:, band * rows + row]) * np.uint64(0xBF58476D1CE4E5B9)
         keys[:, band] = key
-    articles = np.fromiter((owner[0] for owner in owners), dtype=np.int64, count=len(owners))
-    positions = np.fromiter((owner[1] for owner in owners), dtype=np.int64, count=len(owners))
-    return keys, articles, positions
+    return keys, np.asarray(owners, dtype=np.int64)
 
 
 def sketch_candidates(features: Sequence[ArticleFeatures], settings: Settings) -> dict[Pair, float]:
@@ -115,40 +115,52 @@ def sketch_candidates(features: Sequence[ArticleFeatures], settings: Settings) -
     at J = 0.05 (unrelated sentences of one topic), so spun copies whose 5-gram overlap is far
     below any near-duplicate threshold still meet.
     """
-    keys, articles, positions = _sentence_signatures(features, settings)
+    keys, articles = _sentence_signatures(features, settings)
     flat = keys.ravel()
     rows = np.repeat(np.arange(len(keys)), keys.shape[1])
     order = np.argsort(flat, kind="stable")
     flat, rows = flat[order], rows[order]
-    boundaries = np.flatnonzero(np.diff(flat)) + 1
-    shared: dict[Pair, set[int]] = defaultdict(set)  # pair -> sentences of its first article that matched
-    shared_second: dict[Pair, set[int]] = defaultdict(set)
-    for members in np.split(rows, boundaries):
-        if len(members) < 2:
+    owners = articles[rows]
+    # Buckets as runs of equal keys; only runs holding two or more articles matter, and they
+    # are found with numpy so that Python loops over those few, not over every sentence.
+    starts = np.flatnonzero(np.r_[True, flat[1:] != flat[:-1]]) if len(flat) else np.zeros(0, dtype=np.int64)
+    sizes = np.diff(np.r_[starts, len(flat)])
+    if len(starts):
+        mixed = np.minimum.reduceat(owners, starts) != np.maximum.reduceat(owners, starts)
+    else:
+        mixed = np.zeros(0, dtype=bool)
+    # Every (article, sentence) meeting another article's sentence in a bucket, as flat arrays.
+    first_parts: list[np.ndarray] = []
+    second_parts: list[np.ndarray] = []
+    for start, size in zip(starts[mixed].tolist(), sizes[mixed].tolist(), strict=True):
+        bucket_owners = owners[start : start + size]
+        if size > 2 and len(np.unique(bucket_owners)) > settings.copy_bucket_max_articles:
             continue
-        owners = articles[members]
-        distinct = np.unique(owners)
-        if len(distinct) < 2 or len(distinct) > settings.copy_bucket_max_articles:
-            continue
-        for left, right in combinations(range(len(members)), 2):
-            first, second = int(owners[left]), int(owners[right])
-            if first == second:
-                continue
-            first_sentence, second_sentence = int(positions[members[left]]), int(positions[members[right]])
-            if first > second:
-                first, first_sentence, second, second_sentence = second, second_sentence, first, first_sentence
-            shared[(first, second)].add(first_sentence)
-            shared_second[(first, second)].add(second_sentence)
-
+        left, right = np.triu_indices(size, 1)
+        different = bucket_owners[left] != bucket_owners[right]
+        first_parts.append(rows[start + left[different]])
+        second_parts.append(rows[start + right[different]])
+    if not first_parts:
+        return {}
+    first_rows, second_rows = np.concatenate(first_parts), np.concatenate(second_parts)
+    swap = articles[first_rows] > articles[second_rows]
+    first_rows, second_rows = np.where(swap, second_rows, first_rows), np.where(swap, first_rows, second_rows)
+    pair_codes = articles[first_rows] * len(features) + articles[second_rows]
+    # Distinct sentences of each side that matched, per pair; a pair's count is the smaller.
+    counts = [
+        np.unique(np.unique(np.stack([pair_codes, sentence_rows]), axis=1)[0], return_counts=True)
+        for sentence_rows in (first_rows, second_rows)
+    ]
+    codes, first_counts = counts[0]
+    matched = np.minimum(first_counts, counts[1][1])  # both sides list the same pair codes, sorted
     pairs: dict[Pair, float] = {}
-    for pair, sentences in shared.items():
-        matched = min(len(sentences), len(shared_second[pair]))
+    for code, count in zip(codes.tolist(), matched.tolist(), strict=True):
+        pair = (code // len(features), code % len(features))
         shortest = min(len(features[pair[0]].sentences), len(features[pair[1]].sentences))
-        needed = min(
-            shortest, max(settings.copy_candidate_min_sentences, settings.copy_candidate_min_sentence_share * shortest)
-        )
-        if matched >= max(1, needed):
-            pairs[pair] = matched / max(1, shortest)
+        share = settings.copy_candidate_min_sentence_share * shortest
+        needed = min(shortest, max(settings.copy_candidate_min_sentences, share))
+        if count >= max(1, needed):
+            pairs[pair] = count / max(1, shortest)
     return pairs
 
 

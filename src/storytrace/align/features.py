@@ -7,6 +7,7 @@ an article is tokenised only once however many candidate pairs it belongs to.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 
 from storytrace.clean.lines import stopwords
@@ -28,7 +29,7 @@ class SentenceFeatures:
 
     span: Span
     words: tuple[str, ...]
-    content: frozenset[str]
+    content: tuple[str, ...]  # distinct non-stop words (a tuple: a third of a frozenset's memory)
     quoted_share: float
 
     @property
@@ -96,9 +97,11 @@ def article_features(article: Article) -> ArticleFeatures:
     quotes = quoted_spans(article.text)
     sentences = []
     for span in article.sentences:
-        words = tuple(_WORD.findall(article.text[span[0] : span[1]].casefold()))
+        # Interned, every occurrence of a word is one string object: a large batch holds
+        # millions of word references, and this keeps its features within memory.
+        words = tuple(sys.intern(word) for word in _WORD.findall(article.text[span[0] : span[1]].casefold()))
         if not words:
             continue
-        content = frozenset(word for word in words if word not in stop)
+        content = tuple(dict.fromkeys(word for word in words if word not in stop))
         sentences.append(SentenceFeatures(span, words, content, _quoted_share(span, quotes) if quotes else 0.0))
     return ArticleFeatures(article.id, article.language, article.published, tuple(sentences))

@@ -6,8 +6,9 @@ one :class:`~storytrace.model.Copy` per derived article and source.
 
 from __future__ import annotations
 
+import multiprocessing
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -74,11 +75,13 @@ def detect_copies(
     settings: Settings = DEFAULT_SETTINGS,
     embedder: Embedder | None = None,
     progress: ProgressSink | None = None,
+    workers: int = 1,
 ) -> list[Copy]:
     """Every copy relation among ``articles``, each copy pointing to its nearest source.
 
     Without an embedder only same-language copies are found (lexical features); with one,
     translations too. Pairs are never enumerated exhaustively: see ``storytrace.align.candidates``.
+    With ``workers`` > 1, large sets of candidates are aligned in forked worker processes.
     """
     sink = progress or SilentProgress()
     sink.stage("finding copy candidates", None)
@@ -102,25 +105,9 @@ def detect_copies(
             vectors[index] = matrix[offset : offset + len(sentences)]
             offset += len(sentences)
 
-    frequency = _DocumentFrequency(features)
+    aligner = _PairAligner(features, vectors, settings, embedder.match_cosine if embedder is not None else 1.0)
     sink.stage("aligning candidates", len(pairs))
-    copies: list[Copy] = []
-    match_cosine = embedder.match_cosine if embedder is not None else 1.0
-    # Alignment multiplies many small matrices: BLAS threads only add hand-over costs there
-    # (and spin against each other on a busy machine), so they are held to one.
-    with threadpool_limits(limits=1, user_api="blas"):
-        for first_index, second_index in pairs:
-            sink.advance()
-            first, second = features[first_index], features[second_index]
-            pair_vectors = None
-            if different_languages(first, second):
-                if first_index not in vectors:
-                    continue  # lexical similarity means nothing across languages
-                pair_vectors = (vectors[first_index], vectors[second_index])
-            alignment = align_pair(first, second, settings, pair_vectors, settings.copy_min_coverage, match_cosine)
-            relation = _relation(alignment, first, second, frequency, settings)
-            if relation is not None:
-                copies.append(relation)
+    copies = [relation for relation in _align_all(aligner, pairs, workers, sink) if relation is not None]
     return nearest_sources(copies, settings)
 
 
@@ -142,17 +129,89 @@ def compare_articles(
     return alignment.as_passages(first_is_original=True), relation
 
 
+class _PairAligner:
+    """Aligns one candidate pair and judges it; holds what every pair needs."""
+
+    def __init__(
+        self,
+        features: Sequence[ArticleFeatures],
+        vectors: dict[int, np.ndarray],
+        settings: Settings,
+        match_cosine: float,
+    ) -> None:
+        self.features = features
+        self.vectors = vectors
+        self.settings = settings
+        self.match_cosine = match_cosine
+        self.frequency = _DocumentFrequency(features)
+
+    def __call__(self, pair: tuple[int, int]) -> Copy | None:
+        first, second = self.features[pair[0]], self.features[pair[1]]
+        pair_vectors = None
+        if different_languages(first, second):
+            if pair[0] not in self.vectors:
+                return None  # lexical similarity means nothing across languages
+            pair_vectors = (self.vectors[pair[0]], self.vectors[pair[1]])
+        settings = self.settings
+        alignment = align_pair(first, second, settings, pair_vectors, settings.copy_min_coverage, self.match_cosine)
+        return _relation(alignment, first, second, self.frequency, settings)
+
+
+# Below this many candidate pairs, starting worker processes costs more than it saves.
+_PARALLEL_MIN_PAIRS = 2_000
+_PARALLEL_CHUNK = 256
+# The aligner a forked worker inherits (set in the parent just before the fork, so the
+# features are shared copy-on-write instead of pickled to every worker).
+_INHERITED: _PairAligner | None = None
+
+
+def _align_chunk(pairs: list[tuple[int, int]]) -> list[Copy | None]:
+    if _INHERITED is None:
+        raise RuntimeError("worker started without an aligner")
+    with threadpool_limits(limits=1, user_api="blas"):
+        return [_INHERITED(pair) for pair in pairs]
+
+
+def _align_all(
+    aligner: _PairAligner, pairs: list[tuple[int, int]], workers: int, sink: ProgressSink
+) -> Iterator[Copy | None]:
+    """Align every pair, in forked processes when there are many and the platform can fork."""
+    chunks = [pairs[start : start + _PARALLEL_CHUNK] for start in range(0, len(pairs), _PARALLEL_CHUNK)]
+    if workers > 1 and len(pairs) >= _PARALLEL_MIN_PAIRS and "fork" in multiprocessing.get_all_start_methods():
+        global _INHERITED
+        aligner.frequency.counts()  # count once in the parent rather than once per worker
+        _INHERITED = aligner
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                for chunk, results in zip(chunks, pool.imap(_align_chunk, chunks), strict=True):
+                    sink.advance(len(chunk))
+                    yield from results
+        finally:
+            _INHERITED = None
+        return
+    # Alignment multiplies many small matrices: BLAS threads only add hand-over costs there
+    # (and spin against each other on a busy machine), so they are held to one.
+    with threadpool_limits(limits=1, user_api="blas"):
+        for chunk in chunks:
+            yield from (aligner(pair) for pair in chunk)
+            sink.advance(len(chunk))
+
+
 class _DocumentFrequency:
     """Articles containing each content word, counted on first use (most batches never need it)."""
 
     def __init__(self, features: Sequence[ArticleFeatures]) -> None:
         self.features = features
-        self.counts: Counter[str] | None = None
+        self._counts: Counter[str] | None = None
+
+    def counts(self) -> Counter[str]:
+        """The counts, computed once."""
+        if self._counts is None:
+            self._counts = Counter(w for f in self.features for w in {w for s in f.sentences for w in s.content})
+        return self._counts
 
     def __call__(self, word: str) -> int:
-        if self.counts is None:
-            self.counts = Counter(w for f in self.features for w in {w for s in f.sentences for w in s.content})
-        return self.counts[word]
+        return self.counts()[word]
 
 
 def _relation(
