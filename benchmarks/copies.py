@@ -74,6 +74,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -196,9 +197,9 @@ def rensa_lsh(articles: Sequence[Article]) -> list[Copy]:
     return copies
 
 
-def storytrace_copies(articles: Sequence[Article]) -> list[Copy]:
+def storytrace_copies(articles: Sequence[Article], workers: int = 1) -> list[Copy]:
     """The system under test, with its default settings and no embedder."""
-    return detect_copies(articles, settings=Settings(), embedder=None)
+    return detect_copies(articles, settings=Settings(), embedder=None, workers=workers)
 
 
 @dataclass
@@ -477,7 +478,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scale", type=int, help="throughput run on this many articles (labelled + background)")
     parser.add_argument("--rensa", action="store_true", help="also run the baseline through rensa")
     parser.add_argument("--no-storytrace", action="store_true", help="run the baselines only")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes for cleaning")
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="processes for cleaning and for storytrace's alignment"
+    )
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args(argv)
 
@@ -504,7 +507,10 @@ def main(argv: list[str] | None = None) -> None:
 
     systems: list[tuple[str, Callable[[Sequence[Article]], list[Copy]]]] = []
     if not args.no_storytrace:
-        systems.append(("storytrace", storytrace_copies))
+        # One process, like the baselines; and with every core, as `storytrace analyze` runs it.
+        systems.append(("storytrace (1 process)", storytrace_copies))
+        if args.workers > 1:
+            systems.append((f"storytrace ({args.workers} processes)", partial(storytrace_copies, workers=args.workers)))
     systems.append(("datasketch MinHash-LSH", datasketch_lsh))
     if args.rensa:
         systems.append(("rensa MinHash-LSH", rensa_lsh))

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import argparse
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from io import BytesIO
 from pathlib import Path
@@ -90,12 +90,13 @@ def _record_id(kind: str, uri: str) -> str:
 def _http_date(warc_date: str) -> str:
     """Turn a WARC-Date (ISO 8601, UTC) into an RFC 7231 HTTP date."""
     dt = datetime.strptime(warc_date, "%Y-%m-%dT%H:%M:%SZ")
-    dt = dt.replace(tzinfo=timezone.utc)
+    dt = dt.replace(tzinfo=UTC)
     return format_datetime(dt, usegmt=True)
 
 
-def _response(writer: WARCWriter, uri: str, warc_date: str, body: bytes,
-              content_type: str, concurrent_to: str | None = None):
+def _response(
+    writer: WARCWriter, uri: str, warc_date: str, body: bytes, content_type: str, concurrent_to: str | None = None
+):
     http_headers = StatusAndHeaders(
         "200 OK",
         [
@@ -128,7 +129,7 @@ def _request(writer: WARCWriter, uri: str, warc_date: str, concurrent_to: str):
     path = "/" + uri.split("://", 1)[1].split("/", 1)[1]
     host = uri.split("://", 1)[1].split("/", 1)[0]
     http_headers = StatusAndHeaders(
-        "GET {} HTTP/1.1".format(path),
+        f"GET {path} HTTP/1.1",
         [
             ("Host", host),
             ("User-Agent", USER_AGENT),
@@ -154,13 +155,13 @@ def _request(writer: WARCWriter, uri: str, warc_date: str, concurrent_to: str):
 
 def _warcinfo(writer: WARCWriter, filename: str, warc_date: str):
     fields = (
-        "software: storytrace examples/build_warc.py (warcio)\r\n"
-        "format: WARC File Format 1.1\r\n"
-        "operator: storytrace example corpus (fictional crawl)\r\n"
-        "description: Two Portside News article pages about the fictional "
-        "Old Quay Bridge collapse in Valmora, plus non-article records.\r\n"
-        "robots: obey\r\n"
-    ).encode("utf-8")
+        b"software: storytrace examples/build_warc.py (warcio)\r\n"
+        b"format: WARC File Format 1.1\r\n"
+        b"operator: storytrace example corpus (fictional crawl)\r\n"
+        b"description: Two Portside News article pages about the fictional "
+        b"Old Quay Bridge collapse in Valmora, plus non-article records.\r\n"
+        b"robots: obey\r\n"
+    )
     return writer.create_warc_record(
         "",
         "warcinfo",
@@ -189,15 +190,9 @@ def build(output: Path = DEFAULT_OUTPUT) -> Path:
             if index == 0:
                 # One request record, as crawlers write before each response.
                 writer.write_record(_request(writer, uri, warc_date, response_id))
-            writer.write_record(
-                _response(writer, uri, warc_date, body,
-                          "text/html; charset=utf-8")
-            )
+            writer.write_record(_response(writer, uri, warc_date, body, "text/html; charset=utf-8"))
 
-        writer.write_record(
-            _response(writer, CSS_URI, CSS_DATE, CSS_BODY,
-                      "text/css; charset=utf-8")
-        )
+        writer.write_record(_response(writer, CSS_URI, CSS_DATE, CSS_BODY, "text/css; charset=utf-8"))
     return output
 
 
@@ -209,19 +204,22 @@ def summarize(path: Path) -> list[tuple[str, str, str]]:
             ctype = ""
             if record.http_headers is not None:
                 ctype = record.http_headers.get_header("Content-Type") or ""
-            rows.append((
-                record.rec_type,
-                ctype,
-                record.rec_headers.get_header("WARC-Target-URI") or "",
-            ))
+            rows.append(
+                (
+                    record.rec_type,
+                    ctype,
+                    record.rec_headers.get_header("WARC-Target-URI") or "",
+                )
+            )
             record.content_stream().read()
     return rows
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT,
-                        help="where to write the .warc.gz (default: %(default)s)")
+    parser.add_argument(
+        "-o", "--output", type=Path, default=DEFAULT_OUTPUT, help="where to write the .warc.gz (default: %(default)s)"
+    )
     args = parser.parse_args()
     path = build(args.output)
     print("wrote", path)

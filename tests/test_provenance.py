@@ -96,7 +96,7 @@ def test_a_stitched_copy_keeps_both_sources() -> None:
     first = Copy("s1", "x", "edited", 0.6, (Passage((0, 100), (0, 100), 1.0),))
     second = Copy("s2", "x", "edited", 0.5, (Passage((0, 90), (100, 190), 1.0),))
     overlapping = Copy("s3", "x", "edited", 0.4, (Passage((0, 90), (10, 95), 1.0),))
-    kept = nearest_sources([first, second, overlapping])
+    kept = nearest_sources([first, second, overlapping], {"s1": 100, "s2": 100, "s3": 100, "x": 200})
     assert [(c.original, c.copy) for c in kept] == [("s1", "x"), ("s2", "x")]
 
 

@@ -117,7 +117,7 @@ class Settings:
     # quotations alone never make a copy.
     copy_min_coverage: float = 0.5
     # ...and at least this many aligned sentences (all of them when it has fewer).
-    copy_min_aligned_sentences: int = 3
+    copy_min_aligned_sentences: int = 2
     # An aligned sentence at or above this similarity is copied as is; below, it was rewritten.
     copy_identical_similarity: float = 0.95
     # Verbatim: both texts almost wholly aligned and almost every sentence unchanged.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -108,7 +108,7 @@ def detect_copies(
     aligner = _PairAligner(features, vectors, settings, embedder.match_cosine if embedder is not None else 1.0)
     sink.stage("aligning candidates", len(pairs))
     copies = [relation for relation in _align_all(aligner, pairs, workers, sink) if relation is not None]
-    return nearest_sources(copies, settings)
+    return nearest_sources(copies, {article.id: max(1, len(article.text)) for article in articles}, settings)
 
 
 def compare_articles(
@@ -240,10 +240,14 @@ def _relation(
     )
 
 
-def nearest_sources(copies: Sequence[Copy], settings: Settings = DEFAULT_SETTINGS) -> list[Copy]:
+def nearest_sources(
+    copies: Sequence[Copy], lengths: Mapping[str, int], settings: Settings = DEFAULT_SETTINGS
+) -> list[Copy]:
     """Keep, for each copy, its closest source: a copy of a copy points to the copy it was made from.
 
-    A copy's best relation (highest score, then earliest original id) names its source. Another
+    A copy's best relation names its source: the highest score (to two decimals, since equal
+    texts score alike), then the source with the least text beyond what the copy took (``lengths``
+    are the articles' text lengths), then a source that is no copy itself, then the smaller id. Another
     relation into the same copy is kept only when its passages cover at least
     ``copy_other_source_min_share`` of the copy's aligned text that the best source does not
     (an article stitched from two sources); otherwise the best source explains it.
@@ -253,7 +257,14 @@ def nearest_sources(copies: Sequence[Copy], settings: Settings = DEFAULT_SETTING
         incoming[relation.copy].append(relation)
     kept: list[Copy] = []
     for relations in incoming.values():
-        relations.sort(key=lambda r: (-r.score, r.original))
+        relations.sort(
+            key=lambda r: (
+                -round(r.score, 2),
+                -round(sum(end - start for start, end in (p.original for p in r.passages)) / lengths[r.original], 2),
+                r.original in incoming,
+                r.original,
+            )
+        )
         explained = _covered(relations[0])
         kept.append(relations[0])
         for other in relations[1:]:
