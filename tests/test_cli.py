@@ -12,6 +12,7 @@ from pathlib import Path
 import jsonschema
 
 from storytrace.report import load_schema
+from tests.conftest import EXAMPLES
 
 
 def _run(*arguments: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -114,3 +115,15 @@ def test_compare_names_a_missing_article(seeds: Path, tmp_path: Path) -> None:
     result = _run("compare", "no-such-article", "other", "--db", db)
     assert result.returncode == 2
     assert "no-such-article" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_example_corpus_copies_with_the_default_embedder(tmp_path: Path) -> None:
+    # examples/README.md says which example file copies which.
+    result = _run("analyze", str(EXAMPLES), "--db", str(tmp_path / "e.db"), "--json", "-", "--quiet")
+    assert result.returncode == 0, result.stderr
+    found = {(c["original"], c["copy"]): c["kind"] for c in json.loads(result.stdout)["copies"]}
+    assert found == {
+        ("valmora-herald-bridge", "newsfarm-bridge"): "spun",
+        ("coastal-daily-bridge", "wire-bridge-verbatim"): "verbatim",
+        ("valmora-herald-bridge", "rheinpost-bruecke-de"): "translated",
+    }
