@@ -116,8 +116,17 @@ class Settings:
     # A copy has at least this share of its unquoted text aligned to the source: shared
     # quotations alone never make a copy.
     copy_min_coverage: float = 0.5
-    # ...and at least this many aligned sentences (all of them when it has fewer).
+    # ...and at least this many aligned sentences (all of them when it has fewer)...
     copy_min_aligned_sentences: int = 2
+    # ...at a mean similarity of at least this, unless many sentences align (below). On the
+    # copies benchmark true copies of every kind average >= 0.71 (spun) and real wire copies
+    # >= 0.75, while texts written on one template with other content words (its 100,000-
+    # article background) reach 0.50-0.65 over one to four sentences.
+    copy_min_similarity: float = 0.65
+    # With this many sentences aligned in both articles, chance cannot explain the alignment and
+    # the sentence floor (align_min_similarity) is enough: a heavily spun copy keeps every
+    # sentence in place while half its words change.
+    copy_strong_alignment_sentences: int = 6
     # An aligned sentence at or above this similarity is copied as is; below, it was rewritten.
     copy_identical_similarity: float = 0.95
     # Verbatim: both texts almost wholly aligned and almost every sentence unchanged.

@@ -78,20 +78,37 @@ class Alignment:
         )
 
 
-def _joined(sentences: Sequence[SentenceFeatures]) -> list[list[str]]:
-    """Word lists of each sentence joined with the next (candidates for 2-1 merges)."""
-    return [list(sentences[i].words + sentences[i + 1].words) for i in range(len(sentences) - 1)]
+def _joined(sentences: Sequence[SentenceFeatures]) -> list[tuple[list[str], list[str]]]:
+    """Each sentence joined with the next (candidates for 2-1 merges), as (words, content words)."""
+    return [
+        (list(sentences[i].words + sentences[i + 1].words), list(sentences[i].content + sentences[i + 1].content))
+        for i in range(len(sentences) - 1)
+    ]
 
 
-def _lexical(first: list[list[str]], second: list[list[str]], settings: Settings) -> np.ndarray:
-    """Weighted mean of word-level and character-level similarity, one row per ``first`` item."""
+def _sequences(sentences: Sequence[SentenceFeatures]) -> list[tuple[list[str], list[str]]]:
+    return [(list(sentence.words), list(sentence.content)) for sentence in sentences]
+
+
+def _lexical(
+    first: list[tuple[list[str], list[str]]], second: list[tuple[list[str], list[str]]], settings: Settings
+) -> np.ndarray:
+    """Weighted mean of word-level and character-level similarity, one row per ``first`` item.
+
+    Items are (words, content words). The word level compares content words only: two
+    sentences built on one template ("The minister of X said on Monday that ...") share their
+    function words in order, which is not copying; a copy shares the names, numbers and
+    most other content words, even when a spinner swapped some of them.
+    """
     if not first or not second:
         return np.zeros((len(first), len(second)), dtype=np.float32)
-    # Word level: Indel (LCS) similarity over word sequences, so word order counts.
-    words = process.cdist(first, second, scorer=Indel.normalized_similarity, dtype=np.float32)
-    # Character level: partial credit for inflections, spelling and punctuation changes.
+    # Word level: Indel (LCS) similarity over content-word sequences, so word order counts.
+    words = process.cdist(
+        [c for _, c in first], [c for _, c in second], scorer=Indel.normalized_similarity, dtype=np.float32
+    )
+    # Character level, on all words: partial credit for inflections, spelling and punctuation.
     chars = process.cdist(
-        [" ".join(w) for w in first], [" ".join(w) for w in second], scorer=fuzz.ratio, dtype=np.float32
+        [" ".join(w) for w, _ in first], [" ".join(w) for w, _ in second], scorer=fuzz.ratio, dtype=np.float32
     )
     weight = settings.align_word_weight
     return weight * words + (1 - weight) * chars / 100
@@ -125,8 +142,8 @@ def align_pair(
     With ``min_coverage``, a pair where neither article can reach that aligned share is
     aligned 1-1 only (merges skipped): copy detection needs no more to reject it.
     """
-    a_words = [list(sentence.words) for sentence in first.sentences]
-    b_words = [list(sentence.words) for sentence in second.sentences]
+    a_words = _sequences(first.sentences)
+    b_words = _sequences(second.sentences)
     cross_language = vectors is not None and different_languages(first, second)
     no_merges = np.zeros((0, 0), dtype=np.float32)
     if cross_language and vectors is not None:

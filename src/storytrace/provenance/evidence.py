@@ -66,6 +66,10 @@ def is_copy_side(evidence: PairEvidence, side: int, settings: Settings) -> bool:
     return (
         evidence.aligned_sentences[side] >= max(1, needed)
         and evidence.unquoted_coverage[side] >= settings.copy_min_coverage
+        and (
+            evidence.similarity >= settings.copy_min_similarity
+            or min(evidence.aligned_sentences) >= settings.copy_strong_alignment_sentences
+        )
     )
 
 
