@@ -127,3 +127,20 @@ def test_example_corpus_copies_with_the_default_embedder(tmp_path: Path) -> None
         ("coastal-daily-bridge", "wire-bridge-verbatim"): "verbatim",
         ("valmora-herald-bridge", "rheinpost-bruecke-de"): "translated",
     }
+
+
+def test_compare_prints_article_markup_literally(tmp_path: Path) -> None:
+    db = str(tmp_path / "m.db")
+    text = (
+        "The [bold red]council[/] met on Monday to approve the [link=javascript:alert(1)]flood barrier[/link] "
+        "for the river port.\n\nEngineers said the barrier would protect four thousand homes along the embankment."
+    )
+    records = "\n".join(
+        json.dumps({"id": identifier, "title": "Flood barrier", "text": text, "outlet": outlet})
+        for identifier, outlet in (("m1", "one.example"), ("m2", "two.example"))
+    )
+    assert _run("analyze", "-", "--db", db, "--quiet", stdin=records).returncode == 0
+    shown = _run("compare", "m1", "m2", "--db", db)
+    assert shown.returncode == 0, shown.stderr
+    flat = " ".join(shown.stdout.split())
+    assert "[bold red]council[/]" in flat and "[link=javascript:alert(1)]" in flat
