@@ -13,6 +13,8 @@ def test_defaults_are_valid() -> None:
         ("good_min_stopword_share", 1.5, "share between 0 and 1"),
         ("max_article_bytes", -1, "must not be negative"),
         ("store_batch_size", 0, "at least 1"),
+        ("copy_sketch_bands", 0, "at least 1"),
+        ("copy_min_similarity", 1.2, "share between 0 and 1"),
         ("good_min_chars", "70", "must be a number"),
     ],
 )

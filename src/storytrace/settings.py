@@ -166,8 +166,10 @@ class Settings:
                 raise ConfigError(f"setting {item.name} must not be negative, got {value!r}")
             if item.name.endswith(_UNIT_INTERVAL_SUFFIXES) and value > 1:
                 raise ConfigError(f"setting {item.name} is a share between 0 and 1, got {value!r}")
-        if self.store_batch_size < 1:
-            raise ConfigError("setting store_batch_size must be at least 1")
+        for name in ("store_batch_size", "copy_shingle_words", "copy_minhash_permutations", "copy_sketch_bands",
+                     "copy_sketch_rows", "copy_candidate_max_per_article"):  # fmt: skip
+            if getattr(self, name) < 1:
+                raise ConfigError(f"setting {name} must be at least 1")
 
 
 DEFAULT_SETTINGS = Settings()
