@@ -337,7 +337,7 @@ def _is_dateline(line: str) -> bool:
     return len(line) < 80 and bool(re.search(r"\d", line)) and len(_DATELINE_NOISE.sub(" ", line).split()) <= 1
 
 
-def _collapse_doubled(line: str) -> str:
+def collapse_doubled(line: str) -> str:
     """Half of ECB+'s lines hold their sentence twice ("A . A ."); keep one."""
     half = len(line) // 2
     first, second = line[:half].strip(), line[half:].strip()
@@ -382,7 +382,7 @@ def load_sources(rng: random.Random) -> list[Source]:
     event_dates: dict[str, date] = {}
     sources: list[Source] = []
     for doc in ecb:
-        lines = [_collapse_doubled(line.strip()) for line in doc["text"].split("\n") if line.strip()]
+        lines = [collapse_doubled(line.strip()) for line in doc["text"].split("\n") if line.strip()]
         title = None
         if lines and lines[0].startswith("http"):  # ECB+ "plus" documents: URL, headline, dateline
             lines = lines[1:]

@@ -1,0 +1,475 @@
+"""Story grouping quality and speed on ECB+: ``storytrace.stories.group_stories`` against tuned TF-IDF clustering.
+
+What it measures
+    Whether articles reporting one real-world event end up in one story, and only they. The data
+    is ECB+ (``../shared/data/ecbplus/ecbplus_docs.jsonl``): 982 English news documents, one JSON
+    object a line (``doc_id, topic, subtopic, cluster, text``), in 43 topics of two look-alike
+    events each (Tara Reid and Lindsay Lohan in rehab, two clubs bidding for Teixeira), 86 gold
+    events (``cluster``). ECB+ states no publication dates, so both systems run without dates.
+
+    Preparation, untimed: the first line of ECB+'s "plus" documents (their URL, space-tokenised)
+    is dropped, being metadata only one event of each topic has; lines holding their sentence
+    twice (an artefact of the export, about half the lines) are collapsed; lines are
+    detokenised with ``copy_corpus.detokenize`` (the copies benchmark's: punctuation attached,
+    quotes paired, hyphenated words re-joined) and each document is cleaned with
+    ``clean_document(RawDocument(source=doc_id, id=doc_id, text=...), Settings())``, which may
+    move a headline to ``Article.title``. Dates the cleaner reads from ECB+ datelines (found on
+    "plus" documents only, so they would tell look-alike events apart) are removed.
+
+    Systems, on the same cleaned articles (title and text):
+
+    * ``storytrace``: ``group_stories(articles, copies, settings=Settings(), embedder=None)``,
+      ``copies`` from ``storytrace.provenance.detect_copies`` computed beforehand, untimed;
+      until the stories stage exists the script says so and runs the baseline alone;
+    * ``TF-IDF``: scikit-learn ``TfidfVectorizer(sublinear_tf=True, stop_words="english",
+      ngram_range=(1, 2), min_df=1)`` and ``AgglomerativeClustering(linkage="average",
+      distance_threshold=t, n_clusters=None)`` on cosine distances, ``t`` swept over
+      0.50, 0.52, ..., 0.98: the best ``t`` by BCubed F1 is the "tuned TF-IDF" anchor, tuned on
+      the test set; ``TF-IDF, cross-validated`` chooses ``t`` on one half of the topics and
+      scores the other half, both ways, beside the same halves scored at their own best ``t``,
+      so that the difference is the optimism of tuning on the test set.
+
+    Scores (every document is an item; one the system puts in no story counts as a story of
+    its own, and is counted):
+
+    * BCubed precision, recall and F1 (Bagga & Baldwin 1998), ARI and NMI (scikit-learn);
+    * stories predicted against the 86 gold events; gold events split over several stories;
+      stories mixing the two look-alike events of a topic; stories mixing topics;
+    * articles/s = articles / wall time of the call; peak memory = the forked child's
+      ``ru_maxrss`` at the end minus its RSS (``psutil``) at the start, i.e. what the call
+      added on top of the cleaned corpus. The TF-IDF row times one fit and one clustering at
+      its chosen ``t``.
+
+Command (from the repository root)::
+
+    .venv/bin/python benchmarks/stories.py                 # about 10 s plus storytrace's time
+    .venv/bin/python benchmarks/stories.py --limit 10 --json /tmp/stories.json
+    .venv/bin/python benchmarks/stories.py --self-test     # checks the scoring on hand examples
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import re
+import resource
+import time
+import traceback
+from collections import Counter, defaultdict
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import asdict, dataclass, fields, replace
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import psutil
+from copy_corpus import collapse_doubled, detokenize  # beside this script
+from sklearn.cluster import AgglomerativeClustering
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+from sklearn.metrics.pairwise import cosine_distances
+
+from storytrace.clean import clean_document
+from storytrace.model import Article, RawDocument, Story
+from storytrace.provenance import detect_copies
+from storytrace.settings import Settings
+
+try:
+    from storytrace.stories import group_stories
+except ImportError as missing:  # the stage is not there yet, or not on an older checkout
+    group_stories, MISSING_STAGE = None, str(missing)
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+ECBPLUS = REPO_ROOT.parent / "shared" / "data" / "ecbplus" / "ecbplus_docs.jsonl"
+THRESHOLDS = tuple(round(0.50 + 0.02 * step, 2) for step in range(25))  # 0.50 .. 0.98
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One ECB+ document, detokenised, with its gold labels."""
+
+    doc_id: str
+    topic: str
+    event: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    """Everything printed for one system on one set of documents."""
+
+    precision: float
+    recall: float
+    f1: float
+    ari: float
+    nmi: float
+    stories: int
+    events: int
+    split_events: int  # gold events spread over several predicted stories
+    mixed_lookalike: int  # predicted stories holding both look-alike events of a topic
+    cross_topic: int  # predicted stories holding articles of several topics
+
+
+# --- data ------------------------------------------------------------------------------------
+
+
+def load_ecbplus(limit_topics: int | None = None) -> list[Document]:
+    """ECB+'s documents, topics in numeric order (the first ``limit_topics`` of them), detokenised."""
+    records = [json.loads(line) for line in ECBPLUS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    topics = sorted({record["topic"] for record in records}, key=int)[:limit_topics]
+    # Hyphenated words written whole somewhere in ECB+ tell compounds ("free - agent") from dashes.
+    compounds = frozenset(
+        "-".join(parts[: end + 1])
+        for record in records
+        for token in re.findall(r"\w+(?:-\w+)+", record["text"])
+        for parts in [token.lower().split("-")]
+        for end in range(1, len(parts))
+    )
+    documents = []
+    for record in records:
+        if record["topic"] not in topics:
+            continue
+        lines = [collapse_doubled(line.strip()) for line in record["text"].split("\n") if line.strip()]
+        if lines and lines[0].startswith("http"):  # the URL line of the "plus" half: metadata, not text
+            lines = lines[1:]
+        text = "\n".join(detokenize(line, compounds) for line in lines)
+        documents.append(Document(record["doc_id"], record["topic"], record["cluster"], text))
+    return documents
+
+
+def clean(documents: Sequence[Document], settings: Settings) -> tuple[list[Article], int]:
+    """storytrace's cleaned articles, without dates; and how many dates the cleaner had read."""
+    articles = [
+        clean_document(RawDocument(source=doc.doc_id, id=doc.doc_id, text=doc.text), settings) for doc in documents
+    ]
+    dated = sum(article.published is not None for article in articles)
+    return [replace(article, published=None) for article in articles], dated
+
+
+def full_text(article: Article) -> str:
+    """What the baseline reads: the headline the cleaner kept apart, then the body."""
+    return f"{article.title}\n{article.text}" if article.title else article.text
+
+
+# --- systems ---------------------------------------------------------------------------------
+
+
+def tfidf_distances(texts: Sequence[str]) -> np.ndarray:
+    """Pairwise cosine distances of the baseline's TF-IDF vectors."""
+    vectors = TfidfVectorizer(sublinear_tf=True, stop_words="english", ngram_range=(1, 2), min_df=1).fit_transform(
+        texts
+    )
+    return cosine_distances(vectors)
+
+
+def agglomerate(distances: np.ndarray, threshold: float) -> list[int]:
+    """Average-linkage clusters below ``threshold``.
+
+    ``metric="precomputed"`` on cosine distances is ``metric="cosine"``, but takes the sparse
+    TF-IDF matrix's distances (``metric="cosine"`` wants the matrix dense) and computes them once
+    for every threshold of the sweep.
+    """
+    model = AgglomerativeClustering(
+        metric="precomputed", linkage="average", distance_threshold=threshold, n_clusters=None
+    )
+    return model.fit_predict(distances).tolist()
+
+
+def tfidf_system(threshold: float) -> Callable[[Sequence[Article]], list[int]]:
+    """The baseline at one threshold, end to end (vectorising included), for timing."""
+    return lambda articles: agglomerate(tfidf_distances([full_text(article) for article in articles]), threshold)
+
+
+def story_labels(stories: Sequence[Story], ids: Sequence[str]) -> tuple[list[int], int, int]:
+    """A story number per article id; then the articles in no story and those in several.
+
+    An article in no story becomes a story of its own; one in several keeps the first.
+    """
+    story_of: dict[str, int] = {}
+    repeated = 0
+    for number, story in enumerate(stories):
+        for article_id in story.articles:
+            repeated += article_id in story_of
+            story_of.setdefault(article_id, number)
+    missing = [article_id for article_id in ids if article_id not in story_of]
+    story_of.update((article_id, len(stories) + index) for index, article_id in enumerate(missing))
+    return [story_of[article_id] for article_id in ids], len(missing), repeated
+
+
+@dataclass
+class Run:
+    """One system's output on the corpus, with its cost."""
+
+    output: Any
+    seconds: float
+    peak_mib: float
+
+
+def _child(system: Callable[[Sequence[Article]], Any], articles: list[Article], pipe: Connection) -> None:
+    """In the forked process: run, time and measure ``system``, and send the outcome back."""
+    try:
+        start_rss = psutil.Process().memory_info().rss
+        started = time.perf_counter()
+        output = system(articles)
+        seconds = time.perf_counter() - started
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+        pipe.send(("ok", output, seconds, max(0, peak - start_rss) / 2**20))
+    except BaseException:  # report any failure to the parent, which stops the benchmark
+        pipe.send(("error", traceback.format_exc()))
+
+
+def measure(name: str, system: Callable[[Sequence[Article]], Any], articles: list[Article]) -> Run:
+    """Run ``system`` in a forked process, so that its peak memory is its own.
+
+    A forked child starts with a fresh ``ru_maxrss`` high-water mark and the parent's memory
+    (the cleaned corpus) resident, so peak minus starting RSS is what the call added.
+    """
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(system, articles, sender))  # not daemonic: may use a pool
+    process.start()
+    sender.close()
+    message = receiver.recv()  # before join: a large result would block the child's exit
+    process.join()
+    if message[0] == "error":
+        raise SystemExit(f"{name} failed:\n{message[1]}")
+    return Run(*message[1:])
+
+
+# --- scoring ---------------------------------------------------------------------------------
+
+
+def bcubed(gold: Sequence[Hashable], predicted: Sequence[Hashable]) -> tuple[float, float, float]:
+    """BCubed precision, recall and F1 (Bagga & Baldwin 1998).
+
+    Per item, precision is the share of its predicted cluster that shares its gold class and
+    recall the share of its gold class that shares its predicted cluster; both are averaged
+    over all items, and F1 is the harmonic mean of the two averages. Unlike pair counts, every
+    item weighs the same whatever the size of its cluster.
+    """
+    cells = Counter(zip(predicted, gold, strict=True))
+    predicted_sizes, gold_sizes = Counter(predicted), Counter(gold)
+    # The ``count`` items of a cell share its overlap, ``count``: their terms sum to count² / size.
+    precision = sum(count * count / predicted_sizes[p] for (p, _), count in cells.items()) / len(gold)
+    recall = sum(count * count / gold_sizes[g] for (_, g), count in cells.items()) / len(gold)
+    return precision, recall, 2 * precision * recall / (precision + recall)
+
+
+def score(documents: Sequence[Document], predicted: Sequence[int]) -> Scores:
+    """All of one system's scores on ``documents`` (one predicted label each)."""
+    events = [doc.event for doc in documents]
+    precision, recall, f1 = bcubed(events, predicted)
+    stories_of_event: defaultdict[str, set[int]] = defaultdict(set)
+    events_of_story: defaultdict[int, set[tuple[str, str]]] = defaultdict(set)
+    for doc, label in zip(documents, predicted, strict=True):
+        stories_of_event[doc.event].add(label)
+        events_of_story[label].add((doc.topic, doc.event))
+    topic_counts = [Counter(topic for topic, _ in members) for members in events_of_story.values()]
+    return Scores(
+        precision=precision,
+        recall=recall,
+        f1=f1,
+        ari=adjusted_rand_score(events, predicted),
+        nmi=normalized_mutual_info_score(events, predicted),
+        stories=len(events_of_story),
+        events=len(stories_of_event),
+        split_events=sum(len(labels) > 1 for labels in stories_of_event.values()),
+        mixed_lookalike=sum(max(counts.values()) > 1 for counts in topic_counts),
+        cross_topic=sum(len(counts) > 1 for counts in topic_counts),
+    )
+
+
+def sweep(documents: Sequence[Document], texts: Sequence[str]) -> dict[float, Scores]:
+    """The baseline's scores at every threshold of the grid."""
+    distances = tfidf_distances(texts)
+    return {threshold: score(documents, agglomerate(distances, threshold)) for threshold in THRESHOLDS}
+
+
+def best(curve: dict[float, Scores]) -> float:
+    """The threshold of the highest BCubed F1 (the lowest threshold on ties)."""
+    return max(curve, key=lambda threshold: (curve[threshold].f1, -threshold))
+
+
+def cross_validate(documents: Sequence[Document], texts: Sequence[str]) -> dict[str, Any]:
+    """The baseline with its threshold chosen on the other half of the topics.
+
+    Topics are split in two halves, alternately in numeric order; each half is clustered on
+    its own, at every threshold. A half's cross-validated score uses the other half's best
+    threshold; its oracle score its own best, as the tuned anchor does on the whole corpus.
+    """
+    topics = sorted({doc.topic for doc in documents}, key=int)
+    halves = [set(topics[0::2]), set(topics[1::2])]
+    curves = []
+    for half in halves:
+        indices = [index for index, doc in enumerate(documents) if doc.topic in half]
+        curves.append(sweep([documents[index] for index in indices], [texts[index] for index in indices]))
+    folds = []
+    for test, tune in ((0, 1), (1, 0)):
+        chosen, own = best(curves[tune]), best(curves[test])
+        folds.append(
+            {
+                "topics": sorted(halves[test], key=int),
+                "threshold": chosen,
+                "scores": curves[test][chosen],
+                "oracle_threshold": own,
+                "oracle_scores": curves[test][own],
+            }
+        )
+    return {
+        "folds": folds,
+        "cv": _pool([f["scores"] for f in folds]),
+        "oracle": _pool([f["oracle_scores"] for f in folds]),
+    }
+
+
+def _pool(halves: Sequence[Scores]) -> Scores:
+    """Two halves' scores as one row: rates averaged, counts summed (the halves share no event)."""
+    rates = {"precision", "recall", "f1", "ari", "nmi"}
+    values = {
+        name: (
+            sum(getattr(s, name) for s in halves) / len(halves)
+            if name in rates
+            else sum(getattr(s, name) for s in halves)
+        )
+        for name in (field.name for field in fields(Scores))
+    }
+    return Scores(**values)
+
+
+# --- output ----------------------------------------------------------------------------------
+
+
+def row(name: str, scores: Scores, run: Run | None, articles: int) -> str:
+    """One line of the results table."""
+    speed = f"{articles / run.seconds:10.1f}  {run.peak_mib:8.1f}" if run else f"{'-':>10}  {'-':>8}"
+    return (
+        f"{name:<38} {scores.precision:6.3f} {scores.recall:6.3f} {scores.f1:6.3f} {scores.ari:6.3f} {scores.nmi:6.3f}"
+        f" {scores.stories:7d} {scores.split_events:6d} {scores.mixed_lookalike:6d} {scores.cross_topic:6d}  {speed}"
+    )
+
+
+HEADER = (
+    f"{'system':<38} {'P':>6} {'R':>6} {'F1':>6} {'ARI':>6} {'NMI':>6} {'stories':>7} {'split':>6}"
+    f" {'mixed':>6} {'xtopic':>6}  {'articles/s':>10}  {'peak MiB':>8}"
+)
+
+
+def self_test() -> None:
+    """Check the scoring on examples small enough to work out by hand."""
+    gold = ["a", "a", "a", "b", "b", "c"]
+    # Items 0-1: P 1, R 2/3; item 2: P 1/4, R 1/3; items 3-4: P 1/2, R 1; item 5: P 1/4, R 1.
+    precision, recall, f1 = bcubed(gold, [1, 1, 2, 2, 2, 2])
+    assert np.isclose(precision, (1 + 1 + 1 / 4 + 1 / 2 + 1 / 2 + 1 / 4) / 6), precision
+    assert np.isclose(recall, (2 / 3 + 2 / 3 + 1 / 3 + 1 + 1 + 1) / 6), recall
+    assert np.isclose(f1, 2 * precision * recall / (precision + recall))
+    assert bcubed(gold, gold) == (1.0, 1.0, 1.0)
+    assert np.isclose(bcubed(gold, range(6))[1], (3 * 1 / 3 + 2 * 1 / 2 + 1) / 6)  # singletons: precision 1
+    assert bcubed(gold, [0] * 6)[1] == 1.0  # one cluster: recall 1
+    labels = [("1", "a"), ("1", "a"), ("1", "b"), ("2", "c"), ("2", "c"), ("2", "d")]  # (topic, event)
+    documents = [Document(str(i), topic, event, "") for i, (topic, event) in enumerate(labels)]
+    scores = score(documents, [0, 0, 0, 1, 2, 2])  # 1a+1b mixed; 2c split over 1 and 2, one of which holds 2d
+    assert (scores.stories, scores.events, scores.split_events, scores.mixed_lookalike, scores.cross_topic) == (
+        3,
+        4,
+        1,
+        2,
+        0,
+    )
+    assert score(documents, [0] * 6).cross_topic == 1
+    stories = [Story("s1", None, ("0", "1")), Story("s2", None, ("1", "2"))]
+    assert story_labels(stories, ["0", "1", "2", "3"]) == ([0, 0, 1, 2], 1, 1)
+    print("self-test passed")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run both systems on ECB+, print the table and optionally write the figures as JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--limit", type=int, help="the first N topics only (at least 2: the cross-validation halves them)"
+    )
+    parser.add_argument("--json", type=Path, help="write the figures here")
+    parser.add_argument("--self-test", action="store_true", help="check the scoring on hand examples and stop")
+    args = parser.parse_args(argv)
+    if args.self_test:
+        self_test()
+        return
+    if args.limit is not None and args.limit < 2:
+        parser.error("--limit needs at least 2 topics")
+
+    settings = Settings()
+    documents = load_ecbplus(args.limit)
+    articles, dated = clean(documents, settings)
+    ids = [article.id for article in articles]
+    texts = [full_text(article) for article in articles]
+    print(
+        f"ECB+: {len(documents)} documents, {len({d.topic for d in documents})} topics,"
+        f" {len({d.event for d in documents})} events; {sum(a.title is not None for a in articles)} headlines"
+        f" moved to titles by the cleaner; {dated} dates read from datelines, removed (ECB+ states none)"
+    )
+    results: dict[str, Any] = {"documents": len(documents), "dates_removed": dated, "systems": {}}
+    print(HEADER)
+
+    if group_stories is None:
+        print(f"storytrace's stories stage is missing ({MISSING_STAGE}): running the baseline alone")
+    else:
+        copies = detect_copies(articles, settings)
+        run = measure(
+            "storytrace", lambda items: group_stories(items, copies, settings=settings, embedder=None)[0], articles
+        )
+        labels, unassigned, repeated = story_labels(run.output, ids)
+        scores = score(documents, labels)
+        print(row("storytrace", scores, run, len(articles)))
+        if unassigned or repeated:
+            print(f"  storytrace: articles in no story {unassigned}, in several stories {repeated}")
+        results["systems"]["storytrace"] = {
+            **asdict(scores),
+            "copies": len(copies),
+            "unassigned": unassigned,
+            "repeated": repeated,
+            "articles_per_s": len(articles) / run.seconds,
+            "peak_mib": run.peak_mib,
+        }
+
+    curve = sweep(documents, texts)
+    threshold = best(curve)
+    run = measure("TF-IDF", tfidf_system(threshold), articles)
+    print(row(f"TF-IDF, best t={threshold:.2f} (tuned on test)", curve[threshold], run, len(articles)))
+    cv = cross_validate(documents, texts)
+    print(row("TF-IDF, t from other half (2-fold CV)", cv["cv"], None, len(articles)))
+    print(row("TF-IDF, best t per half (same halves)", cv["oracle"], None, len(articles)))
+
+    near = [t for t, s in curve.items() if s.f1 >= curve[threshold].f1 - 0.01]
+    print(f"\nTF-IDF F1 is within 0.01 of its best for t in [{min(near):.2f}, {max(near):.2f}]")
+    for fold in cv["folds"]:
+        print(
+            f"half of {len(fold['topics'])} topics: t={fold['threshold']:.2f} from the other half,"
+            f" F1 {fold['scores'].f1:.3f}; its own best t={fold['oracle_threshold']:.2f},"
+            f" F1 {fold['oracle_scores'].f1:.3f}"
+        )
+    print(
+        "columns: BCubed P/R/F1; stories predicted (gold events: "
+        f"{curve[threshold].events}); split = gold events over several stories; mixed = stories holding both"
+        " look-alike events of a topic; xtopic = stories holding several topics"
+    )
+
+    results["systems"]["tfidf_best"] = {
+        **asdict(curve[threshold]),
+        "threshold": threshold,
+        "articles_per_s": len(articles) / run.seconds,
+        "peak_mib": run.peak_mib,
+    }
+    results["systems"]["tfidf_cv"] = asdict(cv["cv"])
+    results["systems"]["tfidf_oracle_halves"] = asdict(cv["oracle"])
+    results["cv_folds"] = [
+        {**fold, "scores": asdict(fold["scores"]), "oracle_scores": asdict(fold["oracle_scores"])}
+        for fold in cv["folds"]
+    ]
+    results["tfidf_sweep"] = {f"{t:.2f}": asdict(s) for t, s in curve.items()}
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
