@@ -32,7 +32,9 @@ def print_copies(copies: Sequence[Copy], articles: Mapping[str, Article], consol
         return
     table = Table(title=f"{len(copies)} copy relations", show_edge=False)
     for column in ("original", "copy", "kind", "score", "passages", "original decided by"):
-        table.add_column(column, justify="right" if column in ("score", "passages") else "left")
+        numeric = column in ("score", "passages")
+        # Ids are what a reader copies into `storytrace compare`: never cut them.
+        table.add_column(column, justify="right" if numeric else "left", overflow="fold")
     for relation in copies:
         table.add_row(
             _label(relation.original, articles),

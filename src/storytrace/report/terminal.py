@@ -1,5 +1,5 @@
 """The Rich summary printed after an analysis: articles per outlet and language, what cleaning
-removed and why, and every problem with its input."""
+removed and why, the copies found, and every problem with its input."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from storytrace.model import ProblemKind, Report
+from storytrace.report.compare import print_copies
 
 
 def print_summary(report: Report, console: Console) -> None:
@@ -40,6 +41,9 @@ def print_summary(report: Report, console: Console) -> None:
         for reason, count in reasons.most_common():
             removed.add_row(reason, str(count))
         console.print(removed)
+
+    if report.copies:
+        print_copies(report.copies, {article.id: article for article in articles}, console)
 
     errors = [problem for problem in report.problems if problem.kind is ProblemKind.ERROR]
     warnings = [problem for problem in report.problems if problem.kind is ProblemKind.WARNING]
