@@ -64,25 +64,21 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import os
 import re
-import resource
 import time
-import traceback
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-import psutil
 import rensa
 from copy_corpus import KINDS, Corpus, GoldPair, build_corpus, build_scale_corpus, components  # beside this script
 from datasketch import MinHash, MinHashLSH
+from measure import measured  # beside this script
 from sklearn.metrics import adjusted_rand_score
 
 from storytrace.clean import clean_document, remove_outlet_repeats
@@ -212,36 +208,10 @@ class Run:
     peak_mib: float
 
 
-def _child(system: Callable[[Sequence[Article]], list[Copy]], articles: list[Article], pipe: Connection) -> None:
-    """In the forked process: run, time and measure ``system``, and send the outcome back."""
-    try:
-        start_rss = psutil.Process().memory_info().rss
-        started = time.perf_counter()
-        copies = system(articles)
-        seconds = time.perf_counter() - started
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
-        pipe.send(("ok", copies, seconds, max(0, peak - start_rss) / 2**20))
-    except BaseException:  # report any failure to the parent, which stops the benchmark
-        pipe.send(("error", traceback.format_exc()))
-
-
 def measure(name: str, system: Callable[[Sequence[Article]], list[Copy]], articles: list[Article]) -> Run:
-    """Run ``system`` in a forked process, so that its peak memory is its own.
-
-    The child starts with the parent's memory (the cleaned corpus) resident, and a fresh
-    ``ru_maxrss`` high-water mark, so peak minus starting RSS is what the call added.
-    """
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(system, articles, sender))  # not daemonic: may use a pool
-    process.start()
-    sender.close()
-    message = receiver.recv()  # before join: a large result would block the child's exit
-    process.join()
-    if message[0] == "error":
-        raise SystemExit(f"{name} failed:\n{message[1]}")
-    _, copies, seconds, peak_mib = message
-    return Run(name, copies, seconds, peak_mib)
+    """Run ``system`` in a forked process (``measure.measured``), so that its peak memory is its own."""
+    result = measured(name, system, articles)
+    return Run(name, result.output, result.seconds, result.peak_mib)
 
 
 # --- scoring ---------------------------------------------------------------------------------

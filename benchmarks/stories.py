@@ -51,21 +51,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import re
-import resource
-import time
-import traceback
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import asdict, dataclass, fields, replace
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import psutil
 from copy_corpus import collapse_doubled, detokenize  # beside this script
+from measure import Measured as Run  # beside this script
+from measure import measured
 from sklearn.cluster import AgglomerativeClustering
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
@@ -198,44 +194,9 @@ def story_labels(stories: Sequence[Story], ids: Sequence[str]) -> tuple[list[int
     return [story_of[article_id] for article_id in ids], len(missing), repeated
 
 
-@dataclass
-class Run:
-    """One system's output on the corpus, with its cost."""
-
-    output: Any
-    seconds: float
-    peak_mib: float
-
-
-def _child(system: Callable[[Sequence[Article]], Any], articles: list[Article], pipe: Connection) -> None:
-    """In the forked process: run, time and measure ``system``, and send the outcome back."""
-    try:
-        start_rss = psutil.Process().memory_info().rss
-        started = time.perf_counter()
-        output = system(articles)
-        seconds = time.perf_counter() - started
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
-        pipe.send(("ok", output, seconds, max(0, peak - start_rss) / 2**20))
-    except BaseException:  # report any failure to the parent, which stops the benchmark
-        pipe.send(("error", traceback.format_exc()))
-
-
 def measure(name: str, system: Callable[[Sequence[Article]], Any], articles: list[Article]) -> Run:
-    """Run ``system`` in a forked process, so that its peak memory is its own.
-
-    A forked child starts with a fresh ``ru_maxrss`` high-water mark and the parent's memory
-    (the cleaned corpus) resident, so peak minus starting RSS is what the call added.
-    """
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(system, articles, sender))  # not daemonic: may use a pool
-    process.start()
-    sender.close()
-    message = receiver.recv()  # before join: a large result would block the child's exit
-    process.join()
-    if message[0] == "error":
-        raise SystemExit(f"{name} failed:\n{message[1]}")
-    return Run(*message[1:])
+    """Run ``system`` in a forked process (``measure.measured``), so that its peak memory is its own."""
+    return measured(name, system, articles)
 
 
 # --- scoring ---------------------------------------------------------------------------------
