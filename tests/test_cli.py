@@ -144,3 +144,22 @@ def test_compare_prints_article_markup_literally(tmp_path: Path) -> None:
     assert shown.returncode == 0, shown.stderr
     flat = " ".join(shown.stdout.split())
     assert "[bold red]council[/]" in flat and "[link=javascript:alert(1)]" in flat
+
+
+def test_compare_keeps_terminal_control_characters_out(tmp_path: Path) -> None:
+    db = str(tmp_path / "c.db")
+    text = (
+        "The council \x1b]0;pwned\x07 met on Monday to approve the flood barrier for the river port.\n\n"
+        "Engineers said the barrier would protect four thousand homes along the embankment."
+    )
+    records = "\n".join(
+        json.dumps({"id": identifier, "text": text, "outlet": outlet})
+        for identifier, outlet in (("c1", "one.example"), ("c2", "two.example"))
+    )
+    assert _run("analyze", "-", "--db", db, "--quiet", stdin=records).returncode == 0
+    shown = _run("compare", "c1", "c2", "--db", db)
+    assert shown.returncode == 0, shown.stderr
+    assert "\x1b]" not in shown.stdout and "\x07" not in shown.stdout
+    assert "\ufffd]0;pwned\ufffd" in shown.stdout
+    same = _run("compare", "c1", "c1", "--db", db)
+    assert same.returncode == 2 and "two different articles" in same.stderr

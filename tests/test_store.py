@@ -182,6 +182,9 @@ def test_copies_round_trip_and_are_replaced_per_article(db: str) -> None:
         # Re-analysing a1 and a2 replaces their relations and leaves the others alone.
         store.save_copies([replace(COPY, kind="verbatim")], ["a1", "a2"])
         assert [(c.original, c.kind) for c in store.load_copies()] == [("a1", "verbatim"), ("b1", "edited")]
+        # A later batch holding b2 and a new article compares only those two: b1 -> b2 stays.
+        store.save_copies([replace(COPY, original="b2", copy="c1")], ["b2", "c1"])
+        assert [(c.original, c.copy) for c in store.load_copies()] == [("a1", "a2"), ("b1", "b2"), ("b2", "c1")]
 
 
 def test_version_1_database_is_migrated(tmp_path: Path) -> None:

@@ -162,6 +162,8 @@ def compare(
     try:
         with Store(db, DEFAULT_SETTINGS) as store:
             found = {a.id: a for a in store.load_articles([first, second])}
+        if first == second:
+            raise InputError(first, "compare needs two different articles")
         missing = [i for i in (first, second) if i not in found]
         if missing:
             raise InputError(", ".join(missing), "no such article in the database")

@@ -7,6 +7,7 @@ one :class:`~storytrace.model.Copy` per derived article and source.
 from __future__ import annotations
 
 import multiprocessing
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 
@@ -175,9 +176,11 @@ def _align_chunk(pairs: list[tuple[int, int]]) -> list[Copy | None]:
 def _align_all(
     aligner: _PairAligner, pairs: list[tuple[int, int]], workers: int, sink: ProgressSink
 ) -> Iterator[Copy | None]:
-    """Align every pair, in forked processes when there are many and the platform can fork."""
+    """Align every pair, in forked processes when there are many and forking is safe."""
     chunks = [pairs[start : start + _PARALLEL_CHUNK] for start in range(0, len(pairs), _PARALLEL_CHUNK)]
-    if workers > 1 and len(pairs) >= _PARALLEL_MIN_PAIRS and "fork" in multiprocessing.get_all_start_methods():
+    # Forked workers inherit the features for free; fork is safe on Linux, and only while no
+    # embedder has started threads in this process (a thread pool does not survive a fork).
+    if workers > 1 and len(pairs) >= _PARALLEL_MIN_PAIRS and sys.platform == "linux" and not aligner.vectors:
         global _INHERITED
         aligner.frequency.counts()  # count once in the parent rather than once per worker
         _INHERITED = aligner
@@ -221,8 +224,8 @@ def _relation(
     frequency: _DocumentFrequency,
     settings: Settings,
 ) -> Copy | None:
-    """The copy relation an alignment supports, or None."""
-    if not alignment.blocks:
+    """The copy relation an alignment supports, or None (never an article with itself)."""
+    if not alignment.blocks or first.id == second.id:
         return None
     evidence = measure(alignment, first, second, settings)
     decided = original_side(alignment, first, second, evidence, frequency, settings)

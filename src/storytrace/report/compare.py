@@ -23,6 +23,15 @@ from storytrace.model import Article, Copy, Passage, Span
 _PASSAGE_STYLES = ("on dark_green", "on dark_blue", "on dark_magenta", "on dark_cyan", "on grey37", "on dark_red")
 _CHANGED_STYLE = "bold underline red"
 _TOKEN = re.compile(r"\w+|[^\w\s]")
+# Control characters other than newline and tab: a terminal would obey them (escape sequences
+# can retitle the window or clear the screen), and Rich drops some of them, which would shift
+# every span after them. Each becomes U+FFFD, one character for one, so offsets hold.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with terminal control characters replaced one for one."""
+    return _CONTROL.sub("\ufffd", text)
 
 
 def print_copies(copies: Sequence[Copy], articles: Mapping[str, Article], console: Console) -> None:
@@ -50,11 +59,11 @@ def print_copies(copies: Sequence[Copy], articles: Mapping[str, Article], consol
 def _label(article_id: str, articles: Mapping[str, Article]) -> Text:
     """An article's id with its outlet and date, as plain text (never markup)."""
     article = articles.get(article_id)
-    label = Text(article_id)
+    label = Text(terminal_safe(article_id))
     if article is not None:
         details = " · ".join(part for part in (article.outlet, (article.published or "")[:10]) if part)
         if details:
-            label.append(f"\n{details}", style="dim")
+            label.append(f"\n{terminal_safe(details)}", style="dim")
     return label
 
 
@@ -72,7 +81,7 @@ def _changed_spans(text: str, span: Span, other_text: str, other_span: Span) -> 
 
 def _styled(article: Article, passages: Sequence[tuple[Span, Span]], other: Article) -> Text:
     """The article's text with each passage coloured and its changed words marked."""
-    text = Text(article.text)  # a Text object: the article's characters are never parsed as markup
+    text = Text(terminal_safe(article.text))  # a Text object: the article's characters are never parsed as markup
     for number, (own, theirs) in enumerate(passages):
         text.stylize(_PASSAGE_STYLES[number % len(_PASSAGE_STYLES)], *own)
         for start, end in _changed_spans(article.text, own, other.text, theirs):
@@ -89,8 +98,8 @@ def print_comparison(
     """
     if relation is not None:
         console.print(
-            f"[bold]{escape(relation.copy)}[/] is a [bold]{relation.kind}[/] copy of "
-            f"[bold]{escape(relation.original)}[/] (score {relation.score:.2f}; original decided by "
+            f"[bold]{escape(terminal_safe(relation.copy))}[/] is a [bold]{relation.kind}[/] copy of "
+            f"[bold]{escape(terminal_safe(relation.original))}[/] (score {relation.score:.2f}; original decided by "
             f"{escape(relation.direction)})"
         )
     else:
@@ -99,10 +108,10 @@ def print_comparison(
     second_pairs = [(p.copy, p.original) for p in passages]
     table = Table(show_lines=False, expand=True)
     for article in (first, second):
-        heading = Text(article.id, style="bold")
+        heading = Text(terminal_safe(article.id), style="bold")
         details = " · ".join(part for part in (article.outlet, article.published, article.title) if part)
         if details:
-            heading.append(f"\n{details}", style="dim")
+            heading.append(f"\n{terminal_safe(details)}", style="dim")
         table.add_column(heading, ratio=1, overflow="fold")
     table.add_row(_styled(first, first_pairs, second), _styled(second, second_pairs, first))
     console.print(table)
@@ -112,8 +121,8 @@ def print_comparison(
     console.print(legend)
     for number, passage in enumerate(passages, start=1):
         console.print(
-            f"passage {number}: {first.id} {list(passage.original)} ↔ {second.id} {list(passage.copy)}"
-            f"  similarity {passage.similarity:.2f}",
+            f"passage {number}: {terminal_safe(first.id)} {list(passage.original)} ↔ "
+            f"{terminal_safe(second.id)} {list(passage.copy)}  similarity {passage.similarity:.2f}",
             markup=False,
             highlight=False,
         )

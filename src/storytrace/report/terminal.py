@@ -9,8 +9,13 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from storytrace.model import ProblemKind, Report
-from storytrace.report.compare import print_copies
+from storytrace.model import Problem, ProblemKind, Report
+from storytrace.report.compare import print_copies, terminal_safe
+
+
+def _problem(problem: Problem) -> str:
+    """A problem's input and reason as escaped markup, without terminal control characters."""
+    return f"{escape(terminal_safe(problem.source))}: {escape(terminal_safe(problem.reason))}"
 
 
 def print_summary(report: Report, console: Console) -> None:
@@ -29,7 +34,7 @@ def print_summary(report: Report, console: Console) -> None:
     groups = Counter((article.outlet or "(unknown)", article.language or "?") for article in articles)
     dated = Counter((a.outlet or "(unknown)", a.language or "?") for a in articles if a.published)
     for (outlet, language), count in sorted(groups.items(), key=lambda item: (-item[1], item[0])):
-        by_outlet.add_row(escape(outlet), language, str(count), str(dated[(outlet, language)]))
+        by_outlet.add_row(escape(terminal_safe(outlet)), language, str(count), str(dated[(outlet, language)]))
     if articles:
         console.print(by_outlet)
 
@@ -49,8 +54,14 @@ def print_summary(report: Report, console: Console) -> None:
     warnings = [problem for problem in report.problems if problem.kind is ProblemKind.WARNING]
     for problem in warnings:
         # soft_wrap: a path is never broken across lines, so it can be searched for and copied.
-        console.print(f"[yellow]warning[/] {escape(problem.source)}: {escape(problem.reason)}", soft_wrap=True)
+        console.print(
+            f"[yellow]warning[/] {escape(terminal_safe(problem.source))}: {escape(terminal_safe(problem.reason))}",
+            soft_wrap=True,
+        )
     for problem in errors:
-        console.print(f"[red]error[/] {escape(problem.source)}: {escape(problem.reason)}", soft_wrap=True)
+        console.print(
+            f"[red]error[/] {escape(terminal_safe(problem.source))}: {escape(terminal_safe(problem.reason))}",
+            soft_wrap=True,
+        )
     if errors:
         console.print(f"[red]partial batch:[/] {len(errors)} input(s) could not be ingested")

@@ -27,6 +27,8 @@ _SPACES = re.compile(r"\s+")
 _SIGNATURE = ("text_hash", "title", "published", "outlet", "language")
 # Bound parameters per IN (…) lookup: under SQLite's historic 999-variable limit.
 _LOOKUP_CHUNK = 500
+# A copies lookup binds each id twice (as original and as copy).
+_RELATION_CHUNK = _LOOKUP_CHUNK // 2
 
 
 def text_hash(text: str, outlet: str | None) -> str:
@@ -248,13 +250,21 @@ class Store:
         return results
 
     def save_copies(self, relations: Sequence[Copy], article_ids: Iterable[str]) -> None:
-        """Replace the copy relations touching ``article_ids`` with ``relations``, in one transaction."""
-        ids = list(dict.fromkeys(article_ids))
+        """Replace the copy relations among ``article_ids`` (the articles that were compared) with
+        ``relations``, in one transaction. Relations with an article outside that set were not
+        re-examined and are kept."""
+        ids = set(article_ids)
         rows = [relation.to_record() for relation in relations]
         try:
             with self.engine.begin() as connection:
-                for chunk in _chunks(ids, _LOOKUP_CHUNK):
-                    connection.execute(delete(copies).where(_touching(chunk)))
+                stale = [
+                    (row.original, row.copy)
+                    for chunk in _chunks(sorted(ids), _RELATION_CHUNK)
+                    for row in connection.execute(select(copies.c.original, copies.c.copy).where(_touching(chunk)))
+                    if row.original in ids and row.copy in ids
+                ]
+                for original, copy in stale:
+                    connection.execute(delete(copies).where(copies.c.original == original, copies.c.copy == copy))
                 for chunk in _chunks(rows, self.settings.store_batch_size):
                     connection.execute(insert(copies), list(chunk))
         except IntegrityError as error:
@@ -268,7 +278,7 @@ class Store:
                 rows = list(connection.execute(query))
             else:
                 rows = []
-                for chunk in _chunks(list(dict.fromkeys(article_ids)), _LOOKUP_CHUNK):
+                for chunk in _chunks(list(dict.fromkeys(article_ids)), _RELATION_CHUNK):
                     rows.extend(connection.execute(query.where(_touching(chunk))))
         unique = {(row.original, row.copy): row for row in rows}
         return [_row_to_copy(unique[key]) for key in sorted(unique)]
