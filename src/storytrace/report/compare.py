@@ -73,9 +73,9 @@ def _changed_spans(text: str, span: Span, other_text: str, other_span: Span) -> 
     words = [text[start:end].casefold() for start, end in tokens]
     other_words = [m.group().casefold() for m in _TOKEN.finditer(other_text[other_span[0] : other_span[1]])]
     changed: list[Span] = []
-    for tag, first_start, first_end, _, _ in Indel.opcodes(words, other_words):
-        if tag in ("delete", "replace"):
-            changed.extend(tokens[first_start:first_end])
+    for opcode in Indel.opcodes(words, other_words):
+        if opcode.tag in ("delete", "replace"):
+            changed.extend(tokens[opcode.src_start : opcode.src_end])
     return changed
 
 
