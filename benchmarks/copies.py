@@ -147,6 +147,16 @@ def _as_copy(first: Article, second: Article, score: float) -> Copy:
     return Copy(original=original.id, copy=copy.id, kind="verbatim", score=score)
 
 
+def _queried_pairs(articles: Sequence[Article], hashes: dict[int, Any], lsh: Any) -> list[Copy]:
+    """One query per article against either library's LSH; each pair once, scored by estimated Jaccard."""
+    return [
+        _as_copy(articles[index], articles[other], minhash.jaccard(hashes[other]))
+        for index, minhash in hashes.items()
+        for other in lsh.query(minhash)
+        if other > index
+    ]
+
+
 def datasketch_lsh(articles: Sequence[Article]) -> list[Copy]:
     """The named baseline: datasketch MinHash-LSH over word 5-grams."""
     hashes: dict[int, MinHash] = {}
@@ -159,13 +169,7 @@ def datasketch_lsh(articles: Sequence[Article]) -> list[Copy]:
                 minhash.update_batch([shingle.encode("utf-8") for shingle in shingles])
                 hashes[index] = minhash
                 session.insert(index, minhash)
-    copies = []
-    for index, minhash in hashes.items():
-        for other in lsh.query(minhash):
-            if other > index:
-                score = minhash.jaccard(hashes[other])
-                copies.append(_as_copy(articles[index], articles[other], score))
-    return copies
+    return _queried_pairs(articles, hashes, lsh)
 
 
 def rensa_bands(threshold: float = LSH_THRESHOLD, num_perm: int = NUM_PERM) -> int:
@@ -185,12 +189,7 @@ def rensa_lsh(articles: Sequence[Article]) -> list[Copy]:
             minhash.update(shingles)
             hashes[index] = minhash
             lsh.insert(index, minhash)
-    copies = []
-    for index, minhash in hashes.items():
-        for other in lsh.query(minhash):
-            if other > index:
-                copies.append(_as_copy(articles[index], articles[other], minhash.jaccard(hashes[other])))
-    return copies
+    return _queried_pairs(articles, hashes, lsh)
 
 
 def storytrace_copies(articles: Sequence[Article], workers: int = 1) -> list[Copy]:

@@ -129,34 +129,35 @@ def test_example_corpus_copies_with_the_default_embedder(tmp_path: Path) -> None
     }
 
 
-def test_compare_prints_article_markup_literally(tmp_path: Path) -> None:
-    db = str(tmp_path / "m.db")
-    text = (
-        "The [bold red]council[/] met on Monday to approve the [link=javascript:alert(1)]flood barrier[/link] "
-        "for the river port.\n\nEngineers said the barrier would protect four thousand homes along the embankment."
-    )
+def _two_outlets_with(tmp_path: Path, text: str) -> str:
+    """A database holding ``text`` as two articles, c1 and c2, of two outlets (a verbatim copy)."""
+    db = str(tmp_path / "two.db")
     records = "\n".join(
         json.dumps({"id": identifier, "title": "Flood barrier", "text": text, "outlet": outlet})
-        for identifier, outlet in (("m1", "one.example"), ("m2", "two.example"))
+        for identifier, outlet in (("c1", "one.example"), ("c2", "two.example"))
     )
     assert _run("analyze", "-", "--db", db, "--quiet", stdin=records).returncode == 0
-    shown = _run("compare", "m1", "m2", "--db", db)
+    return db
+
+
+def test_compare_prints_article_markup_literally(tmp_path: Path) -> None:
+    db = _two_outlets_with(
+        tmp_path,
+        "The [bold red]council[/] met on Monday to approve the [link=javascript:alert(1)]flood barrier[/link] "
+        "for the river port.\n\nEngineers said the barrier would protect four thousand homes along the embankment.",
+    )
+    shown = _run("compare", "c1", "c2", "--db", db)
     assert shown.returncode == 0, shown.stderr
     flat = " ".join(shown.stdout.split())
     assert "[bold red]council[/]" in flat and "[link=javascript:alert(1)]" in flat
 
 
 def test_compare_keeps_terminal_control_characters_out(tmp_path: Path) -> None:
-    db = str(tmp_path / "c.db")
-    text = (
+    db = _two_outlets_with(
+        tmp_path,
         "The council \x1b]0;pwned\x07 met on Monday to approve the flood barrier for the river port.\n\n"
-        "Engineers said the barrier would protect four thousand homes along the embankment."
+        "Engineers said the barrier would protect four thousand homes along the embankment.",
     )
-    records = "\n".join(
-        json.dumps({"id": identifier, "text": text, "outlet": outlet})
-        for identifier, outlet in (("c1", "one.example"), ("c2", "two.example"))
-    )
-    assert _run("analyze", "-", "--db", db, "--quiet", stdin=records).returncode == 0
     shown = _run("compare", "c1", "c2", "--db", db)
     assert shown.returncode == 0, shown.stderr
     assert "\x1b]" not in shown.stdout and "\x07" not in shown.stdout

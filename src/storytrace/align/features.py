@@ -33,11 +33,6 @@ class SentenceFeatures:
     quoted_share: float
 
     @property
-    def normalized(self) -> str:
-        """The words joined by single spaces: the sentence as character-level similarity sees it."""
-        return " ".join(self.words)
-
-    @property
     def chars(self) -> int:
         """Length of the sentence in characters (the weight of the sentence in coverages)."""
         return self.span[1] - self.span[0]
