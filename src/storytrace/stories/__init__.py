@@ -1,0 +1,138 @@
+"""Stories (one real-world event) and storylines (stories continuing one another).
+
+``group_stories`` is the batch entry point; it streams the batch through a
+:class:`~storytrace.stories.index.StoryIndex` in ``arrival_order``, the order in which
+``storytrace add`` would have to receive the same articles to build the same stories.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+
+import numpy as np
+
+from storytrace.embed import Embedder, lead_vectors
+from storytrace.model import Article, Copy, Story, Storyline
+from storytrace.settings import DEFAULT_SETTINGS, Settings
+from storytrace.stories.features import StoryFeatures, publication_day, story_features
+from storytrace.stories.index import Assignment, IndexChanges, Merge, StoryIndex, StoryState, story_id_for
+
+__all__ = [
+    "Assignment",
+    "IndexChanges",
+    "Merge",
+    "StoryFeatures",
+    "StoryIndex",
+    "StoryState",
+    "arrival_order",
+    "copy_links",
+    "describe",
+    "group_stories",
+    "story_features",
+    "story_id_for",
+]
+
+
+def arrival_order(articles: Sequence[Article]) -> list[Article]:
+    """Dated articles by publication day, then undated ones; ties keep their input order.
+
+    A stream sees events in time order, and an undated article is best judged against the
+    stories the dated ones built.
+    """
+    indexed = list(enumerate(articles))
+    indexed.sort(key=lambda item: (publication_day(item[1].published) is None, publication_day(item[1].published) or 0,
+                                   item[0]))  # fmt: skip
+    return [article for _, article in indexed]
+
+
+def copy_links(copies: Iterable[Copy]) -> dict[str, set[str]]:
+    """For each article, the articles it copies or that copy it (both ways: must-links)."""
+    links: defaultdict[str, set[str]] = defaultdict(set)
+    for relation in copies:
+        links[relation.original].add(relation.copy)
+        links[relation.copy].add(relation.original)
+    return links
+
+
+def group_stories(
+    articles: Sequence[Article],
+    copies: Iterable[Copy] = (),
+    settings: Settings = DEFAULT_SETTINGS,
+    embedder: Embedder | None = None,
+) -> tuple[list[Story], list[Storyline]]:
+    """Group a batch into stories and link them into storylines.
+
+    A copy always joins its original's story. With an embedder, articles in other languages
+    join by their lead's embedding. The result equals adding ``arrival_order(articles)`` one by
+    one to an empty ``StoryIndex``.
+    """
+    ordered = arrival_order(articles)
+    links = copy_links(copies)
+    leads = (
+        lead_vectors(ordered, embedder, settings.copy_embedding_lead_sentences)
+        if embedder is not None and ordered
+        else None
+    )
+    index = StoryIndex(settings)
+    for position, article in enumerate(ordered):
+        lead = leads[position] if leads is not None else None
+        index.add(story_features(article), lead, links.get(article.id, ()))
+    return describe(index.stories.values(), {article.id: article for article in articles}, copies)
+
+
+def describe(
+    states: Iterable[StoryState], articles: Mapping[str, Article], copies: Iterable[Copy]
+) -> tuple[list[Story], list[Storyline]]:
+    """Stories and storylines for presentation: titles, date ranges and originals.
+
+    A story's title is the headline of its most central titled article (most of the story's
+    weight in its headline's words); a storyline's title is that of its largest story.
+    """
+    copied = {relation.copy for relation in copies}
+    stories: list[Story] = []
+    for state in states:
+        members = sorted((articles[a] for a in state.articles if a in articles), key=_by_date)
+        dates = sorted(a.published for a in members if a.published)
+        stories.append(
+            Story(
+                id=state.id,
+                title=representative_title(members, state),
+                articles=tuple(a.id for a in members),
+                originals=tuple(a.id for a in members if a.id not in copied),
+                start=dates[0][:10] if dates else None,
+                end=dates[-1][:10] if dates else None,
+            )
+        )
+    stories.sort(key=lambda s: (s.start is None, s.start or "", s.id))
+    members_of: defaultdict[str, list[Story]] = defaultdict(list)
+    storyline_of = {state.id: state.storyline for state in states}
+    for story in stories:
+        members_of[storyline_of[story.id]].append(story)
+    storylines = [
+        Storyline(
+            id="sl-" + line_id.removeprefix("st-"),
+            title=max(line, key=lambda s: (len(s.articles), s.id)).title,
+            stories=tuple(s.id for s in line),
+        )
+        for line_id, line in sorted(members_of.items())
+    ]
+    return stories, storylines
+
+
+def _by_date(article: Article) -> tuple[bool, str, str]:
+    return (article.published is None, article.published or "", article.id)
+
+
+def representative_title(members: Sequence[Article], state: StoryState) -> str | None:
+    """The headline whose lemmas carry the most of the story's centroid weight (per word, so
+    that long headlines do not win by length); None when no member has a title."""
+    best: tuple[float, str] | None = None
+    for article in members:
+        if not article.title:
+            continue
+        words = story_features(Article(id=article.id, source="", text=article.title, language=article.language)).terms
+        weight = sum(state.terms.get(word, 0.0) for word in words) / np.sqrt(max(len(words), 1))
+        if best is None or weight > best[0]:
+            best = (weight, article.title)
+    return best[1] if best else None

@@ -1,0 +1,141 @@
+"""What story grouping reads from an article: lemmas, names and numbers, the day, the lead.
+
+Terms are kept as strings with raw (sublinear) frequencies; the index weighs them by inverse
+document frequency when the article arrives, so one article's terms never depend on the rest
+of the batch and adding articles one by one sees exactly what a batch sees.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+import simplemma
+
+from storytrace.clean.lines import stopwords
+from storytrace.model import Article
+
+_TOKEN = re.compile(r"\w+(?:[.,’'-]\w+)*")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_YEAR = re.compile(r"(?:1[89]|20)\d\d")
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+            ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+            ("october", "oct"), ("november", "nov"), ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
+# A sentence boundary before a token: its capital letter says nothing about a name.
+_SENTENCE_END = frozenset('.!?:;"“”«»\n')
+# simplemma's languages (its own list); others are compared by casefolded word forms.
+_LEMMA_LANGUAGES = frozenset(simplemma.strategies.dictionaries.dictionary_factory.SUPPORTED_LANGUAGES)
+
+
+@dataclass(frozen=True, slots=True)
+class StoryFeatures:
+    """An article as story grouping sees it.
+
+    ``terms`` are lemmas of content words and ``names`` capitalised names, numbers and
+    calendar dates mentioned (event identity: who, how many, when), each with its sublinear
+    term frequency ``1 + log(count)``. ``day`` is the publication day (days since 1970-01-01).
+    """
+
+    id: str
+    language: str | None
+    day: int | None
+    terms: dict[str, float]
+    names: dict[str, float]
+
+
+@lru_cache(maxsize=64)
+def _stop_list(language: str | None) -> frozenset[str]:
+    return stopwords(language) | stopwords("en")  # news in any language quotes English names and phrases
+
+
+@lru_cache(maxsize=500_000)
+def _lemma(word: str, language: str) -> str:
+    # simplemma's own cache is per call signature with tuples; this one keys on the plain pair.
+    return simplemma.lemmatize(word, lang=language).casefold()
+
+
+def publication_day(published: str | None) -> int | None:
+    """Days since 1970-01-01 of an ISO date or date-time, or None when absent or unreadable."""
+    if not published or len(published) < 10:
+        return None
+    try:
+        return (date.fromisoformat(published[:10]) - date(1970, 1, 1)).days
+    except ValueError:
+        return None
+
+
+def _sublinear(counts: Counter[str]) -> dict[str, float]:
+    return {term: 1.0 + math.log(count) for term, count in counts.items()}
+
+
+def story_features(article: Article) -> StoryFeatures:
+    """Lemmas, names, numbers and dates of an article's title and text."""
+    language = (article.language or "en").split("-")[0].lower()
+    lemma_language = language if language in _LEMMA_LANGUAGES else None
+    stop = _stop_list(language)
+    text = f"{article.title}\n{article.text}" if article.title else article.text
+    terms: Counter[str] = Counter()
+    names: Counter[str] = Counter()
+    run: list[str] = []
+    previous_end = 0
+    previous_word = ""
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        folded = token.casefold()
+        gap = text[previous_end : match.start()]
+        sentence_start = previous_end == 0 or any(mark in _SENTENCE_END for mark in gap)
+        previous_end = match.end()
+        if _NUMBER.fullmatch(token):
+            _close_run(run, names)
+            digits = token.replace(",", "")
+            if _YEAR.fullmatch(digits):
+                names[f"year:{digits}"] += 1
+            elif previous_word in _MONTHS and len(digits) <= 2:
+                names[f"date:{_MONTHS[previous_word]}-{int(digits)}"] += 1
+            else:
+                names[f"#{digits}"] += 1
+            previous_word = folded
+            continue
+        previous_word = folded
+        capitalised = token[0].isupper()
+        if folded in stop or len(folded) < 2:
+            _close_run(run, names)
+            continue
+        if capitalised:
+            # Capitalised content words are names ("Putin", "Geneva"); at a sentence start a
+            # common noun slips in, which costs little. A run of them is also one full name.
+            if sentence_start:
+                _close_run(run, names)
+            run.append(folded)
+            names[folded] += 1
+        else:
+            _close_run(run, names)
+        terms[_lemma(folded, lemma_language) if lemma_language else folded] += 1
+    _close_run(run, names)
+    return StoryFeatures(
+        id=article.id,
+        language=article.language,
+        day=publication_day(article.published),
+        terms=_sublinear(terms),
+        names=_sublinear(names),
+    )
+
+
+def _close_run(run: list[str], names: Counter[str]) -> None:
+    """Count a run of capitalised words as one full name ("vladimir putin") besides its words."""
+    if len(run) > 1:
+        names[" ".join(run)] += 1
+    run.clear()

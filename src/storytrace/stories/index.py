@@ -1,0 +1,385 @@
+"""Streaming story grouping: each arriving article joins its most similar story or opens one.
+
+Single-pass clustering over TF-IDF centroids with a time decay, as in the news-stream systems
+of Miranda et al. (2018) and Event Registry (Leban et al. 2014). One article at a time is the
+only mode: ``group_stories`` feeds a batch through the same ``StoryIndex.add`` in a documented
+order, so a batch and the same articles added one by one give the same stories by construction.
+
+Hand-written because scikit-learn's vectorisers and clusterers need the whole corpus up front
+(the IDF and the linkage are fitted once), while a stream needs running document frequencies
+and centroids that grow article by article.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from storytrace.settings import Settings
+from storytrace.stories.features import StoryFeatures
+
+
+def story_id_for(first_article: str) -> str:
+    """A story's id: stable, short, and the same however the articles arrived (its first article's)."""
+    return "st-" + hashlib.sha1(first_article.encode("utf-8")).hexdigest()[:12]
+
+
+@dataclass(slots=True)
+class StoryState:
+    """One live story in the index: the sums of its members' unit vectors and its day range.
+
+    ``terms`` and ``names`` are centroids (sums, truncated to the heaviest entries) whose squared
+    norms are kept beside them; ``keys`` are the terms that find this story in the postings;
+    ``lead`` is the sum of its members' lead embeddings (with an embedder only).
+    """
+
+    id: str
+    articles: list[str]
+    terms: dict[str, float]
+    names: dict[str, float]
+    keys: set[str]
+    first_day: int | None = None
+    last_day: int | None = None
+    languages: set[str] = field(default_factory=set)
+    lead: np.ndarray | None = None
+    storyline: str = ""
+    terms_norm: float = 0.0
+    names_norm: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.storyline = self.storyline or self.id
+        self.refresh_norms()
+
+    def refresh_norms(self) -> None:
+        """Recompute the centroids' norms (after loading or truncating)."""
+        self.terms_norm = math.sqrt(sum(w * w for w in self.terms.values()))
+        self.names_norm = math.sqrt(sum(w * w for w in self.names.values()))
+
+
+@dataclass(frozen=True, slots=True)
+class Merge:
+    """Story ``merged`` was found to report the same event as ``into`` when ``article`` arrived."""
+
+    merged: str
+    into: str
+    article: str
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class IndexChanges:
+    """What the index changed since it last reported: the store writes exactly this.
+
+    ``documents`` is the new article count, ``df`` the new frequencies of changed terms
+    ("t:" lemma or "n:" name), ``stories`` the live stories added or changed (whole),
+    ``removed`` the ids of stories merged away, ``merges`` the merges in the order they happened.
+    """
+
+    documents: int
+    df: dict[str, int]
+    stories: list[StoryState]
+    removed: list[str]
+    merges: list[Merge]
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """Where one added article went, and the merges it caused."""
+
+    article: str
+    story: str
+    similarity: float  # to the story it joined (1.0 when linked by a copy, 0.0 when it opened one)
+    reason: str  # "similar" | "copy" | "new"
+    merges: tuple[Merge, ...] = ()
+
+
+def _dot(small: dict[str, float], large: dict[str, float]) -> float:
+    return sum(weight * large.get(term, 0.0) for term, weight in small.items())
+
+
+def _unit_top(raw: dict[str, float], limit: int) -> dict[str, float]:
+    """The ``limit`` heaviest entries, scaled to unit length (ties broken by term for determinism)."""
+    top = sorted(raw.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    norm = math.sqrt(sum(w * w for _, w in top))
+    return {term: w / norm for term, w in top} if norm else {}
+
+
+def _truncate(centroid: dict[str, float], limit: int) -> dict[str, float]:
+    if len(centroid) <= limit:
+        return centroid
+    return dict(sorted(centroid.items(), key=lambda item: (-item[1], item[0]))[:limit])
+
+
+class StoryIndex:
+    """Stories so far, with running document frequencies and postings to find candidates.
+
+    ``add`` is the whole algorithm; ``stories`` and ``merges`` what it built. The state
+    (``documents``, ``df``, ``stories``) is plain data so that the store can save and reload it.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        documents: int = 0,
+        df: dict[str, int] | None = None,
+        stories: Iterable[StoryState] = (),
+    ) -> None:
+        self.settings = settings
+        self.documents = documents
+        self.df: dict[str, int] = df if df is not None else {}
+        self.stories: dict[str, StoryState] = {}
+        self.story_of: dict[str, str] = {}
+        self.postings: defaultdict[str, set[str]] = defaultdict(set)
+        self.storyline_members: defaultdict[str, set[str]] = defaultdict(set)
+        self.merges: list[Merge] = []
+        self.changed: set[str] = set()  # stories added or changed since the last ``take_changes``
+        self.removed: set[str] = set()  # stories merged away since then
+        self.df_changed: set[str] = set()  # document frequencies changed since then
+        self.merges_taken = 0  # merges already handed out by ``take_changes``
+        for story in stories:
+            self._register(story)
+
+    def _register(self, story: StoryState) -> None:
+        self.stories[story.id] = story
+        for article in story.articles:
+            self.story_of[article] = story.id
+        for key in story.keys:
+            self.postings[key].add(story.id)
+        self.storyline_members[story.storyline].add(story.id)
+
+    def take_changes(self) -> IndexChanges:
+        """What changed since the last call, for the store to write (then forgotten here)."""
+        changes = IndexChanges(
+            documents=self.documents,
+            df={term: self.df[term] for term in sorted(self.df_changed)},
+            stories=[self.stories[s] for s in sorted(self.changed) if s in self.stories],
+            removed=sorted(self.removed),
+            merges=self.merges[self.merges_taken :],
+        )
+        self.changed, self.removed, self.df_changed = set(), set(), set()
+        self.merges_taken = len(self.merges)
+        return changes
+
+    # --- weighting -----------------------------------------------------------------------
+
+    def _weigh(self, raw: dict[str, float], prefix: str, limit: int) -> dict[str, float]:
+        """TF-IDF with smoothed IDF (scikit-learn's: ln((1 + N) / (1 + df)) + 1), top terms, unit length."""
+        weighted = {
+            term: tf * (math.log((1 + self.documents) / (1 + self.df.get(prefix + term, 0))) + 1.0)
+            for term, tf in raw.items()
+        }
+        return _unit_top(weighted, limit)
+
+    def _count(self, features: StoryFeatures) -> None:
+        self.documents += 1
+        for key in [*("t:" + term for term in features.terms), *("n:" + name for name in features.names)]:
+            self.df[key] = self.df.get(key, 0) + 1
+            self.df_changed.add(key)
+
+    # --- similarity ----------------------------------------------------------------------
+
+    def _decay(self, first: tuple[int | None, int | None], second: tuple[int | None, int | None]) -> float:
+        """1 within the grace period, then exponential decay with the gap in days; 1 when undated."""
+        if first[0] is None or second[0] is None or first[1] is None or second[1] is None:
+            return 1.0
+        gap = max(0, first[0] - second[1], second[0] - first[1])
+        excess = max(0, gap - self.settings.story_time_grace_days)
+        return math.exp(-excess / self.settings.story_time_decay_days)
+
+    def _lexical(self, terms: dict[str, float], names: dict[str, float], story: StoryState) -> float:
+        weight = self.settings.story_names_weight
+        text = _dot(terms, story.terms) / story.terms_norm if story.terms_norm else 0.0
+        named = _dot(names, story.names) / story.names_norm if story.names_norm else 0.0
+        return (1 - weight) * text + weight * named
+
+    def _similarity(
+        self,
+        terms: dict[str, float],
+        names: dict[str, float],
+        days: tuple[int | None, int | None],
+        language: str | None,
+        lead: np.ndarray | None,
+        story: StoryState,
+    ) -> float:
+        """Similarity of an article (or a story's unit centroids) to a story, decayed by the time between."""
+        score = self._lexical(terms, names, story)
+        if language is not None and language not in story.languages and lead is not None and story.lead is not None:
+            # Across languages words barely overlap; the lead embeddings say whether the two
+            # report the same thing, scaled so that story_lead_cosine counts as a join.
+            norm = float(np.linalg.norm(story.lead))
+            cosine = float(lead @ story.lead) / norm if norm else 0.0
+            score = max(score, cosine / self.settings.story_lead_cosine * self.settings.story_join_similarity)
+        return score * self._decay(days, (story.first_day, story.last_day))
+
+    def _candidates(self, keys: Iterable[str], exclude: str | None = None) -> Iterator[StoryState]:
+        """Stories sharing a key, most shared first, at most ``story_candidates``.
+
+        Keys held by more than ``story_posting_max`` stories are too common to say anything.
+        """
+        shared: defaultdict[str, int] = defaultdict(int)
+        for key in keys:
+            holders = self.postings.get(key)
+            if holders is None or len(holders) > self.settings.story_posting_max:
+                continue
+            for story_id in holders:
+                shared[story_id] += 1
+        shared.pop(exclude or "", None)
+        ranked = sorted(shared.items(), key=lambda item: (-item[1], item[0]))[: self.settings.story_candidates]
+        return (self.stories[story_id] for story_id, _ in ranked)
+
+    # --- the algorithm -------------------------------------------------------------------
+
+    def add(self, features: StoryFeatures, lead: np.ndarray | None = None, linked: Iterable[str] = ()) -> Assignment:
+        """Assign one article: to the story of an article it copies or is copied by, else to
+        its most similar story when similar enough, else to a new story; then merge stories
+        that the article shows to be one, and link storylines."""
+        settings = self.settings
+        if features.id in self.story_of:
+            return Assignment(features.id, self.story_of[features.id], 1.0, "known")
+        self._count(features)
+        terms = self._weigh(features.terms, "t:", settings.story_vector_terms)
+        names = self._weigh(features.names, "n:", settings.story_vector_names)
+        keys = _keys(terms, names, settings)
+        days = (features.day, features.day)
+        scored = [
+            (self._similarity(terms, names, days, features.language, lead, story), story)
+            for story in self._candidates(keys)
+        ]
+        scored.sort(key=lambda item: (-item[0], item[1].id))
+        linked_stories = {self.story_of[a] for a in linked if a in self.story_of}
+        reason = "new"
+        similarity = 0.0
+        target: StoryState | None = None
+        if linked_stories:
+            # A copy always joins its original's story (and an original its copy's).
+            by_score = {story.id: score for score, story in scored}
+            target = self.stories[max(sorted(linked_stories), key=lambda s: by_score.get(s, 0.0))]
+            reason, similarity = "copy", 1.0
+        elif scored and scored[0][0] >= settings.story_join_similarity:
+            similarity, target = scored[0]
+            reason = "similar"
+        if target is None:
+            target = StoryState(story_id_for(features.id), [], {}, {}, set())
+            self._register(target)
+        self._absorb(target, features, terms, names, keys, lead)
+        merges = self._merge_and_link(target, [story for _, story in scored], features.id)
+        return Assignment(features.id, self.story_of[features.id], similarity, reason, tuple(merges))
+
+    def _absorb(
+        self,
+        story: StoryState,
+        features: StoryFeatures,
+        terms: dict[str, float],
+        names: dict[str, float],
+        keys: set[str],
+        lead: np.ndarray | None,
+    ) -> None:
+        limit = self.settings.story_centroid_terms
+        story.articles.append(features.id)
+        self.story_of[features.id] = story.id
+        for term, weight in terms.items():
+            story.terms[term] = story.terms.get(term, 0.0) + weight
+        for name, weight in names.items():
+            story.names[name] = story.names.get(name, 0.0) + weight
+        story.terms, story.names = _truncate(story.terms, limit), _truncate(story.names, limit)
+        story.refresh_norms()
+        for key in keys - story.keys:
+            self.postings[key].add(story.id)
+        story.keys |= keys
+        if features.day is not None:
+            story.first_day = features.day if story.first_day is None else min(story.first_day, features.day)
+            story.last_day = features.day if story.last_day is None else max(story.last_day, features.day)
+        if features.language:
+            story.languages.add(features.language)
+        if lead is not None:
+            story.lead = lead.copy() if story.lead is None else story.lead + lead
+        self.changed.add(story.id)
+
+    def _story_similarity(self, first: StoryState, second: StoryState) -> float:
+        """Centroid cosine of two stories (text and names mixed as for articles), time-decayed."""
+        terms = {t: w / first.terms_norm for t, w in first.terms.items()} if first.terms_norm else {}
+        names = {n: w / first.names_norm for n, w in first.names.items()} if first.names_norm else {}
+        language = next(iter(first.languages)) if len(first.languages) == 1 else None
+        lead = first.lead / np.linalg.norm(first.lead) if first.lead is not None else None
+        return self._similarity(terms, names, (first.first_day, first.last_day), language, lead, second)
+
+    def _merge_and_link(self, story: StoryState, neighbours: list[StoryState], article: str) -> list[Merge]:
+        """Merge neighbours that now look like the same event as ``story``; link storylines."""
+        settings = self.settings
+        merges: list[Merge] = []
+        for other in neighbours:
+            if other.id == story.id or other.id not in self.stories or story.id not in self.stories:
+                continue
+            similarity = self._story_similarity(story, other)
+            if similarity >= settings.story_merge_similarity:
+                keep, gone = (story, other) if len(story.articles) >= len(other.articles) else (other, story)
+                merges.append(self._merge(gone, keep, article, similarity))
+                story = keep
+            elif similarity >= settings.storyline_similarity and self._shares_actors(story, other):
+                self._link(story, other)
+        return merges
+
+    def _shares_actors(self, first: StoryState, second: StoryState) -> bool:
+        """Stories of one storyline name the same people and places within the storyline window."""
+        if not first.names_norm or not second.names_norm:
+            return False
+        actors = _dot(first.names, second.names) / (first.names_norm * second.names_norm)
+        if actors < self.settings.storyline_names_cosine:
+            return False
+        if None in (first.first_day, second.first_day):
+            return True
+        gap = max(0, first.first_day - second.last_day, second.first_day - first.last_day)  # type: ignore[operator]
+        return gap <= self.settings.storyline_window_days
+
+    def _link(self, first: StoryState, second: StoryState) -> None:
+        """Join two storylines (the one named after the smaller id takes the other)."""
+        if first.storyline == second.storyline:
+            return
+        keep, gone = sorted((first.storyline, second.storyline))
+        for story_id in self.storyline_members.pop(gone):
+            self.stories[story_id].storyline = keep
+            self.storyline_members[keep].add(story_id)
+            self.changed.add(story_id)
+
+    def _merge(self, gone: StoryState, keep: StoryState, article: str, similarity: float) -> Merge:
+        for member in gone.articles:
+            self.story_of[member] = keep.id
+        keep.articles.extend(gone.articles)
+        for term, weight in gone.terms.items():
+            keep.terms[term] = keep.terms.get(term, 0.0) + weight
+        for name, weight in gone.names.items():
+            keep.names[name] = keep.names.get(name, 0.0) + weight
+        limit = self.settings.story_centroid_terms
+        keep.terms, keep.names = _truncate(keep.terms, limit), _truncate(keep.names, limit)
+        keep.refresh_norms()
+        for key in gone.keys:
+            self.postings[key].discard(gone.id)
+            self.postings[key].add(keep.id)
+        keep.keys |= gone.keys
+        days = [d for d in (keep.first_day, keep.last_day, gone.first_day, gone.last_day) if d is not None]
+        keep.first_day, keep.last_day = (min(days), max(days)) if days else (None, None)
+        keep.languages |= gone.languages
+        if gone.lead is not None:
+            keep.lead = gone.lead.copy() if keep.lead is None else keep.lead + gone.lead
+        if gone.storyline != keep.storyline:
+            self._link(keep, gone)
+        del self.stories[gone.id]
+        self.storyline_members[keep.storyline].discard(gone.id)
+        self.changed.add(keep.id)
+        self.changed.discard(gone.id)
+        self.removed.add(gone.id)
+        merge = Merge(gone.id, keep.id, article, similarity)
+        self.merges.append(merge)
+        return merge
+
+
+def _keys(terms: dict[str, float], names: dict[str, float], settings: Settings) -> set[str]:
+    """The heaviest terms and names of an article: what finds its candidate stories."""
+    top_terms = sorted(terms, key=lambda t: (-terms[t], t))[: settings.story_query_terms]
+    top_names = sorted(names, key=lambda n: (-names[n], n))[: settings.story_query_terms]
+    return {"t:" + t for t in top_terms} | {"n:" + n for n in top_names}
