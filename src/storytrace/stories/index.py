@@ -234,6 +234,36 @@ class StoryIndex:
 
     # --- the algorithm -------------------------------------------------------------------
 
+    def _vectors(self, features: StoryFeatures) -> tuple[dict[str, float], dict[str, float], set[str]]:
+        """The article's unit TF-IDF lemma and name vectors under the current frequencies, and its keys."""
+        terms = self._weigh(features.terms, "t:", self.settings.story_vector_terms)
+        names = self._weigh(features.names, "n:", self.settings.story_vector_names)
+        return terms, names, _keys(terms, names, self.settings)
+
+    def _scored(
+        self,
+        features: StoryFeatures,
+        terms: dict[str, float],
+        names: dict[str, float],
+        keys: set[str],
+        lead: np.ndarray | None,
+    ) -> list[tuple[float, StoryState]]:
+        days = (features.day, features.day)
+        scored = [
+            (self._similarity(terms, names, days, features.language, lead, story), story)
+            for story in self._candidates(keys)
+        ]
+        scored.sort(key=lambda item: (-item[0], item[1].id))
+        return scored
+
+    def nearest(self, features: StoryFeatures, lead: np.ndarray | None = None) -> list[tuple[float, StoryState]]:
+        """Candidate stories for an article not yet added, most similar first, without changing the index.
+
+        ``storytrace add`` compares a new article with these stories' articles to find its copies.
+        """
+        terms, names, keys = self._vectors(features)
+        return self._scored(features, terms, names, keys, lead)
+
     def add(self, features: StoryFeatures, lead: np.ndarray | None = None, linked: Iterable[str] = ()) -> Assignment:
         """Assign one article: to the story of an article it copies or is copied by, else to
         its most similar story when similar enough, else to a new story; then merge stories
@@ -242,15 +272,8 @@ class StoryIndex:
         if features.id in self.story_of:
             return Assignment(features.id, self.story_of[features.id], 1.0, "known")
         self._count(features)
-        terms = self._weigh(features.terms, "t:", settings.story_vector_terms)
-        names = self._weigh(features.names, "n:", settings.story_vector_names)
-        keys = _keys(terms, names, settings)
-        days = (features.day, features.day)
-        scored = [
-            (self._similarity(terms, names, days, features.language, lead, story), story)
-            for story in self._candidates(keys)
-        ]
-        scored.sort(key=lambda item: (-item[0], item[1].id))
+        terms, names, keys = self._vectors(features)
+        scored = self._scored(features, terms, names, keys, lead)
         linked_stories = {self.story_of[a] for a in linked if a in self.story_of}
         reason = "new"
         similarity = 0.0
