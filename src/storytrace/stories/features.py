@@ -15,6 +15,7 @@ from datetime import date
 from functools import lru_cache
 
 import simplemma
+import wordfreq
 
 from storytrace.clean.lines import stopwords
 from storytrace.model import Article
@@ -65,6 +66,23 @@ def _stop_list(language: str | None) -> frozenset[str]:
 def _lemma(word: str, language: str) -> str:
     # simplemma's own cache is per call signature with tuples; this one keys on the plain pair.
     return simplemma.lemmatize(word, lang=language).casefold()
+
+
+# wordfreq's languages: others get no background frequencies (their stream's own counts only).
+_FREQUENCY_LANGUAGES = frozenset(wordfreq.available_languages())
+
+
+@lru_cache(maxsize=1_000_000)
+def word_frequency(term: str, language: str | None) -> float:
+    """How often a term occurs per word of general text in its language (wordfreq), 0 when unknown.
+
+    Numbers and dates (``#…``, ``year:…``, ``date:…``) have no general frequency: they are
+    specific to their event, so they get none.
+    """
+    if term[:1] == "#" or term.startswith(("year:", "date:")):
+        return 0.0
+    code = (language or "en").split("-")[0].lower()
+    return wordfreq.word_frequency(term, code if code in _FREQUENCY_LANGUAGES else "en")
 
 
 def publication_day(published: str | None) -> int | None:

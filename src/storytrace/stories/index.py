@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from storytrace.settings import Settings
-from storytrace.stories.features import StoryFeatures
+from storytrace.stories.features import StoryFeatures, word_frequency
 
 
 def story_id_for(first_article: str) -> str:
@@ -167,12 +167,20 @@ class StoryIndex:
 
     # --- weighting -----------------------------------------------------------------------
 
-    def _weigh(self, raw: dict[str, float], prefix: str, limit: int) -> dict[str, float]:
-        """TF-IDF with smoothed IDF (scikit-learn's: ln((1 + N) / (1 + df)) + 1), top terms, unit length."""
-        weighted = {
-            term: tf * (math.log((1 + self.documents) / (1 + self.df.get(prefix + term, 0))) + 1.0)
-            for term, tf in raw.items()
-        }
+    def _weigh(self, raw: dict[str, float], prefix: str, limit: int, language: str | None) -> dict[str, float]:
+        """TF-IDF with smoothed IDF (scikit-learn's: ln((1 + N) / (1 + df)) + 1), top terms, unit length.
+
+        N and df include a background of ``story_prior_documents`` general-language documents,
+        in which a term occurs as often as wordfreq says: the first articles of a stream are
+        then weighted like later ones instead of treating "said" as rare (a cold-start fix).
+        """
+        prior = self.settings.story_prior_documents
+        words = self.settings.story_prior_document_words
+        documents = self.documents + prior
+        weighted = {}
+        for term, tf in raw.items():
+            background = prior * -math.expm1(-words * word_frequency(term, language))  # P(term in a document)
+            weighted[term] = tf * (math.log((1 + documents) / (1 + self.df.get(prefix + term, 0) + background)) + 1.0)
         return _unit_top(weighted, limit)
 
     def _count(self, features: StoryFeatures) -> None:
@@ -236,8 +244,8 @@ class StoryIndex:
 
     def _vectors(self, features: StoryFeatures) -> tuple[dict[str, float], dict[str, float], set[str]]:
         """The article's unit TF-IDF lemma and name vectors under the current frequencies, and its keys."""
-        terms = self._weigh(features.terms, "t:", self.settings.story_vector_terms)
-        names = self._weigh(features.names, "n:", self.settings.story_vector_names)
+        terms = self._weigh(features.terms, "t:", self.settings.story_vector_terms, features.language)
+        names = self._weigh(features.names, "n:", self.settings.story_vector_names, features.language)
         return terms, names, _keys(terms, names, self.settings)
 
     def _scored(
