@@ -200,6 +200,12 @@ class Settings:
     storyline_names_cosine: float = 0.3
     storyline_window_days: int = 30
 
+    # --- add (one article at a time) --------------------------------------------------------
+    # `storytrace add` looks for a new article's copies among at most this many stored articles
+    # of its most similar stories (most similar story first, latest arrivals first): a copy shares
+    # most of its source's text, so the source's story is among its nearest. 0: no copy check.
+    add_copy_candidates: int = 20
+
     # --- store ---------------------------------------------------------------------------
     # Articles written per transaction: a killed run loses at most one batch, never half an article.
     store_batch_size: int = 200
