@@ -35,8 +35,6 @@ _MONTHS = {
     )
     for name in names
 }  # fmt: skip
-# A sentence boundary before a token: its capital letter says nothing about a name.
-_SENTENCE_END = frozenset('.!?:;"“”«»\n')
 # simplemma's languages (its own list); others are compared by casefolded word forms.
 _LEMMA_LANGUAGES = frozenset(simplemma.strategies.dictionaries.dictionary_factory.SUPPORTED_LANGUAGES)
 
@@ -112,11 +110,10 @@ def story_features(article: Article) -> StoryFeatures:
     previous_word = ""
     for match in _TOKEN.finditer(text):
         token = match.group()
+        start, end = match.span()
+        gap_start, previous_end = previous_end, end
         folded = token.casefold()
-        gap = text[previous_end : match.start()]
-        sentence_start = previous_end == 0 or any(mark in _SENTENCE_END for mark in gap)
-        previous_end = match.end()
-        if _NUMBER.fullmatch(token):
+        if token[0].isdigit() and _NUMBER.fullmatch(token):
             _close_run(run, names)
             digits = token.replace(",", "")
             if _YEAR.fullmatch(digits):
@@ -128,18 +125,19 @@ def story_features(article: Article) -> StoryFeatures:
             previous_word = folded
             continue
         previous_word = folded
-        capitalised = token[0].isupper()
         if folded in stop or len(folded) < 2:
-            _close_run(run, names)
+            if run:
+                _close_run(run, names)
             continue
-        if capitalised:
+        if token[0].isupper():
             # Capitalised content words are names ("Putin", "Geneva"); at a sentence start a
-            # common noun slips in, which costs little. A run of them is also one full name.
-            if sentence_start:
+            # common noun slips in, which costs little. A run of them joined by spaces only is
+            # also one full name ("Vladimir Putin", not "Putin, Macron").
+            if run and not text[gap_start:start].isspace():
                 _close_run(run, names)
             run.append(folded)
             names[folded] += 1
-        else:
+        elif run:
             _close_run(run, names)
         terms[_lemma(folded, lemma_language) if lemma_language else folded] += 1
     _close_run(run, names)

@@ -298,7 +298,9 @@ class StoryIndex:
             target = StoryState(story_id_for(features.id), [], {}, {}, set())
             self._register(target)
         self._absorb(target, features, terms, names, keys, lead)
-        merges = self._merge_and_link(target, [story for _, story in scored], features.id)
+        # Only stories the article itself resembles can have come closer to its story.
+        neighbours = [story for score, story in scored if score >= settings.storyline_similarity]
+        merges = self._merge_and_link(target, neighbours, features.id)
         return Assignment(features.id, self.story_of[features.id], similarity, reason, tuple(merges))
 
     def _absorb(
