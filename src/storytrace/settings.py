@@ -195,7 +195,7 @@ class Settings:
     story_time_decay_days: int = 7
     # Storylines: stories at or above this similarity (below the merge threshold) whose names
     # overlap by this cosine, within this many days of each other, continue one another (the
-    # seeds' 14 and 23 December stories: similarity 0.17, 8 days apart).
+    # seeds' 14 and 23 December stories: 0.17 article to story, 0.21 story to story, 8 days apart).
     storyline_similarity: float = 0.15
     storyline_names_cosine: float = 0.3
     storyline_window_days: int = 30
