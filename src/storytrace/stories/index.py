@@ -216,9 +216,12 @@ class StoryIndex:
     ) -> float:
         """Similarity of an article (or a story's unit centroids) to a story, decayed by the time between."""
         score = self._lexical(terms, names, story)
-        if language is not None and language not in story.languages and lead is not None and story.lead is not None:
+        multilingual = len(story.languages) > 1 or (language is not None and language not in story.languages)
+        if multilingual and lead is not None and story.lead is not None:
             # Across languages words barely overlap; the lead embeddings say whether the two
-            # report the same thing, scaled so that story_lead_cosine counts as a join.
+            # report the same thing, scaled so that story_lead_cosine counts as a join. In a
+            # story already in several languages, the centroid's words are partly foreign to
+            # any one article, so the leads count for every newcomer.
             norm = float(np.linalg.norm(story.lead))
             cosine = float(lead @ story.lead) / norm if norm else 0.0
             score = max(score, cosine / self.settings.story_lead_cosine * self.settings.story_join_similarity)
