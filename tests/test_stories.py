@@ -73,6 +73,17 @@ def test_features_lemmatise_words_and_collect_names_numbers_and_dates() -> None:
     assert {"#13000", "year:2014", "date:12-14"} <= features.names.keys()  # numbers, years, dates
 
 
+def test_dates_however_written_become_one_calendar_date() -> None:
+    """ "On Thursday" in an article of Thursday 23 December, "23 December" and "December 23" agree."""
+    forms = ["Putin spoke on Thursday.", "Putin spoke on 23 December.", "Putin spoke on December 23."]
+    names = [story_features(article("a", text, "2021-12-23T22:00:00")).names for text in forms]
+    assert all("date:12-23" in found for found in names)
+    yesterday = story_features(article("a", "Putin spoke yesterday.", "2022-01-01")).names
+    assert "date:12-31" in yesterday
+    undated = story_features(article("a", "Putin spoke on Thursday.")).names
+    assert not any(name.startswith("date:") for name in undated)  # nothing to resolve it against
+
+
 def test_publication_day_reads_dates_and_date_times() -> None:
     assert publication_day("1970-01-02") == 1
     assert publication_day("2021-12-23T22:02:00+03:00") == publication_day("2021-12-23")

@@ -11,7 +11,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 
 import simplemma
@@ -35,6 +35,20 @@ _MONTHS = {
     )
     for name in names
 }  # fmt: skip
+# Weekdays (Monday = 0) and relative days (days back) in the languages storytrace's examples
+# and seeds use: "on Thursday" in an article of 23 December 2021 means 23 December, so two
+# reports of one event share that date however they name it.
+_WEEKDAYS = {
+    name: number
+    for names in (
+        ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+        ("montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag"),
+        ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+        ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"),
+    )
+    for number, name in enumerate(names)
+}
+_DAYS_BACK = {"today": 0, "tonight": 0, "yesterday": 1, "heute": 0, "gestern": 1, "aujourd'hui": 0, "hoy": 0, "ayer": 1}
 # simplemma's languages (its own list); others are compared by casefolded word forms.
 _LEMMA_LANGUAGES = frozenset(simplemma.strategies.dictionaries.dictionary_factory.SUPPORTED_LANGUAGES)
 
@@ -93,6 +107,12 @@ def publication_day(published: str | None) -> int | None:
         return None
 
 
+def _calendar_date(day: int) -> str:
+    """The ``date:M-D`` name of a day number (the same form as dates written in the text)."""
+    moment = date(1970, 1, 1) + timedelta(days=day)
+    return f"date:{moment.month}-{moment.day}"
+
+
 def _sublinear(counts: Counter[str]) -> dict[str, float]:
     return {term: 1.0 + math.log(count) for term, count in counts.items()}
 
@@ -108,6 +128,7 @@ def story_features(article: Article) -> StoryFeatures:
     run: list[str] = []
     previous_end = 0
     previous_word = ""
+    day = publication_day(article.published)
     for match in _TOKEN.finditer(text):
         token = match.group()
         start, end = match.span()
@@ -118,12 +139,17 @@ def story_features(article: Article) -> StoryFeatures:
             digits = token.replace(",", "")
             if _YEAR.fullmatch(digits):
                 names[f"year:{digits}"] += 1
-            elif previous_word in _MONTHS and len(digits) <= 2:
+            elif previous_word in _MONTHS and len(digits) <= 2:  # "December 23"
                 names[f"date:{_MONTHS[previous_word]}-{int(digits)}"] += 1
             else:
                 names[f"#{digits}"] += 1
             previous_word = folded
             continue
+        if folded in _MONTHS and previous_word.isdigit() and len(previous_word) <= 2:  # "23 December"
+            names[f"date:{_MONTHS[folded]}-{int(previous_word)}"] += 1
+        if day is not None and (folded in _WEEKDAYS or folded in _DAYS_BACK):
+            back = _DAYS_BACK[folded] if folded in _DAYS_BACK else (day + 3 - _WEEKDAYS[folded]) % 7  # 1970-01-01: Thu
+            names[_calendar_date(day - back)] += 1
         previous_word = folded
         if folded in stop or len(folded) < 2:
             if run:
@@ -144,7 +170,7 @@ def story_features(article: Article) -> StoryFeatures:
     return StoryFeatures(
         id=article.id,
         language=article.language,
-        day=publication_day(article.published),
+        day=day,
         terms=_sublinear(terms),
         names=_sublinear(names),
     )
