@@ -164,3 +164,73 @@ def test_compare_keeps_terminal_control_characters_out(tmp_path: Path) -> None:
     assert "\ufffd]0;pwned\ufffd" in shown.stdout
     same = _run("compare", "c1", "c1", "--db", db)
     assert same.returncode == 2 and "two different articles" in same.stderr
+
+
+def test_add_then_stories_show_and_copies_of_a_story(tmp_path: Path) -> None:
+    db = str(tmp_path / "a.db")
+    added = _run("add", str(EXAMPLES), "--db", db, "--embedder", "none")
+    assert added.returncode == 0, added.stderr
+    flat = " ".join(added.stdout.split())
+    assert "13 articles (13 new)" in flat and "opened a story" in flat and "copy relations" in flat
+    listed = _run("stories", "--db", db, "--json")
+    assert listed.returncode == 0, listed.stderr
+    stories = json.loads(listed.stdout)
+    assert sum(len(story["articles"]) for story in stories) == 13
+    biggest = max(stories, key=lambda story: len(story["articles"]))
+    table = _run("stories", "--db", db)
+    assert biggest["id"] in table.stdout and f"{len(stories)} stories" in table.stdout
+    shown = _run("show", biggest["id"], "--db", db)
+    assert shown.returncode == 0, shown.stderr
+    assert biggest["storyline"] in shown.stdout and "copy of" in " ".join(shown.stdout.split())
+    detail = json.loads(_run("show", biggest["id"], "--db", db, "--json").stdout)
+    assert [a["id"] for a in detail["articles"]] == biggest["articles"]
+    relations = json.loads(_run("copies", "--story", biggest["id"], "--db", db, "--json").stdout)
+    marked = {(c["original"], a["id"]) for a in detail["articles"] for c in a["copy_of"]}
+    assert relations and {(r["original"], r["copy"]) for r in relations} >= marked
+
+
+def test_stories_filters(tmp_path: Path) -> None:
+    db = str(tmp_path / "f.db")
+    assert _run("analyze", str(EXAMPLES), "--db", db, "--quiet", "--embedder", "none").returncode == 0
+    every = json.loads(_run("stories", "--db", db, "--json").stdout)
+    german = json.loads(_run("stories", "--db", db, "--json", "--language", "de").stdout)
+    assert german and all("de" in story["languages"] for story in german) and len(german) < len(every)
+    herald = json.loads(_run("stories", "--db", db, "--json", "--outlet", "Valmora Herald").stdout)
+    assert [len(story["articles"]) for story in herald] and all("Valmora Herald" in s["outlets"] for s in herald)
+    late = json.loads(_run("stories", "--db", db, "--json", "--since", "2025-10-20").stdout)
+    early = json.loads(_run("stories", "--db", db, "--json", "--until", "2025-10-15").stdout)
+    assert all(s["end"] >= "2025-10-20" for s in late) and all(s["start"] <= "2025-10-15" for s in early)
+    assert {s["id"] for s in late}.isdisjoint(s["id"] for s in early)
+    bad = _run("stories", "--db", db, "--since", "yesterday")
+    assert bad.returncode == 2 and "yesterday" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_add_json_is_a_valid_report(seeds: Path, tmp_path: Path) -> None:
+    result = _run("add", str(seeds), "--db", str(tmp_path / "j.db"), "--json", "--embedder", "none")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    jsonschema.validate(report, load_schema())
+    assert len(report["articles"]) == 5 and report["stories"] and report["storylines"]
+
+
+def test_unknown_story_is_a_clear_error(seeds: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "u.db")
+    assert _run("analyze", str(seeds), "--db", db, "--quiet", "--embedder", "none").returncode == 0
+    for command in (("show", "st-nope"), ("copies", "--story", "st-nope")):
+        result = _run(*command, "--db", db)
+        assert result.returncode == 2, command
+        assert "st-nope" in result.stderr and "no such story" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_story_views_print_article_strings_literally(tmp_path: Path) -> None:
+    db = _two_outlets_with(
+        tmp_path,
+        "The [bold red]council[/] \x1b]0;pwned\x07 met on Monday to approve the flood barrier for the river port."
+        "\n\nEngineers said the barrier would protect four thousand homes along the embankment.",
+    )
+    (story,) = json.loads(_run("stories", "--db", db, "--json").stdout)
+    for command in (("stories",), ("show", story["id"])):
+        shown = _run(*command, "--db", db)
+        assert shown.returncode == 0, shown.stderr
+        assert "\x1b]" not in shown.stdout and "\x07" not in shown.stdout
+    assert "Flood barrier" in _run("show", story["id"], "--db", db).stdout

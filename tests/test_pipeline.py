@@ -1,11 +1,17 @@
-"""The analyze API: batches, workers, and inputs that clean to nothing."""
+"""The analyze and add APIs: batches, workers, inputs that clean to nothing, and stories."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from storytrace import analyze
+import pytest
+
+from storytrace import Report, Settings, Store, analyze
 from storytrace.model import ProblemKind
+from storytrace.pipeline import add
+from storytrace.stories import arrival_order
+
+from .conftest import EXAMPLES
 
 
 def test_pages_of_pure_clutter_are_problems_not_duplicates(tmp_path: Path) -> None:
@@ -33,3 +39,100 @@ def test_parallel_and_serial_cleaning_agree(tmp_path: Path) -> None:
     parallel = analyze(records, db=tmp_path / "p.db", workers=2)
     assert serial.articles == parallel.articles
     assert len(serial.articles) == 450
+
+
+# --- stories ------------------------------------------------------------------------------------
+
+
+def _partition(report: Report) -> set[tuple[str, frozenset[str]]]:
+    return {(story.id, frozenset(story.articles)) for story in report.stories}
+
+
+def _lines(report: Report) -> set[frozenset[str]]:
+    return {frozenset(line.stories) for line in report.storylines}
+
+
+@pytest.fixture(scope="module")
+def records(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, str | None]]:
+    """The example corpus' cleaned articles as JSONL-shaped records, without the copies (the
+    articles that copy another), in arrival order."""
+    report = analyze(EXAMPLES, db=tmp_path_factory.mktemp("ex") / "e.db", workers=1, embedder="none")
+    copied = {relation.copy for relation in report.copies}
+    return [
+        {key: getattr(a, key) for key in ("id", "title", "text", "published", "outlet", "language", "url")}
+        for a in arrival_order(report.articles)
+        if a.id not in copied
+    ]
+
+
+def test_analyze_puts_every_article_in_one_story(tmp_path: Path) -> None:
+    report = analyze(EXAMPLES, db=tmp_path / "s.db", workers=1, embedder="none")
+    members = [article for story in report.stories for article in story.articles]
+    assert sorted(members) == sorted(article.id for article in report.articles)
+    assert sorted(s for line in report.storylines for s in line.stories) == sorted(s.id for s in report.stories)
+    assert report.grouped["new"] == len(report.stories) - report.grouped.get("merged", 0)
+    for story in report.stories:
+        assert story.title and story.start and story.end and story.start <= story.end
+        assert set(story.originals) <= set(story.articles)
+
+
+def test_seed_stories_and_storyline(seeds: Path, tmp_path: Path) -> None:
+    # The seeds: 000-003 report one event (Putin's security demands answered), 004 an earlier
+    # one (the call for talks with NATO); together they are one storyline.
+    report = analyze(seeds, db=tmp_path / "s.db", workers=1, embedder="none")
+    by_prefix = {story.id: {a[:3] for a in story.articles} for story in report.stories}
+    assert sorted(map(sorted, by_prefix.values())) == [["000", "001", "002", "003"], ["004"]]
+    assert len(report.storylines) == 1 and len(report.storylines[0].stories) == 2
+
+
+def test_analyze_twice_changes_no_story(tmp_path: Path) -> None:
+    db = tmp_path / "twice.db"
+    first = analyze(EXAMPLES, db=db, workers=1, embedder="none")
+    with Store(db, Settings()) as store:
+        before = store.load_stories()
+    second = analyze(EXAMPLES, db=db, workers=1, embedder="none")
+    assert second.grouped == {"known": len(first.articles)}
+    assert (second.stories, second.storylines) == (first.stories, first.storylines)
+    with Store(db, Settings()) as store:
+        assert store.load_stories() == before
+
+
+def test_a_second_batch_joins_the_stored_stories(records: list[dict[str, str | None]], tmp_path: Path) -> None:
+    whole = analyze(records, db=tmp_path / "whole.db", workers=1, embedder="none")
+    assert whole.copies == ()
+    half = len(records) // 2
+    db = tmp_path / "halves.db"
+    first = analyze(records[:half], db=db, workers=1, embedder="none")
+    second = analyze(records[half:], db=db, workers=1, embedder="none")
+    # The second batch's articles joined stories the first batch opened...
+    assert {s.id for s in second.stories} & {s.id for s in first.stories}
+    # ...and two batches in arrival order build what one batch builds.
+    assert _partition(second) | _partition(first) >= _partition(whole)
+    with Store(db, Settings()) as store:
+        stored = {(s.id, frozenset(s.articles)) for s in store.load_stories()}
+    assert stored == _partition(whole)
+
+
+def test_add_one_by_one_equals_analyze(records: list[dict[str, str | None]], tmp_path: Path) -> None:
+    batch = analyze(records, db=tmp_path / "batch.db", workers=1, embedder="none")
+    streamed = add(records, db=tmp_path / "stream.db", embedder="none")
+    assert streamed.copies == batch.copies == ()
+    assert _partition(streamed) == _partition(batch)
+    assert _lines(streamed) == _lines(batch)
+    assert [s.title for s in streamed.stories] == [s.title for s in batch.stories]
+
+
+def test_add_finds_a_copy_of_a_stored_article(seeds: Path, tmp_path: Path) -> None:
+    batch = analyze(seeds, db=tmp_path / "batch.db", workers=1, embedder="none")
+    (relation,) = batch.copies
+    copy_file = next(seeds.glob(f"{relation.copy}.*"))
+    db = tmp_path / "stream.db"
+    first = add([path for path in sorted(seeds.iterdir()) if path != copy_file], db=db, embedder="none")
+    assert first.copies == () and relation.original in {a.id for a in first.articles}
+    second = add(copy_file, db=db, embedder="none")
+    assert [(c.original, c.copy, c.kind) for c in second.copies] == [(relation.original, relation.copy, relation.kind)]
+    assert second.grouped == {"copy": 1}
+    (story,) = [s for s in second.stories if relation.copy in s.articles]
+    assert relation.original in story.articles and relation.copy not in story.originals
+    with Store(db, Settings()) as store:
+        assert store.load_copies([relation.copy]) == list(second.copies)

@@ -28,8 +28,14 @@ def test_reports_validate_against_the_schema(corpus: str, seeds: Path, tmp_path:
     jsonschema.validate(document, load_schema())
     assert document["schema"] == "storytrace.report/1"
     assert len(document["articles"]) == len(report.articles) > 0
-    for key in ("stories", "storylines"):  # filled by the stories stage (issue 4)
-        assert document[key] == []
+    ids = {article["id"] for article in document["articles"]}
+    grouped = [a for story in document["stories"] for a in story["articles"]]
+    assert sorted(grouped) == sorted(ids)  # one batch: every article in exactly one story
+    stories = {story["id"] for story in document["stories"]}
+    assert sorted(s for line in document["storylines"] for s in line["stories"]) == sorted(stories)
+    for story in document["stories"]:
+        assert set(story["originals"]) <= set(story["articles"])
+        assert story["title"] in {a["title"] for a in document["articles"] if a["id"] in story["articles"]}
     for article in document["articles"]:
         for start, end in article["sentences"]:
             assert article["text"][start:end].strip()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import signal
 import sqlite3
 import subprocess
@@ -12,13 +13,16 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, text, update
 
 from storytrace import Article, Settings, Store, StoreError, analyze
 from storytrace.model import Copy, Passage, Removal, RemovedLine
+from storytrace.pipeline import Tracker
 from storytrace.store.db import text_hash
-from storytrace.store.schema import SCHEMA_VERSION, articles, meta
+from storytrace.store.schema import SCHEMA_VERSION, articles, meta, story_merges
+from storytrace.stories import IndexChanges, Merge, StoryIndex, StoryState, describe, story_features
 
 ARTICLE = Article(
     id="a1",
@@ -200,3 +204,169 @@ def test_version_1_database_is_migrated(tmp_path: Path) -> None:
             stored = connection.execute(articles.select()).one()
         assert stored.text_hash == text_hash(ARTICLE.text, ARTICLE.outlet)
         assert [r.status for r in store.save_articles([ARTICLE])] == ["unchanged"]
+
+
+# --- the story index ----------------------------------------------------------------------------
+
+STORY_TEXTS = {
+    "s1": ("Harbour bridge collapses", "The old harbour bridge collapsed on Tuesday morning in Valmora."),
+    "s2": ("Bridge collapse injures twelve", "Twelve people were hurt when the harbour bridge in Valmora collapsed."),
+    "s3": ("Football club wins derby", "Harbour FC beat Castellmar Athletic three goals to one on Saturday."),
+}
+
+
+def _story_articles() -> list[Article]:
+    return [
+        replace(ARTICLE, id=key, url=None, title=title, text=text, published=f"2025-10-1{n}", outlet=f"o{n}.example")
+        for n, (key, (title, text)) in enumerate(STORY_TEXTS.items(), start=4)
+    ]
+
+
+def _state(state: StoryState) -> tuple[object, ...]:
+    lead = None if state.lead is None else state.lead.tolist()
+    return (state.id, sorted(state.articles), state.terms, state.names, state.keys, state.first_day, state.last_day,
+            state.languages, lead, state.storyline, state.terms_norm, state.names_norm)  # fmt: skip
+
+
+def _grow(store: Store, settings: Settings, batch: list[Article], index: StoryIndex | None = None) -> StoryIndex:
+    """Add ``batch`` to the stored index (with made-up lead vectors) and save the changes."""
+    index = index or store.load_story_index(settings)
+    store.save_articles(batch)
+    done = [index.add(story_features(a), np.full(4, 0.5, dtype=np.float32) / (n + 1), ()) for n, a in enumerate(batch)]
+    changes = index.take_changes()
+    stories, _ = describe(changes.stories, {a.id: a for a in batch}, ())
+    store.save_story_changes(changes, done, stories)
+    return index
+
+
+def test_story_index_round_trips(db: str) -> None:
+    settings = Settings()
+    with Store(db, settings) as store:
+        built = _grow(store, settings, _story_articles())
+        loaded = store.load_story_index(settings)
+        assert loaded.documents == built.documents == 3
+        assert loaded.df == built.df
+        assert sorted(map(_state, loaded.stories.values())) == sorted(map(_state, built.stories.values()))
+        assert loaded.story_of == built.story_of
+        (lead,) = {type(s.lead) for s in loaded.stories.values()}
+        assert lead is np.ndarray and all(s.lead.dtype == np.float32 for s in loaded.stories.values())
+        listed = store.load_stories()
+        assert sorted(a for s in listed for a in s.articles) == ["s1", "s2", "s3"]
+        assert all(s.title in {t for t, _ in STORY_TEXTS.values()} for s in listed)
+        assert store.story_of("s1") == built.story_of["s1"] and store.story_of("nope") is None
+        assert store.unassigned_articles() == []
+
+
+def test_merges_move_articles_and_are_kept_in_history(db: str) -> None:
+    settings = Settings()
+    with Store(db, settings) as store:
+        index = _grow(store, settings, _story_articles())
+        keep, gone = index.story_of["s1"], index.story_of["s3"]
+        assert keep != gone
+        state = index.stories[keep]
+        state.articles.extend(index.stories.pop(gone).articles)
+        changes = IndexChanges(index.documents, {}, [state], [gone], [Merge(gone, keep, "s3", 0.7)])
+        store.save_story_changes(changes, [])
+        assert store.story_of("s3") == keep and store.load_story(gone) is None
+        assert set(store.load_story(keep).articles) >= {"s1", "s3"}  # type: ignore[union-attr]
+        with store.engine.connect() as connection:
+            history = connection.execute(select(story_merges.c.merged, story_merges.c.into)).all()
+        assert [tuple(row) for row in history] == [(gone, keep)]
+
+
+def test_a_failed_story_write_leaves_nothing_behind(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = Settings()
+    with Store(db, settings) as store:
+        _grow(store, settings, _story_articles()[:1])
+        before = store.load_story_index(settings)
+
+        def broken(*_: object) -> None:  # fails after the stories and terms were written
+            raise StoreError("disk full")
+
+        monkeypatch.setattr(Store, "_place", broken)
+        with pytest.raises(StoreError, match="disk full"):
+            _grow(store, settings, _story_articles()[1:])
+        after = store.load_story_index(settings)
+        assert (after.documents, after.df) == (before.documents, before.df)
+        assert sorted(map(_state, after.stories.values())) == sorted(map(_state, before.stories.values()))
+        assert [a.id for a in store.unassigned_articles()] == ["s2", "s3"]
+
+
+def test_two_writers_cannot_overwrite_each_other(db: str) -> None:
+    settings = Settings()
+    with Store(db, settings) as store:
+        stale = store.load_story_index(settings)
+        _grow(store, settings, _story_articles()[:1])
+        with pytest.raises(StoreError, match="changed while this run"):
+            _grow(store, settings, _story_articles()[1:], index=stale)
+
+
+def test_version_2_database_gets_its_stories_on_next_use(tmp_path: Path) -> None:
+    path = tmp_path / "v2.db"
+    with Store(path, Settings()) as store:
+        store.save_articles(_story_articles())
+        with store.engine.begin() as connection:
+            for table in ("story_merges", "story_terms", "story_articles", "stories"):
+                connection.execute(text(f"DROP TABLE {table}"))
+            connection.execute(update(meta).where(meta.c.key == "schema_version").values(value="2"))
+    with Store(path, Settings()) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        assert [a.id for a in store.unassigned_articles()] == ["s1", "s2", "s3"]
+        tracker = Tracker(store, Settings())
+        assert set(tracker.index.story_of) == {"s1", "s2", "s3"}
+        assert store.unassigned_articles() == []
+        assert store.load_story_index(Settings()).documents == 3
+
+
+def test_kill_9_mid_add_leaves_a_consistent_story_index(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    words = [f"{stem}{suffix}" for stem in ("harbour", "council", "budget", "ferry", "school", "storm", "court")
+             for suffix in ("s", "ing", "ed", "er", "ly", "ment", "ness", "al", "ic", "ous")]  # fmt: skip
+    records = []
+    for n in range(1500):  # texts drawn at random: no copies, many small stories
+        pick = random.Random(n).choices
+        body = ". ".join(" ".join(pick(words, k=12)) for _ in range(6))
+        records.append(json.dumps({"id": f"k{n}", "title": " ".join(pick(words, k=5)), "text": body + "."}))
+    (corpus / "batch.jsonl").write_text("\n".join(records), encoding="utf-8")
+    path = tmp_path / "add.db"
+    command = [sys.executable, "-m", "storytrace.cli", "add", str(corpus), "--db", str(path), "--embedder", "none"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        if _count(path, "story_articles") > 20:
+            break
+        time.sleep(0.05)
+    assert process.poll() is None, "add finished before it could be killed; make the corpus larger"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    _assert_consistent_index(path)
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert finished.returncode == 0, finished.stderr
+    _assert_consistent_index(path)
+    assert _count(path, "story_articles") == _count(path, "articles") == 1500
+
+
+def _count(path: Path, table: str) -> int:
+    if not path.exists():
+        return 0
+    try:
+        with sqlite3.connect(path, timeout=1) as connection:
+            return int(connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+    except sqlite3.OperationalError:
+        return 0
+
+
+def _assert_consistent_index(path: Path) -> None:
+    """Every placed article's story exists and counts it; the document count matches the placements."""
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert connection.execute(
+            "SELECT count(*) FROM story_articles WHERE story_id NOT IN (SELECT id FROM stories)"
+        ).fetchone() == (0,)
+        placed, counted = connection.execute(
+            "SELECT (SELECT count(*) FROM story_articles), (SELECT coalesce(sum(article_count), 0) FROM stories)"
+        ).fetchone()
+        assert placed == counted
+        documents = connection.execute("SELECT value FROM storytrace_meta WHERE key = 'story_documents'").fetchone()
+        assert int(documents[0]) == placed

@@ -1,13 +1,17 @@
 """The ``storytrace`` command: a thin Typer + Rich layer over the Python API.
 
 Exit codes: 0 all inputs ingested; 1 the batch was partial (some inputs named as errors);
-2 usage or configuration error, or the database could not be used.
+2 usage or configuration error, an unknown article or story, or the database could not be used.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import date
 from typing import Annotated, NoReturn
 
 import typer
@@ -25,11 +29,20 @@ from rich.progress import (
 
 from storytrace.embed import load_embedder
 from storytrace.errors import InputError, StorytraceError
+from storytrace.pipeline import add as run_add
 from storytrace.pipeline import analyze as run_analysis
+from storytrace.progress import ProgressSink
 from storytrace.provenance import compare_articles
-from storytrace.report import print_comparison, print_copies, print_summary, write_json
+from storytrace.report import (
+    print_comparison,
+    print_copies,
+    print_story,
+    print_story_list,
+    print_summary,
+    write_json,
+)
 from storytrace.settings import DEFAULT_SETTINGS
-from storytrace.store import Store
+from storytrace.store import Store, StoredStory
 
 app = typer.Typer(
     name="storytrace",
@@ -74,6 +87,22 @@ class _RichProgress:
             self.progress.advance(self.task, count)
 
 
+@contextmanager
+def _progress_bar(console: Console, show: bool) -> Iterator[ProgressSink]:
+    """A Rich progress bar on ``console`` (hidden when ``show`` is false), as a progress sink."""
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not show,
+    ) as bar:
+        yield _RichProgress(bar)
+
+
 @app.callback()
 def _commands() -> None:
     """Trace one news story across many outlets."""
@@ -96,17 +125,8 @@ def analyze(
     out = errors if json_out == "-" else Console()
     show_progress = not quiet and errors.is_terminal
     try:
-        with Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=errors,
-            transient=True,
-            disable=not show_progress,
-        ) as bar:
-            report = run_analysis(paths, db=db, progress=_RichProgress(bar), workers=workers, embedder=embedder)
+        with _progress_bar(errors, show_progress) as sink:
+            report = run_analysis(paths, db=db, progress=sink, workers=workers, embedder=embedder)
         if json_out is not None:
             write_json(report, json_out)
     except StorytraceError as error:
@@ -135,12 +155,18 @@ def copies(
     article: Annotated[
         list[str] | None, typer.Option("--article", "-a", help="Only relations touching this article (repeatable).")
     ] = None,
+    story: Annotated[
+        str | None, typer.Option("--story", "-s", help="Only relations touching this story's articles.")
+    ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the relations as JSON.")] = False,
 ) -> None:
     """List copy relations: which article copied which, the kind of copy, and the evidence."""
     try:
         with Store(db, DEFAULT_SETTINGS) as store:
-            relations = store.load_copies(article)
+            wanted = article
+            if story is not None:
+                wanted = [*(article or []), *_stored_story(store, story).articles]
+            relations = store.load_copies(wanted)
             involved = {i for r in relations for i in (r.original, r.copy)}
             articles = {a.id: a for a in store.load_articles(involved)}
     except StorytraceError as error:
@@ -171,6 +197,113 @@ def compare(
     except StorytraceError as error:
         _fail(error)
     print_comparison(found[first], found[second], passages, relation, Console())
+
+
+def _stored_story(store: Store, story_id: str) -> StoredStory:
+    found = store.load_story(story_id)
+    if found is None:
+        raise InputError(story_id, "no such story in the database (see storytrace stories)")
+    return found
+
+
+@app.command()
+def add(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories (recursive) or - for JSONL on stdin.")],
+    db: DbOption = "storytrace.db",
+    embedder: EmbedderOption = "auto",
+    json_out: Annotated[bool, typer.Option("--json", help="Print the report as JSON instead of the summary.")] = False,
+) -> None:
+    """Add articles one at a time to the stored stories: each joins a story or opens one, and
+    is checked for copies of the stored articles of its nearest stories."""
+    errors = Console(stderr=True)
+    try:
+        with _progress_bar(errors, errors.is_terminal) as sink:
+            report = run_add(paths, db=db, progress=sink, embedder=embedder)
+    except (StorytraceError, OSError) as error:
+        _fail(error)
+    if json_out:
+        write_json(report, "-")
+    else:
+        print_summary(report, Console())
+    if report.partial:
+        if json_out:
+            for problem in report.problems:
+                errors.print(f"{problem.kind.value} {problem.source}: {problem.reason}", markup=False, highlight=False)
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+def _iso_date(value: str | None, option: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise InputError(option, f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+@app.command()
+def stories(
+    db: DbOption = "storytrace.db",
+    outlet: Annotated[
+        str | None, typer.Option("--outlet", help="Only stories with an article from this outlet.")
+    ] = None,
+    language: Annotated[
+        str | None, typer.Option("--language", help="Only stories with an article in this language (ISO 639-1).")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only stories still running on or after this date.")
+    ] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Only stories started on or before this date.")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the stories as JSON.")] = False,
+) -> None:
+    """List the stored stories: title, dates, articles, outlets, languages and storyline."""
+    try:
+        window = _iso_date(since, "--since"), _iso_date(until, "--until")
+        with Store(db, DEFAULT_SETTINGS) as store:
+            found = store.load_stories(outlet=outlet, language=language, since=window[0], until=window[1])
+    except StorytraceError as error:
+        _fail(error)
+    if json_out:
+        sys.stdout.write(json.dumps([asdict(story) for story in found], ensure_ascii=False, indent=2) + "\n")
+        return
+    print_story_list(found, Console())
+
+
+@app.command()
+def show(
+    story: Annotated[str, typer.Argument(help="Id of a stored story (see storytrace stories).")],
+    db: DbOption = "storytrace.db",
+    json_out: Annotated[bool, typer.Option("--json", help="Print the story as JSON.")] = False,
+) -> None:
+    """Show one story: its title, dates and storyline, then its articles by date and outlet,
+    originals and copies marked."""
+    try:
+        with Store(db, DEFAULT_SETTINGS) as store:
+            found = _stored_story(store, story)
+            articles = store.load_article_heads(found.articles)
+            relations = [r for r in store.load_copies(found.articles) if r.copy in articles]
+            line = store.load_stories(storyline=found.storyline)
+    except StorytraceError as error:
+        _fail(error)
+    if json_out:
+        document = asdict(found) | {
+            "articles": [
+                {
+                    "id": article_id,
+                    "outlet": articles[article_id].outlet,
+                    "published": articles[article_id].published,
+                    "language": articles[article_id].language,
+                    "title": articles[article_id].title,
+                    "copy_of": [{"original": r.original, "kind": r.kind} for r in relations if r.copy == article_id],
+                }
+                for article_id in found.articles
+                if article_id in articles
+            ],
+            "storyline_stories": [other.id for other in line],
+        }
+        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        return
+    print_story(found, articles, relations, line, Console())
 
 
 def main() -> None:

@@ -187,6 +187,9 @@ class Report:
     problems: tuple[Problem, ...] = ()
     duplicates: dict[str, str] = field(default_factory=dict)  # input id -> id it duplicates
     stored: dict[str, int] = field(default_factory=dict)  # new / updated / unchanged / duplicate counts
+    # Where the articles went in the stories: counts of similar / copy / new (opened a story) /
+    # known / duplicate, and "merged" for stories merged on the way.
+    grouped: dict[str, int] = field(default_factory=dict)
 
     @property
     def partial(self) -> bool:

@@ -1,4 +1,10 @@
-"""The Python API: ``analyze`` runs the pipeline (ingest → clean → copies → store) over inputs."""
+"""The Python API: ``analyze`` runs the pipeline (ingest → clean → store → copies → stories) over
+a batch; ``add`` streams articles into the stored stories one at a time (``Tracker``).
+
+``analyze`` on a batch gives the same stories as ``add`` of the same articles one by one in
+``arrival_order``: both feed ``StoryIndex.add`` in that order. Only copies differ: ``analyze``
+finds them within its batch, ``add`` among the stored articles of each article's nearest stories.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +18,15 @@ from storytrace.clean import clean_document, remove_outlet_repeats
 from storytrace.embed import Embedder, load_embedder
 from storytrace.errors import StorytraceError
 from storytrace.ingest import InputItem, read_inputs
-from storytrace.model import Article, Copy, IngestResult, Problem, RawDocument, Report
+from storytrace.model import Article, Copy, IngestResult, Problem, RawDocument, Report, Story, Storyline
 from storytrace.progress import ProgressSink, SilentProgress
 from storytrace.provenance import detect_copies
 from storytrace.settings import DEFAULT_SETTINGS, Settings
 from storytrace.store import Store
+from storytrace.stories import Assignment, arrival_order
+from storytrace.tracker import Tracker
+
+__all__ = ["Tracker", "add", "analyze"]
 
 # Below this many documents a process pool costs more to start than it saves.
 _PARALLEL_MIN_DOCUMENTS = 400
@@ -65,26 +75,10 @@ def _as_inputs(inputs: InputItem | Iterable[InputItem]) -> list[InputItem]:
     return list(inputs)
 
 
-def analyze(
-    inputs: InputItem | Iterable[InputItem],
-    db: str | Path = "storytrace.db",
-    settings: Settings = DEFAULT_SETTINGS,
-    progress: ProgressSink | None = None,
-    workers: int | None = None,
-    embedder: Embedder | str | None = None,
-) -> Report:
-    """Ingest, clean and store articles; return the report of this batch.
-
-    ``inputs`` are paths (files or directories), ``-`` for JSONL on standard input, or dicts
-    shaped like JSONL records. ``db`` is a SQLite path or a ``postgresql://`` URL. Inputs that
-    cannot be read are listed in ``Report.problems`` while the rest proceeds.
-
-    ``embedder`` (an :class:`~storytrace.embed.Embedder` or a spec for ``load_embedder``, such
-    as ``"auto"``) adds translation detection; without one, copies are found lexically.
-    """
-    sink = progress or SilentProgress()
-    model = load_embedder(embedder) if isinstance(embedder, str) else embedder
-    worker_count = workers if workers is not None else (os.cpu_count() or 1)
+def _read_and_clean(
+    inputs: InputItem | Iterable[InputItem], settings: Settings, sink: ProgressSink, workers: int
+) -> tuple[list[Article], list[Problem]]:
+    """Read every input and clean the documents (the corpus-level pass included)."""
     problems: list[Problem] = []
     raws: list[RawDocument] = []
     sink.stage("reading", None)
@@ -94,14 +88,44 @@ def analyze(
         else:
             raws.append(item)
             sink.advance()
-
     sink.stage("cleaning", len(raws))
-    articles, cleaning_problems = _clean(raws, settings, worker_count, sink)
-    problems.extend(cleaning_problems)
+    articles, cleaning_problems = _clean(raws, settings, workers, sink)
+    return articles, problems + cleaning_problems
 
-    sink.stage("storing", len(articles))
+
+def analyze(
+    inputs: InputItem | Iterable[InputItem],
+    db: str | Path = "storytrace.db",
+    settings: Settings = DEFAULT_SETTINGS,
+    progress: ProgressSink | None = None,
+    workers: int | None = None,
+    embedder: Embedder | str | None = None,
+) -> Report:
+    """Ingest, clean and store articles, find copies among them and group them into stories;
+    return the report of this batch.
+
+    ``inputs`` are paths (files or directories), ``-`` for JSONL on standard input, or dicts
+    shaped like JSONL records. ``db`` is a SQLite path or a ``postgresql://`` URL. Inputs that
+    cannot be read are listed in ``Report.problems`` while the rest proceeds.
+
+    ``embedder`` (an :class:`~storytrace.embed.Embedder` or a spec for ``load_embedder``, such
+    as ``"auto"``) adds translation detection and cross-language stories; without one, copies
+    and stories are found lexically.
+
+    The batch's articles join the stored stories (``Report.stories`` holds the stories of the
+    batch's articles and the other stories of their storylines); re-analysing stored articles
+    leaves their stories as they are.
+    """
+    sink = progress or SilentProgress()
+    model = load_embedder(embedder) if isinstance(embedder, str) else embedder
+    worker_count = workers if workers is not None else (os.cpu_count() or 1)
+    articles, problems = _read_and_clean(inputs, settings, sink, worker_count)
+
     results: list[IngestResult] = []
     with Store(db, settings) as store:
+        # Loaded first: the catch-up of older unassigned articles must not take this batch's.
+        tracker = Tracker(store, settings, model, sink)
+        sink.stage("storing", len(articles))
         for start in range(0, len(articles), settings.store_batch_size):
             batch = articles[start : start + settings.store_batch_size]
             results.extend(store.save_articles(batch))
@@ -109,7 +133,47 @@ def analyze(
         unique = _unique(articles, results)
         copies = detect_copies(unique, settings, model, sink, worker_count)
         store.save_copies(copies, (article.id for article in unique))
-    return _report(unique, copies, results, problems)
+        sink.stage("grouping stories", len(unique))
+        assignments = tracker.assign(unique, sink)
+        stories, storylines = tracker.stories_of(article.id for article in unique)
+        tracker.close()
+    return _report(unique, copies, results, problems, (stories, storylines), assignments)
+
+
+def add(
+    inputs: InputItem | Iterable[InputItem],
+    db: str | Path = "storytrace.db",
+    settings: Settings = DEFAULT_SETTINGS,
+    progress: ProgressSink | None = None,
+    embedder: Embedder | str | None = None,
+) -> Report:
+    """Read and clean inputs like ``analyze``, then add the articles one at a time in
+    ``arrival_order``: each is stored, compared with the stored articles of its nearest stories
+    for copies, and added to the stored story index, each write its own transaction.
+
+    The report holds the articles, the copies found for them, and their stories with their
+    storylines; ``Report.grouped`` counts where the articles went.
+    """
+    sink = progress or SilentProgress()
+    model = load_embedder(embedder) if isinstance(embedder, str) else embedder
+    articles, problems = _read_and_clean(inputs, settings, sink, os.cpu_count() or 1)
+    results: list[IngestResult] = []
+    copies: list[Copy] = []
+    assignments: list[Assignment] = []
+    with Store(db, settings) as store:
+        tracker = Tracker(store, settings, model, sink)
+        ordered = arrival_order(articles)
+        sink.stage("adding", len(ordered))
+        for article in ordered:
+            result, assignment, found = tracker.add(article)
+            results.append(result)
+            assignments.append(assignment)
+            copies.extend(found)
+            sink.advance()
+        unique = _unique(ordered, results)
+        stories = tracker.stories_of(article.id for article in unique)
+        tracker.close()
+    return _report(unique, copies, results, problems, stories, assignments)
 
 
 def _unique(articles: list[Article], results: list[IngestResult]) -> list[Article]:
@@ -125,13 +189,23 @@ def _unique(articles: list[Article], results: list[IngestResult]) -> list[Articl
 
 
 def _report(
-    articles: list[Article], copies: list[Copy], results: list[IngestResult], problems: list[Problem]
+    articles: list[Article],
+    copies: list[Copy],
+    results: list[IngestResult],
+    problems: list[Problem],
+    stories: tuple[list[Story], list[Storyline]],
+    assignments: list[Assignment],
 ) -> Report:
     duplicates = {r.article_id: r.duplicate_of for r in results if r.status == "duplicate" and r.duplicate_of}
+    grouped = Counter(assignment.reason for assignment in assignments)
+    grouped["merged"] = sum(len(assignment.merges) for assignment in assignments)
     return Report(
         articles=tuple(articles),
         copies=tuple(copies),
+        stories=tuple(stories[0]),
+        storylines=tuple(stories[1]),
         problems=tuple(problems),
         duplicates=duplicates,
         stored=dict(Counter(result.status for result in results)),
+        grouped={reason: count for reason, count in grouped.items() if count},
     )

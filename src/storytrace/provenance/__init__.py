@@ -81,9 +81,17 @@ def detect_copies(
 
 
 def compare_articles(
-    first: Article, second: Article, settings: Settings = DEFAULT_SETTINGS, embedder: Embedder | None = None
+    first: Article,
+    second: Article,
+    settings: Settings = DEFAULT_SETTINGS,
+    embedder: Embedder | None = None,
+    context: Sequence[ArticleFeatures] = (),
 ) -> tuple[tuple[Passage, ...], Copy | None]:
-    """Align two articles: their shared passages (``first``'s spans as ``original``) and the copy relation, if any."""
+    """Align two articles: their shared passages (``first``'s spans as ``original``) and the copy relation, if any.
+
+    ``context`` are other articles of the same story: the words they share with each side are
+    the echoes that can tell the original from the copy, as within an ``analyze`` batch.
+    """
     features = [article_features(first), article_features(second)]
     vectors = None
     if embedder is not None and different_languages(*features):
@@ -94,7 +102,7 @@ def compare_articles(
     alignment = align_pair(
         features[0], features[1], settings, vectors, match_cosine=embedder.match_cosine if embedder else 1.0
     )
-    relation = _relation(alignment, features[0], features[1], _DocumentFrequency(features), settings)
+    relation = _relation(alignment, features[0], features[1], _DocumentFrequency([*features, *context]), settings)
     return alignment.as_passages(first_is_original=True), relation
 
 

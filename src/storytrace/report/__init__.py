@@ -3,6 +3,7 @@ terminal summary."""
 
 from storytrace.report.compare import print_comparison, print_copies
 from storytrace.report.document import REPORT_SCHEMA_ID, load_schema, to_dict, write_json
+from storytrace.report.stories import print_story, print_story_list
 from storytrace.report.terminal import print_summary
 
 __all__ = [
@@ -10,6 +11,8 @@ __all__ = [
     "load_schema",
     "print_comparison",
     "print_copies",
+    "print_story",
+    "print_story_list",
     "print_summary",
     "to_dict",
     "write_json",

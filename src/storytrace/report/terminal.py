@@ -1,5 +1,5 @@
 """The Rich summary printed after an analysis: articles per outlet and language, what cleaning
-removed and why, the copies found, and every problem with its input."""
+removed and why, the copies found, the stories, and every problem with its input."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from rich.table import Table
 
 from storytrace.model import Problem, ProblemKind, Report
 from storytrace.report.compare import print_copies, terminal_safe
+from storytrace.report.stories import print_grouping
 
 
 def _problem(problem: Problem) -> str:
@@ -49,6 +50,7 @@ def print_summary(report: Report, console: Console) -> None:
 
     if report.copies:
         print_copies(report.copies, {article.id: article for article in articles}, console)
+    print_grouping(report, console)
 
     errors = [problem for problem in report.problems if problem.kind is ProblemKind.ERROR]
     warnings = [problem for problem in report.problems if problem.kind is ProblemKind.WARNING]

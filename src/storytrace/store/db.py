@@ -1,26 +1,58 @@
-"""The store: articles (and later stories) in SQLite by default, PostgreSQL for teams.
+"""The store: articles, copies and the story index in SQLite by default, PostgreSQL for teams.
 
 Writes go in transactions of ``Settings.store_batch_size`` articles, so a killed run leaves
 whole articles only; re-ingesting an article (same id, URL or normalized text) is idempotent.
+The story index is written as whole ``StoryIndex.take_changes`` reports, one transaction each.
+
+The store persists the stories stage's state, so it imports that stage's plain records
+(``StoryIndex``, ``StoryState``, ``IndexChanges``): the one place a stage imports a later one.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, create_engine, delete, event, func, insert, or_, select, update
+import numpy as np
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Table,
+    create_engine,
+    delete,
+    event,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.sql.elements import ColumnElement
 
 from storytrace.errors import StoreError
-from storytrace.model import Article, Copy, IngestResult, Passage, Removal, RemovedLine
+from storytrace.model import Article, Copy, IngestResult, Passage, Removal, RemovedLine, Story
 from storytrace.settings import Settings
-from storytrace.store.schema import SCHEMA_VERSION, articles, copies, meta, metadata
+from storytrace.store.schema import (
+    SCHEMA_VERSION,
+    articles,
+    copies,
+    meta,
+    metadata,
+    stories,
+    story_articles,
+    story_merges,
+    story_terms,
+)
+from storytrace.stories.index import Assignment, IndexChanges, StoryIndex, StoryState
 
 _SPACES = re.compile(r"\s+")
 # Columns whose change makes a re-ingested article "updated" rather than "unchanged".
@@ -29,6 +61,13 @@ _SIGNATURE = ("text_hash", "title", "published", "outlet", "language")
 _LOOKUP_CHUNK = 500
 # A copies lookup binds each id twice (as original and as copy).
 _RELATION_CHUNK = _LOOKUP_CHUNK // 2
+# storytrace_meta key of the story index's document count (articles added to it).
+_STORY_DOCUMENTS = "story_documents"
+# Article columns without the text: enough to order, title and list stories.
+_HEAD_COLUMNS = ("id", "source", "url", "outlet", "title", "published", "language", "author", "summary_only")
+# Story columns: the index's state, and the presentation written beside it for listing.
+_PRESENTATION = ("title", "start", "end")
+_STATE_COLUMNS = tuple(column.name for column in stories.c if column.name not in ("id", *_PRESENTATION))
 
 
 def text_hash(text: str, outlet: str | None) -> str:
@@ -115,7 +154,79 @@ def _migrate(connection: Connection, version: int) -> None:
         for row in rows:
             digest = text_hash(row.text, row.outlet)
             connection.execute(update(articles).where(articles.c.id == row.id).values(text_hash=digest))
+    # Version 3 only adds the story tables (created empty above). Older articles have no story
+    # yet: the next ``analyze`` or ``add`` adds every unassigned article to the index first, in
+    # arrival order (storytrace.pipeline.Tracker), rather than this transaction grouping them.
     connection.execute(update(meta).where(meta.c.key == "schema_version").values(value=str(SCHEMA_VERSION)))
+
+
+def _row_to_head(row: Any) -> Article:
+    """An article without its text and sentences (``text`` is empty)."""
+    return Article(
+        id=row.id,
+        source=row.source,
+        text="",
+        url=row.url,
+        outlet=row.outlet,
+        title=row.title,
+        published=row.published,
+        language=row.language,
+        author=row.author,
+        summary_only=bool(row.summary_only),
+    )
+
+
+def storyline_id(storyline: str) -> str:
+    """The presented id of a storyline, as ``storytrace.stories.describe`` names it ("sl-…").
+
+    The index names a storyline after one of its stories ("st-…"); the store keeps that name.
+    """
+    return "sl-" + storyline.removeprefix("st-")
+
+
+@dataclass(frozen=True, slots=True)
+class StoredStory:
+    """A stored story as listed and shown: presentation fields plus its articles in arrival order."""
+
+    id: str
+    storyline: str  # the presented storyline id ("sl-…")
+    title: str | None
+    start: str | None  # ISO dates of its first and last dated articles
+    end: str | None
+    articles: tuple[str, ...]
+    languages: tuple[str, ...]
+    outlets: tuple[str, ...]
+
+
+def _row_to_state(row: Any, members: list[str]) -> StoryState:
+    return StoryState(
+        id=row.id,
+        articles=members,
+        terms={term: float(weight) for term, weight in row.terms.items()},
+        names={name: float(weight) for name, weight in row.names.items()},
+        keys=set(row.keys),
+        first_day=row.first_day,
+        last_day=row.last_day,
+        languages=set(row.languages),
+        lead=np.asarray(row.lead, dtype=np.float32) if row.lead is not None else None,
+        storyline=row.storyline,
+    )
+
+
+def _state_values(state: StoryState, now: datetime) -> dict[str, Any]:
+    return {
+        "id": state.id,
+        "storyline": state.storyline,
+        "first_day": state.first_day,
+        "last_day": state.last_day,
+        "languages": sorted(state.languages),
+        "article_count": len(state.articles),
+        "terms": state.terms,
+        "names": state.names,
+        "keys": sorted(state.keys),
+        "lead": [float(x) for x in state.lead] if state.lead is not None else None,
+        "updated_at": now,
+    }
 
 
 T = TypeVar("T")
@@ -282,3 +393,243 @@ class Store:
                     rows.extend(connection.execute(query.where(_touching(chunk))))
         unique = {(row.original, row.copy): row for row in rows}
         return [_row_to_copy(unique[key]) for key in sorted(unique)]
+
+    def replace_copies_of(self, article_id: str, compared: Iterable[str], relations: Sequence[Copy]) -> None:
+        """Replace the copy relations between ``article_id`` and the ``compared`` articles with
+        ``relations`` (one transaction): how ``storytrace add`` records one article's copies
+        without touching relations among the stored articles it was compared with."""
+        others = sorted(set(compared) - {article_id})
+        rows = [relation.to_record() for relation in relations]
+        try:
+            with self.engine.begin() as connection:
+                for chunk in _chunks(others, _LOOKUP_CHUNK):
+                    connection.execute(
+                        delete(copies).where(
+                            or_(
+                                (copies.c.original == article_id) & copies.c.copy.in_(chunk),
+                                (copies.c.copy == article_id) & copies.c.original.in_(chunk),
+                            )
+                        )
+                    )
+                if rows:
+                    connection.execute(insert(copies), rows)
+        except IntegrityError as error:
+            raise StoreError(f"database rejected a write: {error.orig}") from None
+
+    # --- the story index -----------------------------------------------------------------
+
+    def load_story_index(self, settings: Settings) -> StoryIndex:
+        """The stored story index, ready to add articles to (empty in a new database)."""
+        with self.engine.connect() as connection:
+            documents = connection.execute(select(meta.c.value).where(meta.c.key == _STORY_DOCUMENTS)).scalar()
+            df = {row.term: int(row.df) for row in connection.execute(select(story_terms.c.term, story_terms.c.df))}
+            members: defaultdict[str, list[str]] = defaultdict(list)
+            for story_id, article_id in connection.execute(
+                select(story_articles.c.story_id, story_articles.c.article_id).order_by(
+                    story_articles.c.arrival, story_articles.c.article_id
+                )
+            ):
+                members[story_id].append(article_id)
+            columns = [column for column in stories.c if column.name not in ("title", "start", "end", "updated_at")]
+            states = [
+                _row_to_state(row, members[row.id])
+                for row in connection.execute(select(*columns).order_by(stories.c.id))
+            ]
+        return StoryIndex(settings, int(documents or 0), df, states)
+
+    def save_story_changes(
+        self, changes: IndexChanges, assignments: Sequence[Assignment], described: Iterable[Story] = ()
+    ) -> None:
+        """Write one ``StoryIndex.take_changes()`` report in one transaction: a killed run leaves
+        the index as it was before or after it, never half-written.
+
+        ``assignments`` are those of every article the index added since its previous report,
+        in order ("known" ones are skipped); ``described`` gives the title and date range of
+        changed stories (a changed story left out keeps its stored ones). The write fails with
+        ``StoreError`` when another run changed the index since this one loaded it.
+        """
+        added = [assignment for assignment in assignments if assignment.reason != "known"]
+        presented = {story.id: story for story in described}
+        now = datetime.now(UTC)
+        rows = [_state_values(state, now) for state in changes.stories]
+        for row in rows:
+            if row["id"] in presented:
+                story = presented[row["id"]]
+                row.update(title=story.title, start=story.start, end=story.end)
+        try:
+            with self.engine.begin() as connection:
+                self._advance_documents(connection, changes.documents - len(added), changes.documents)
+                self._upsert(connection, story_terms, [{"term": t, "df": n} for t, n in changes.df.items()], ("df",))
+                for chunk in _chunks(changes.removed, _LOOKUP_CHUNK):
+                    connection.execute(delete(stories).where(stories.c.id.in_(chunk)))
+                self._upsert(connection, stories, [r for r in rows if "title" in r], _STATE_COLUMNS + _PRESENTATION)
+                self._upsert(connection, stories, [r for r in rows if "title" not in r], _STATE_COLUMNS)
+                self._place(connection, changes, added)
+        except IntegrityError as error:
+            raise StoreError(f"database rejected a write: {error.orig}") from None
+
+    def _place(self, connection: Connection, changes: IndexChanges, added: Sequence[Assignment]) -> None:
+        """Record the added articles' stories, then apply the merges in order (moving the merged
+        stories' articles) and append them to the history."""
+        merged_into = {merge.merged: merge.into for merge in changes.merges}
+        first = changes.documents - len(added) + 1
+        placed = []
+        for offset, assignment in enumerate(added):
+            story_id = assignment.story
+            while story_id in merged_into:  # merged later in this report
+                story_id = merged_into[story_id]
+            placed.append({"article_id": assignment.article, "story_id": story_id, "arrival": first + offset})
+        self._upsert(connection, story_articles, placed, ("story_id", "arrival"))
+        now = datetime.now(UTC)
+        for merge in changes.merges:
+            connection.execute(
+                update(story_articles).where(story_articles.c.story_id == merge.merged).values(story_id=merge.into)
+            )
+            connection.execute(
+                insert(story_merges).values(
+                    merged=merge.merged, into=merge.into, article=merge.article, similarity=merge.similarity, at=now
+                )
+            )
+
+    def _advance_documents(self, connection: Connection, previous: int, documents: int) -> None:
+        """Set the index's document count, checking that it still is ``previous``: two runs
+        adding to one index at once would overwrite each other's stories, so the later one fails."""
+        moved = connection.execute(
+            update(meta)
+            .where(meta.c.key == _STORY_DOCUMENTS, meta.c.value == str(previous))
+            .values(value=str(documents))
+        )
+        if moved.rowcount == 1:
+            return
+        stored = connection.execute(select(meta.c.value).where(meta.c.key == _STORY_DOCUMENTS)).scalar()
+        if stored is None and previous == 0:
+            connection.execute(insert(meta).values(key=_STORY_DOCUMENTS, value=str(documents)))
+            return
+        raise StoreError(
+            f"the story index changed while this run was adding to it ({stored} articles, expected {previous}): "
+            "run one analyze or add at a time on a database, then re-run this one"
+        )
+
+    def _upsert(
+        self, connection: Connection, table: Table, rows: Sequence[dict[str, Any]], update_columns: Sequence[str]
+    ) -> None:
+        """Insert rows, or update ``update_columns`` of rows whose primary key is stored."""
+        if not rows:
+            return
+        # Upserts are dialect-specific in SQLAlchemy; both dialects name the new row "excluded".
+        name = self.engine.dialect.name
+        statement: postgresql.Insert | sqlite.Insert
+        if name == "postgresql":
+            pg_insert = postgresql.insert(table)
+            statement = pg_insert.on_conflict_do_update(
+                index_elements=list(table.primary_key.columns),
+                set_={column: pg_insert.excluded[column] for column in update_columns},
+            )
+        elif name == "sqlite":
+            lite_insert = sqlite.insert(table)
+            statement = lite_insert.on_conflict_do_update(
+                index_elements=list(table.primary_key.columns),
+                set_={column: lite_insert.excluded[column] for column in update_columns},
+            )
+        else:
+            raise StoreError(f"stories need SQLite or PostgreSQL, not {name}")
+        for chunk in _chunks(rows, self.settings.store_batch_size):
+            connection.execute(statement, list(chunk))
+
+    def unassigned_articles(self) -> list[Article]:
+        """Stored articles in no story yet (text left empty), in the order they were stored: those
+        of a database from before stories, or stored by a run killed before its stories were."""
+        query = (
+            select(*(articles.c[name] for name in _HEAD_COLUMNS))
+            .where(~exists().where(story_articles.c.article_id == articles.c.id))
+            .order_by(articles.c.ingested_at, articles.c.id)
+        )
+        with self.engine.connect() as connection:
+            return [_row_to_head(row) for row in connection.execute(query)]
+
+    def load_article_heads(self, ids: Iterable[str]) -> dict[str, Article]:
+        """Stored articles by id without their text and sentences: enough to title and list stories."""
+        query = select(*(articles.c[name] for name in _HEAD_COLUMNS))
+        found: dict[str, Article] = {}
+        with self.engine.connect() as connection:
+            for chunk in _chunks(list(dict.fromkeys(ids)), _LOOKUP_CHUNK):
+                for row in connection.execute(query.where(articles.c.id.in_(chunk))):
+                    found[row.id] = _row_to_head(row)
+        return found
+
+    def story_of(self, article_id: str) -> str | None:
+        """The id of the story holding an article, or None."""
+        with self.engine.connect() as connection:
+            return connection.execute(
+                select(story_articles.c.story_id).where(story_articles.c.article_id == article_id)
+            ).scalar()
+
+    def load_story(self, story_id: str) -> StoredStory | None:
+        """One stored story, or None when there is no such story."""
+        found = self.load_stories(ids=[story_id])
+        return found[0] if found else None
+
+    def load_stories(
+        self,
+        ids: Iterable[str] | None = None,
+        *,
+        storyline: str | None = None,
+        outlet: str | None = None,
+        language: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> list[StoredStory]:
+        """Stored stories, oldest first (undated last), optionally filtered.
+
+        ``storyline`` is a presented id ("sl-…"); ``outlet`` and ``language`` keep stories with at
+        least one such article; ``since`` and ``until`` (ISO dates) keep dated stories whose date
+        range overlaps them.
+        """
+        conditions: list[ColumnElement[bool]] = []
+        if storyline is not None:
+            conditions.append(stories.c.storyline == "st-" + storyline.removeprefix("sl-"))
+        for column, value in ((articles.c.outlet, outlet), (articles.c.language, language)):
+            if value is not None:
+                holders = select(story_articles.c.story_id).join(articles, articles.c.id == story_articles.c.article_id)
+                conditions.append(stories.c.id.in_(holders.where(column == value)))
+        if since is not None:
+            conditions.append(stories.c.end >= since)
+        if until is not None:
+            conditions.append(stories.c.start <= until)
+        query = select(stories.c.id, stories.c.storyline, stories.c.title, stories.c.start, stories.c.end,
+                       stories.c.languages).where(*conditions)  # fmt: skip
+        with self.engine.connect() as connection:
+            if ids is None:
+                rows = list(connection.execute(query))
+            else:
+                rows = []
+                for chunk in _chunks(list(dict.fromkeys(ids)), _LOOKUP_CHUNK):
+                    rows.extend(connection.execute(query.where(stories.c.id.in_(chunk))))
+            members: defaultdict[str, list[str]] = defaultdict(list)
+            outlets: defaultdict[str, set[str]] = defaultdict(set)
+            membership = (
+                select(story_articles.c.story_id, story_articles.c.article_id, articles.c.outlet)
+                .join(articles, articles.c.id == story_articles.c.article_id)
+                .order_by(story_articles.c.arrival, story_articles.c.article_id)
+            )
+            for chunk in _chunks([row.id for row in rows], _LOOKUP_CHUNK):
+                for story_id, article_id, article_outlet in connection.execute(
+                    membership.where(story_articles.c.story_id.in_(chunk))
+                ):
+                    members[story_id].append(article_id)
+                    if article_outlet:
+                        outlets[story_id].add(article_outlet)
+        found = [
+            StoredStory(
+                id=row.id,
+                storyline=storyline_id(row.storyline),
+                title=row.title,
+                start=row.start,
+                end=row.end,
+                articles=tuple(members[row.id]),
+                languages=tuple(row.languages),
+                outlets=tuple(sorted(outlets[row.id])),
+            )
+            for row in rows
+        ]
+        return sorted(found, key=lambda story: (story.start is None, story.start or "", story.id))

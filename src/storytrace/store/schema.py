@@ -6,11 +6,12 @@ whenever a table changes.
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, DateTime, Float, Index, MetaData, String, Table, Text
+from sqlalchemy import JSON, Boolean, Column, DateTime, Float, Index, Integer, MetaData, String, Table, Text
 
 # 1: articles. 2: copies; text_hash covers the outlet too (a verbatim copy at another outlet is
-# an article of its own, not a duplicate).
-SCHEMA_VERSION = 2
+# an article of its own, not a duplicate). 3: the story index (stories, story_articles,
+# story_merges, story_terms and the "story_documents" count in storytrace_meta).
+SCHEMA_VERSION = 3
 
 metadata = MetaData()
 
@@ -57,3 +58,60 @@ copies = Table(
 )
 
 Index("ix_copies_copy", copies.c.copy)
+
+# The persistent StoryIndex (storytrace.stories.index): one row per live story with its centroids,
+# so that ``storytrace add`` reloads the index instead of regrouping every stored article.
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("storyline", String(64), nullable=False),  # the id of the story that names its storyline
+    # Presentation, kept for listing: the representative headline and the ISO date range.
+    Column("title", Text, nullable=True),
+    Column("start", String(10), nullable=True),
+    Column("end", String(10), nullable=True),
+    Column("first_day", Integer, nullable=True),  # days since 1970-01-01
+    Column("last_day", Integer, nullable=True),
+    Column("languages", JSON, nullable=False),  # sorted list
+    Column("article_count", Integer, nullable=False),
+    Column("terms", JSON, nullable=False),  # centroid {lemma: weight}, in the index's order
+    Column("names", JSON, nullable=False),  # centroid {name: weight}
+    Column("keys", JSON, nullable=False),  # the postings keys ("t:…", "n:…") that find the story
+    Column("lead", JSON, nullable=True),  # sum of the members' lead embeddings (floats), with an embedder only
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+Index("ix_stories_storyline", stories.c.storyline)
+Index("ix_stories_start", stories.c.start)
+
+story_articles = Table(
+    "story_articles",
+    metadata,
+    Column("article_id", String(512), primary_key=True),
+    Column("story_id", String(64), nullable=False),
+    # The index's document count when the article was added: reloading lists a story's
+    # articles in the order they arrived.
+    Column("arrival", Integer, nullable=False),
+)
+
+Index("ix_story_articles_story", story_articles.c.story_id)
+
+# Append-only history: story ``merged`` was folded into ``into`` when ``article`` arrived.
+story_merges = Table(
+    "story_merges",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("merged", String(64), nullable=False),
+    Column("into", String(64), nullable=False),
+    Column("article", String(512), nullable=False),
+    Column("similarity", Float, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+# The index's document frequencies: "t:" + lemma or "n:" + name -> articles holding it.
+story_terms = Table(
+    "story_terms",
+    metadata,
+    Column("term", Text, primary_key=True),  # Text: a run of capitalised words can be long
+    Column("df", Integer, nullable=False),
+)

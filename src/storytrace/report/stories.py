@@ -1,0 +1,132 @@
+"""Terminal views of stories: the batch's stories in the summary, the stored stories, one story.
+
+Titles, ids and outlets come from articles and are untrusted: they are shown as Rich ``Text``
+(never parsed as markup) with terminal control characters replaced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from storytrace.model import Article, Copy, Report
+from storytrace.report.compare import terminal_safe
+from storytrace.store import StoredStory
+
+# What the summary says for each reason an article went where it did (Assignment.reason).
+_GROUPED = {
+    "similar": "joined a story",
+    "copy": "joined their original's story",
+    "new": "opened a story",
+    "known": "already in a story",
+    "duplicate": "duplicates",
+    "merged": "stories merged",
+}
+
+
+# Flexible columns: their share of the width left, and the least they get on a narrow terminal.
+_RATIOS = {"title": 4, "outlets": 2}
+_MIN_WIDTHS = {"title": 16, "dates": 10, "outlets": 8, "languages": 5}
+
+
+def _text(value: str | None) -> Text:
+    return Text(terminal_safe(value or ""))
+
+
+def _dates(start: str | None, end: str | None) -> str:
+    if start is None:
+        return "undated"
+    return start if end in (None, start) else f"{start} – {end}"
+
+
+def _columns(table: Table, names: Sequence[str]) -> None:
+    """Story table columns: ids whole on one line (a reader copies them into `storytrace show`),
+    the rest wrapped into the width left, titles taking most of it."""
+    for name in names:
+        whole = name in ("story", "storyline", "articles")
+        table.add_column(name, justify="right" if name == "articles" else "left", no_wrap=whole, overflow="fold",
+                         min_width=_MIN_WIDTHS.get(name), ratio=None if whole else _RATIOS.get(name, 1))  # fmt: skip
+
+
+def print_grouping(report: Report, console: Console) -> None:
+    """One line on where the articles went, then the stories holding them."""
+    if report.grouped:
+        parts = [f"{count} {_GROUPED.get(reason, reason)}" for reason, count in sorted(report.grouped.items())]
+        console.print("stories: " + ", ".join(parts), markup=False, highlight=False)
+    if not report.stories:
+        return
+    line_of = {story: line.id for line in report.storylines for story in line.stories}
+    table = Table(title=f"{len(report.stories)} stories", show_edge=False)
+    _columns(table, ("story", "title", "dates", "articles", "storyline"))
+    for story in report.stories:
+        table.add_row(
+            _text(story.id),
+            _text(story.title),
+            _dates(story.start, story.end),
+            str(len(story.articles)),
+            _text(line_of.get(story.id)),
+        )
+    console.print(table)
+
+
+def print_story_list(stories: Sequence[StoredStory], console: Console) -> None:
+    """The stored stories: id, title, dates, article count, outlets, languages and storyline."""
+    if not stories:
+        console.print("no stories found")
+        return
+    table = Table(title=f"{len(stories)} stories", show_edge=False)
+    _columns(table, ("story", "title", "dates", "articles", "outlets", "languages", "storyline"))
+    for story in stories:
+        table.add_row(
+            _text(story.id),
+            _text(story.title),
+            _dates(story.start, story.end),
+            str(len(story.articles)),
+            _text(", ".join(story.outlets)),
+            _text(", ".join(story.languages)),
+            _text(story.storyline),
+        )
+    console.print(table)
+
+
+def print_story(
+    story: StoredStory,
+    articles: Mapping[str, Article],
+    copies: Sequence[Copy],
+    storyline: Sequence[StoredStory],
+    console: Console,
+) -> None:
+    """One story: title, dates, storyline, then its articles by date and outlet, each marked
+    original or "copy of X (kind)"."""
+    heading = Text(terminal_safe(story.title or "(untitled)"), style="bold")
+    heading.append(f"\n{terminal_safe(story.id)} · {_dates(story.start, story.end)} · {len(story.articles)} articles")
+    console.print(heading)
+    others = [other for other in storyline if other.id != story.id]
+    line = Text(f"storyline {terminal_safe(story.storyline)}")
+    line.append(f" with {len(others)} other stories" if others else " (this story only)")
+    for other in others:
+        line.append(
+            f"\n  {terminal_safe(other.id)}  {_dates(other.start, other.end)}  {terminal_safe(other.title or '')}"
+        )
+    console.print(line)
+    sources: dict[str, list[Copy]] = {}
+    for relation in copies:
+        sources.setdefault(relation.copy, []).append(relation)
+    members = [articles[i] for i in story.articles if i in articles]
+    members.sort(key=lambda a: (a.published is None, (a.published or "")[:10], a.outlet or "", a.id))
+    table = Table(show_edge=False)
+    for column in ("date", "outlet", "article", "title", "copies"):
+        table.add_column(column, overflow="fold")
+    for article in members:
+        marks = [f"copy of {r.original} ({r.kind})" for r in sources.get(article.id, [])]
+        table.add_row(
+            (article.published or "")[:10] or "undated",
+            _text(article.outlet),
+            _text(article.id),
+            _text(article.title),
+            _text("; ".join(marks) or "original"),
+        )
+    console.print(table)
