@@ -13,6 +13,7 @@ and centroids that grow article by article.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import math
 from collections import defaultdict
 from collections.abc import Iterable
@@ -98,13 +99,21 @@ class Assignment:
     merges: tuple[Merge, ...] = ()
 
 
-def _dot(small: dict[str, float], large: dict[str, float]) -> float:
+def _dot(first: dict[str, float], second: dict[str, float]) -> float:
+    small, large = (first, second) if len(first) <= len(second) else (second, first)
     return sum(weight * large.get(term, 0.0) for term, weight in small.items())
 
 
+def _heaviest(weights: dict[str, float], limit: int) -> list[tuple[str, float]]:
+    """The ``limit`` heaviest entries, heaviest first (ties broken by term, for determinism)."""
+    if len(weights) <= limit:
+        return sorted(weights.items(), key=lambda item: (-item[1], item[0]))
+    return heapq.nsmallest(limit, weights.items(), key=lambda item: (-item[1], item[0]))
+
+
 def _unit_top(raw: dict[str, float], limit: int) -> dict[str, float]:
-    """The ``limit`` heaviest entries, scaled to unit length (ties broken by term for determinism)."""
-    top = sorted(raw.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    """The ``limit`` heaviest entries, scaled to unit length."""
+    top = _heaviest(raw, limit)
     norm = math.sqrt(sum(w * w for _, w in top))
     return {term: w / norm for term, w in top} if norm else {}
 
@@ -112,7 +121,7 @@ def _unit_top(raw: dict[str, float], limit: int) -> dict[str, float]:
 def _truncate(centroid: dict[str, float], limit: int) -> dict[str, float]:
     if len(centroid) <= limit:
         return centroid
-    return dict(sorted(centroid.items(), key=lambda item: (-item[1], item[0]))[:limit])
+    return dict(_heaviest(centroid, limit))
 
 
 class _LeadTable:
@@ -268,16 +277,18 @@ class StoryIndex:
         language: str | None,
         lead: np.ndarray | None,
         story: StoryState,
+        scale: float = 1.0,
     ) -> float:
-        """Similarity of an article (or a story's unit centroids) to a story, decayed by the time between."""
-        score = self._lexical(terms, names, story)
+        """Similarity of an article to a story, decayed by the time between; with a story's sums
+        and ``scale`` = 1 / its size, the mean similarity of two stories' members."""
+        score = self._lexical(terms, names, story) * scale
         multilingual = len(story.languages) > 1 or (language is not None and language not in story.languages)
         if multilingual and lead is not None and story.lead is not None:
             # Across languages words barely overlap; the lead embeddings say whether the two
             # report the same thing, scaled so that story_lead_cosine counts as a join. In a
             # story already in several languages, the centroid's words are partly foreign to
             # any one article, so the leads count for every newcomer.
-            cosine = float(lead @ story.lead) / len(story.articles)  # mean cosine to the members' leads
+            cosine = float(lead @ story.lead) * scale / len(story.articles)  # mean cosine to the members' leads
             score = max(score, cosine / self.settings.story_lead_cosine * self.settings.story_join_similarity)
         return score * self._decay(days, (story.first_day, story.last_day))
 
@@ -396,12 +407,9 @@ class StoryIndex:
 
     def _story_similarity(self, first: StoryState, second: StoryState) -> float:
         """Mean similarity of the two stories' members to each other (average linkage), time-decayed."""
-        members = len(first.articles)
-        terms = {t: w / members for t, w in first.terms.items()}
-        names = {n: w / members for n, w in first.names.items()}
         language = next(iter(first.languages)) if len(first.languages) == 1 else None
-        lead = first.lead / members if first.lead is not None else None
-        return self._similarity(terms, names, (first.first_day, first.last_day), language, lead, second)
+        days = (first.first_day, first.last_day)
+        return self._similarity(first.terms, first.names, days, language, first.lead, second, 1 / len(first.articles))
 
     def _merge_and_link(self, story: StoryState, neighbours: list[StoryState], article: str) -> list[Merge]:
         """Merge neighbours that now look like the same event as ``story``; link storylines."""
@@ -477,6 +485,6 @@ class StoryIndex:
 
 def _keys(terms: dict[str, float], names: dict[str, float], settings: Settings) -> set[str]:
     """The heaviest terms and names of an article: what finds its candidate stories."""
-    top_terms = sorted(terms, key=lambda t: (-terms[t], t))[: settings.story_query_terms]
-    top_names = sorted(names, key=lambda n: (-names[n], n))[: settings.story_query_terms]
-    return {"t:" + t for t in top_terms} | {"n:" + n for n in top_names}
+    top_terms = _heaviest(terms, settings.story_query_terms)
+    top_names = _heaviest(names, settings.story_query_terms)
+    return {"t:" + t for t, _ in top_terms} | {"n:" + n for n, _ in top_names}
