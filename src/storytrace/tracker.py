@@ -144,7 +144,7 @@ class Tracker:
         leads = self._leads([article])
         lead = leads[0] if leads is not None else None
         compared, copies = self._copies(article, features, lead)
-        if compared:
+        if copies or (compared and result.status != "new"):  # a new article has no stored relations to replace
             self.store.replace_copies_of(article.id, compared, copies)
         linked = {relation.original if relation.copy == article.id else relation.copy for relation in copies}
         assignment = self.index.add(features, lead, linked)
@@ -180,8 +180,8 @@ class Tracker:
         chosen = {
             other
             for other in compared
-            if sketch_candidates([own, known[other][0]], self.settings)
-            or shingle_candidates([own, known[other][0]], self.settings)
+            if shingle_candidates([own, known[other][0]], self.settings)  # the cheaper index first
+            or sketch_candidates([own, known[other][0]], self.settings)
         }
         if self.embedder is not None and lead is not None:  # then every article has a lead
             sides = [own, *(known[i][0] for i in compared)]
