@@ -17,6 +17,7 @@ import numpy as np
 from storytrace.align import (
     ArticleFeatures,
     article_features,
+    different_languages,
     embedding_candidates,
     shingle_candidates,
     sketch_candidates,
@@ -24,7 +25,7 @@ from storytrace.align import (
 from storytrace.embed import Embedder, lead_vectors
 from storytrace.model import Article, Copy, IngestResult, Story, Storyline
 from storytrace.progress import ProgressSink, SilentProgress
-from storytrace.provenance import compare_articles, nearest_sources
+from storytrace.provenance import compare_articles, copy_between, nearest_sources
 from storytrace.settings import DEFAULT_SETTINGS, Settings
 from storytrace.store import Store
 from storytrace.stories import Assignment, StoryFeatures, arrival_order, copy_links, describe, story_features
@@ -165,7 +166,11 @@ class Tracker:
         if not limit:
             return [], []
         compared: list[str] = []
-        for _, story in self.index.nearest(features, lead):
+        for similarity, story in self.index.nearest(features, lead):
+            if similarity < self.settings.story_join_similarity:
+                # A copy, spun or translated, is closer to its source's story than any article
+                # that merely joins it; a story the article could not join holds no source.
+                break
             compared.extend(member for member in reversed(story.articles) if member != article.id)
             if len(compared) >= limit:
                 break
@@ -175,27 +180,31 @@ class Tracker:
         if not compared:
             return compared, []
         known = self._features_of(compared)
-        # One pair at a time: a joint call over templated pages (one sentence repeated in every
-        # candidate) fills sentence buckets quadratically, and pairs cost about the same otherwise.
-        chosen = {
-            other
-            for other in compared
-            if shingle_candidates([own, known[other][0]], self.settings)  # the cheaper index first
-            or sketch_candidates([own, known[other][0]], self.settings)
-        }
+        sides = [own, *(known[i][0] for i in compared)]
+        # One call each over the new article and its few candidates; only pairs with it count.
+        pairs = set(shingle_candidates(sides, self.settings)) | set(sketch_candidates(sides, self.settings, anchor=0))
+        chosen = {compared[second - 1] for first, second in pairs if first == 0}
         if self.embedder is not None and lead is not None:  # then every article has a lead
-            sides = [own, *(known[i][0] for i in compared)]
             means = np.stack([lead, *(vector for i in compared if (vector := known[i][1]) is not None)])
             found = embedding_candidates(sides, means, self.embedder.match_cosine, self.settings)
             chosen |= {compared[second - 1] for first, second in found if first == 0}
-        partners = self.store.load_articles(sorted(chosen))
         relations = []
-        for other in partners:
-            context = [known[i][0] for i in compared if i != other.id]
-            _, relation = compare_articles(article, other, self.settings, self.embedder, context)
+        crossing = []
+        for other in sorted(chosen):
+            if different_languages(own, known[other][0]):
+                crossing.append(other)
+                continue
+            context = [known[i][0] for i in compared if i != other]
+            # Features only, no text: the stored article need not be read for a same-language check.
+            relation = copy_between(own, known[other][0], self.settings, context)
             if relation is not None:
                 relations.append(relation)
-        lengths = {other.id: max(1, len(other.text)) for other in [article, *partners]}
+        for other_article in self.store.load_articles(crossing):  # translations: sentence embeddings needed
+            context = [known[i][0] for i in compared if i != other_article.id]
+            _, relation = compare_articles(article, other_article, self.settings, self.embedder, context)
+            if relation is not None:
+                relations.append(relation)
+        lengths = {article.id: own.chars, **{i: known[i][0].chars for i in compared}}
         return compared, nearest_sources(relations, lengths, self.settings)
 
     def _features_of(self, ids: Sequence[str]) -> dict[str, tuple[ArticleFeatures, np.ndarray | None]]:

@@ -106,7 +106,9 @@ def _sentence_signatures(features: Sequence[ArticleFeatures], settings: Settings
     return keys, np.asarray(owners, dtype=np.int64)
 
 
-def sketch_candidates(features: Sequence[ArticleFeatures], settings: Settings) -> dict[Pair, float]:
+def sketch_candidates(
+    features: Sequence[ArticleFeatures], settings: Settings, anchor: int | None = None
+) -> dict[Pair, float]:
     """Pairs sharing enough sentences whose MinHash bands collide, with the share of sentences shared.
 
     Sentence-level MinHash LSH over content words: with ``copy_sketch_rows`` rows per band and
@@ -114,6 +116,9 @@ def sketch_candidates(features: Sequence[ArticleFeatures], settings: Settings) -
     probability 1 - (1 - J^r)^b, about 0.82 at J = 0.5 (a third of the words swapped) and 0.01
     at J = 0.05 (unrelated sentences of one topic), so spun copies whose 5-gram overlap is far
     below any near-duplicate threshold still meet.
+
+    With ``anchor``, only pairs with that article are wanted (``storytrace add`` checks one new
+    article against a few stored ones), and buckets without it are skipped.
     """
     keys, articles = _sentence_signatures(features, settings)
     flat = keys.ravel()
@@ -127,6 +132,8 @@ def sketch_candidates(features: Sequence[ArticleFeatures], settings: Settings) -
     sizes = np.diff(np.r_[starts, len(flat)])
     if len(starts):
         mixed = np.minimum.reduceat(owners, starts) != np.maximum.reduceat(owners, starts)
+        if anchor is not None:
+            mixed &= np.maximum.reduceat(owners == anchor, starts)
     else:
         mixed = np.zeros(0, dtype=bool)
     # Every (article, sentence) meeting another article's sentence in a bucket, as flat arrays.

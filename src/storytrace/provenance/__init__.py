@@ -32,7 +32,7 @@ from storytrace.provenance.direction import original_side
 from storytrace.provenance.evidence import kind_of, measure, score_of
 from storytrace.settings import DEFAULT_SETTINGS, Settings
 
-__all__ = ["compare_articles", "detect_copies", "nearest_sources"]
+__all__ = ["compare_articles", "copy_between", "detect_copies", "nearest_sources"]
 
 
 def _sentence_texts(feature: ArticleFeatures, article: Article, limit: int | None = None) -> list[str]:
@@ -104,6 +104,21 @@ def compare_articles(
     )
     relation = _relation(alignment, features[0], features[1], _DocumentFrequency([*features, *context]), settings)
     return alignment.as_passages(first_is_original=True), relation
+
+
+def copy_between(
+    first: ArticleFeatures,
+    second: ArticleFeatures,
+    settings: Settings = DEFAULT_SETTINGS,
+    context: Sequence[ArticleFeatures] = (),
+) -> Copy | None:
+    """The copy relation between two same-language articles' features, if any; the alignment stops
+    early once the copy coverage cannot be reached, so a non-copy costs little.
+
+    ``context`` as for ``compare_articles``. ``storytrace add`` checks each new article this way.
+    """
+    alignment = align_pair(first, second, settings, None, settings.copy_min_coverage)
+    return _relation(alignment, first, second, _DocumentFrequency([first, second, *context]), settings)
 
 
 class _PairAligner:

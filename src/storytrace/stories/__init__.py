@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from functools import lru_cache
 
 import numpy as np
 
@@ -142,6 +143,12 @@ def _by_date(article: Article) -> tuple[bool, str, str]:
     return (article.published is None, article.published or "", article.id)
 
 
+@lru_cache(maxsize=100_000)
+def _title_terms(title: str, language: str | None) -> tuple[str, ...]:
+    """A headline's lemmas (cached: a growing story re-titles itself with each new article)."""
+    return tuple(story_features(Article(id="", source="", text=title, language=language)).terms)
+
+
 def representative_title(members: Sequence[Article], state: StoryState) -> str | None:
     """The headline whose lemmas carry the most of the story's centroid weight (per word, so
     that long headlines do not win by length); None when no member has a title."""
@@ -149,7 +156,7 @@ def representative_title(members: Sequence[Article], state: StoryState) -> str |
     for article in members:
         if not article.title:
             continue
-        words = story_features(Article(id=article.id, source="", text=article.title, language=article.language)).terms
+        words = _title_terms(article.title, article.language)
         weight = sum(state.terms.get(word, 0.0) for word in words) / np.sqrt(max(len(words), 1))
         if best is None or weight > best[0]:
             best = (weight, article.title)
