@@ -3,7 +3,8 @@
 The public API::
 
     import storytrace
-    report = storytrace.analyze(["articles/"], db="storytrace.db")
+    report = storytrace.analyze(["articles/"], db="storytrace.db")   # a batch
+    report = storytrace.add(["more/"], db="storytrace.db")           # one article at a time
     storytrace.to_dict(report)  # the JSON contract, schema storytrace.report/1
 """
 
@@ -20,7 +21,7 @@ from storytrace.model import (
     Story,
     Storyline,
 )
-from storytrace.pipeline import analyze
+from storytrace.pipeline import Tracker, add, analyze
 from storytrace.report import to_dict, write_json
 from storytrace.settings import Settings
 from storytrace.store import Store
@@ -44,6 +45,8 @@ __all__ = [
     "Story",
     "Storyline",
     "StorytraceError",
+    "Tracker",
+    "add",
     "analyze",
     "to_dict",
     "write_json",
