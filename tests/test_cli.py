@@ -11,6 +11,7 @@ from pathlib import Path
 
 import jsonschema
 
+from storytrace import Settings, analyze
 from storytrace.report import load_schema
 from tests.conftest import EXAMPLES
 
@@ -234,3 +235,28 @@ def test_story_views_print_article_strings_literally(tmp_path: Path) -> None:
         assert shown.returncode == 0, shown.stderr
         assert "\x1b]" not in shown.stdout and "\x07" not in shown.stdout
     assert "Flood barrier" in _run("show", story["id"], "--db", db).stdout
+
+
+def test_show_resolves_a_merged_story_and_lists_its_merges(tmp_path: Path) -> None:
+    # Two halves of one report open two stories when joining needs more than they share; the
+    # whole report then shows them to be one event, and they merge.
+    half_a = "Storm Idris flooded the harbour of Porthaven on Monday, forcing 300 residents from their homes."
+    half_b = "Rescue teams used boats to reach families trapped on Quay Street, mayor Elin Sorensen said."
+    records = [
+        {"id": "half-a", "text": half_a, "published": "2025-03-03"},
+        {"id": "half-b", "text": half_b, "published": "2025-03-03"},
+        {"id": "whole", "text": f"{half_a} {half_b}", "published": "2025-03-03"},
+    ]
+    db = str(tmp_path / "merged.db")
+    settings = Settings(story_join_similarity=0.6, story_merge_similarity=0.3)
+    report = analyze(records, db=db, settings=settings, workers=1, embedder=None)
+    assert len(report.stories) == 1 and report.grouped.get("merged") == 1
+    survivor = report.stories[0].id
+    listed = json.loads(_run("show", survivor, "--db", db, "--json").stdout)
+    (merge,) = listed["merged_from"]
+    assert merge["into"] == survivor and merge["article"] == "whole"
+    shown = _run("show", merge["merged"], "--db", db)
+    assert shown.returncode == 0, shown.stderr
+    flat = " ".join(shown.stdout.split())
+    assert f"{merge['merged']} was merged into {survivor}" in flat
+    assert "merged:" in flat and "half-a" in flat and "half-b" in flat

@@ -283,10 +283,13 @@ def show(
             articles = store.load_article_heads(found.articles)
             relations = [r for r in store.load_copies(found.articles) if r.copy in articles]
             line = store.load_stories(storyline=found.storyline)
+            merges = store.load_merges(found.id)
     except StorytraceError as error:
         _fail(error)
     if json_out:
         document = asdict(found) | {
+            "requested": story,
+            "merged_from": [asdict(merge) for merge in merges],
             "articles": [
                 {
                     "id": article_id,
@@ -303,7 +306,7 @@ def show(
         }
         sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
         return
-    print_story(found, articles, relations, line, Console())
+    print_story(found, articles, relations, line, Console(), merges=merges, requested=story)
 
 
 def main() -> None:

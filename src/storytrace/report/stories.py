@@ -15,6 +15,7 @@ from rich.text import Text
 from storytrace.model import Article, Copy, Report
 from storytrace.report.compare import terminal_safe
 from storytrace.store import StoredStory
+from storytrace.stories import Merge
 
 # What the summary says for each reason an article went where it did (Assignment.reason).
 _GROUPED = {
@@ -98,9 +99,14 @@ def print_story(
     copies: Sequence[Copy],
     storyline: Sequence[StoredStory],
     console: Console,
+    merges: Sequence[Merge] = (),
+    requested: str | None = None,
 ) -> None:
-    """One story: title, dates, storyline, then its articles by date and outlet, each marked
-    original or "copy of X (kind)"."""
+    """One story: title, dates, storyline, the stories merged into it, then its articles by date
+    and outlet, each marked original or "copy of X (kind)". ``requested`` is the id asked for,
+    when it named a story since merged into this one."""
+    if requested is not None and requested != story.id:
+        console.print(Text(f"{terminal_safe(requested)} was merged into {terminal_safe(story.id)}", style="yellow"))
     heading = Text(terminal_safe(story.title or "(untitled)"), style="bold")
     heading.append(f"\n{terminal_safe(story.id)} · {_dates(story.start, story.end)} · {len(story.articles)} articles")
     console.print(heading)
@@ -112,6 +118,14 @@ def print_story(
             f"\n  {terminal_safe(other.id)}  {_dates(other.start, other.end)}  {terminal_safe(other.title or '')}"
         )
     console.print(line)
+    for merge in merges:
+        console.print(
+            Text(
+                f"merged: {terminal_safe(merge.merged)} into {terminal_safe(merge.into)} when "
+                f"{terminal_safe(merge.article)} arrived (similarity {merge.similarity:.2f})",
+                style="dim",
+            )
+        )
     sources: dict[str, list[Copy]] = {}
     for relation in copies:
         sources.setdefault(relation.copy, []).append(relation)

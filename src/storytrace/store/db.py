@@ -52,7 +52,7 @@ from storytrace.store.schema import (
     story_merges,
     story_terms,
 )
-from storytrace.stories.index import Assignment, IndexChanges, StoryIndex, StoryState
+from storytrace.stories.index import Assignment, IndexChanges, Merge, StoryIndex, StoryState
 
 _SPACES = re.compile(r"\s+")
 # Columns whose change makes a re-ingested article "updated" rather than "unchanged".
@@ -565,9 +565,37 @@ class Store:
             ).scalar()
 
     def load_story(self, story_id: str) -> StoredStory | None:
-        """One stored story, or None when there is no such story."""
-        found = self.load_stories(ids=[story_id])
+        """One stored story, or None when there is no such story. The id of a story that was
+        merged into another resolves to the story it is now part of."""
+        found = self.load_stories(ids=[self.resolve_story(story_id)])
         return found[0] if found else None
+
+    def resolve_story(self, story_id: str) -> str:
+        """The live story an id names: itself, or the story it was merged into (followed to the end)."""
+        seen = {story_id}
+        with self.engine.connect() as connection:
+            while True:
+                latest = story_merges.c.at.desc()
+                query = select(story_merges.c.into).where(story_merges.c.merged == story_id).order_by(latest)
+                into = connection.execute(query).scalar()
+                if into is None or into in seen:
+                    return story_id
+                seen.add(into)
+                story_id = into
+
+    def load_merges(self, story_id: str) -> list[Merge]:
+        """The merges that made a story what it is: the stories merged into it, then those merged
+        into them, and so on (``StoryIndex`` keeps no history; this table does)."""
+        found: list[Merge] = []
+        pending = [story_id]
+        with self.engine.connect() as connection:
+            while pending:
+                query = select(story_merges).where(story_merges.c.into == pending.pop()).order_by(story_merges.c.at)
+                rows = connection.execute(query).all()
+                for row in rows:
+                    found.append(Merge(row.merged, row.into, row.article, float(row.similarity)))
+                    pending.append(row.merged)
+        return found
 
     def load_stories(
         self,
