@@ -297,3 +297,15 @@ def test_seeds_group_as_two_stories_of_one_storyline(seed_articles: list[Article
     assert len(stories) == 2
     assert len(storylines) == 1 and set(storylines[0].stories) == {conference[0].id, calls[0].id}
     assert storylines[0].title in {a.title for a in seed_articles}
+
+
+def test_features_from_worker_processes_give_the_same_stories(monkeypatch: pytest.MonkeyPatch) -> None:
+    import storytrace.stories as stories
+
+    monkeypatch.setattr(stories, "_PARALLEL_MIN_ARTICLES", 1)
+    monkeypatch.setattr(stories, "_WINDOW", 2)  # several windows in flight, one ahead of the index
+    articles = [article(f"a{i}", text, "2025-03-03") for i, text in enumerate([*STORM, BUDGET, FOOTBALL])]
+    serial, _ = group_stories(articles, workers=1)
+    parallel, _ = group_stories(articles, workers=2)
+    assert serial == parallel
+    assert [f.id for f in stories.features_stream(articles, workers=2)] == [a.id for a in articles]

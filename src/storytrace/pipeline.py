@@ -134,7 +134,7 @@ def analyze(
         copies = detect_copies(unique, settings, model, sink, worker_count)
         store.save_copies(copies, (article.id for article in unique))
         sink.stage("grouping stories", len(unique))
-        assignments = tracker.assign(unique, sink)
+        assignments = tracker.assign(unique, sink, worker_count)
         stories, storylines = tracker.stories_of(article.id for article in unique)
         tracker.close()
     return _report(unique, copies, results, problems, (stories, storylines), assignments)

@@ -28,7 +28,15 @@ from storytrace.progress import ProgressSink, SilentProgress
 from storytrace.provenance import compare_articles, copy_between, nearest_sources
 from storytrace.settings import DEFAULT_SETTINGS, Settings
 from storytrace.store import Store
-from storytrace.stories import Assignment, StoryFeatures, arrival_order, copy_links, describe, story_features
+from storytrace.stories import (
+    Assignment,
+    StoryFeatures,
+    arrival_order,
+    copy_links,
+    describe,
+    features_stream,
+    story_features,
+)
 
 # Copy features (and leads) of recently seen articles: a new article is compared with the latest
 # articles of its nearest stories, which are mostly the ones seen just before it.
@@ -101,23 +109,26 @@ class Tracker:
             assignments.extend(self.assign([loaded[a.id] for a in chunk if a.id in loaded], sink))
         return assignments
 
-    def assign(self, articles: Sequence[Article], progress: ProgressSink | None = None) -> list[Assignment]:
+    def assign(
+        self, articles: Sequence[Article], progress: ProgressSink | None = None, workers: int = 1
+    ) -> list[Assignment]:
         """Add stored articles to the index in ``arrival_order``, linked by their stored copy
         relations (so save a batch's copies first), writing every ``store_batch_size`` articles.
 
-        Articles already in a story are skipped (reason "known").
+        Articles already in a story are skipped (reason "known"). With ``workers`` > 1, a large
+        batch's features are extracted in worker processes while the index takes them.
         """
         sink = progress or SilentProgress()
         ordered = arrival_order(articles)
         links = copy_links(self.store.load_copies(article.id for article in ordered))
+        features = features_stream(ordered, workers)
         assignments: list[Assignment] = []
         for chunk in _chunks(ordered, self.settings.store_batch_size):
             leads = self._leads(chunk)
             done = [
-                self.index.add(story_features(article), leads[i] if leads is not None else None,
-                               links.get(article.id, ()))
+                self.index.add(next(features), leads[i] if leads is not None else None, links.get(article.id, ()))
                 for i, article in enumerate(chunk)
-            ]  # fmt: skip
+            ]
             self._heads.update((article.id, _head(article)) for article in chunk)
             self._save(done)
             assignments.extend(done)

@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 
@@ -30,7 +30,7 @@ __all__ = [
     "arrival_order",
     "copy_links",
     "describe",
-    "features_of",
+    "features_stream",
     "group_stories",
     "story_features",
     "story_id_for",
@@ -61,15 +61,27 @@ def copy_links(copies: Iterable[Copy]) -> dict[str, set[str]]:
 # Below this many articles, starting worker processes (each loading the lemma dictionaries and
 # word frequencies, about 0.4 s) costs more than extracting features in this one.
 _PARALLEL_MIN_ARTICLES = 5_000
-_PARALLEL_CHUNK = 256
+# Articles per window in flight: the next window's features are computed while the index takes
+# the current one, and at most two windows' features are in memory (a 100,000-article batch's
+# would take gigabytes).
+_WINDOW = 2_000
+_PARALLEL_CHUNK = 128
 
 
-def features_of(articles: Sequence[Article], workers: int = 1) -> list[StoryFeatures]:
-    """``story_features`` of each article, in worker processes for large batches (it is per article)."""
-    if workers > 1 and len(articles) >= _PARALLEL_MIN_ARTICLES:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            return list(pool.map(story_features, articles, chunksize=_PARALLEL_CHUNK))
-    return [story_features(article) for article in articles]
+def features_stream(articles: Sequence[Article], workers: int = 1) -> Iterator[StoryFeatures]:
+    """``story_features`` of each article, in order; for large batches computed in worker
+    processes one window ahead of the consumer (features are per article, the index is not)."""
+    if workers < 2 or len(articles) < _PARALLEL_MIN_ARTICLES:
+        yield from map(story_features, articles)
+        return
+    windows = [articles[start : start + _WINDOW] for start in range(0, len(articles), _WINDOW)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        pending = pool.map(story_features, windows[0], chunksize=_PARALLEL_CHUNK)
+        for following in [*windows[1:], None]:
+            current = list(pending)  # this window, while the next one is submitted below
+            if following is not None:
+                pending = pool.map(story_features, following, chunksize=_PARALLEL_CHUNK)
+            yield from current
 
 
 def group_stories(
@@ -94,7 +106,7 @@ def group_stories(
         else None
     )
     index = StoryIndex(settings)
-    for position, features in enumerate(features_of(ordered, workers)):
+    for position, features in enumerate(features_stream(ordered, workers)):
         lead = leads[position] if leads is not None else None
         index.add(features, lead, links.get(features.id, ()))
     return describe(index.stories.values(), {article.id: article for article in articles}, copies)
