@@ -111,6 +111,14 @@ def test_the_same_words_months_apart_are_another_event() -> None:
     assert groups(far) == {frozenset({"a"}), frozenset({"b"})}
 
 
+def test_a_look_alike_a_week_later_is_another_story_of_the_same_storyline() -> None:
+    """Same people and place, another date: another event, continuing the first."""
+    first, second = article("a", STORM[0], "2025-03-03"), article("b", STORM[1], "2025-03-10")
+    stories, storylines = group_stories([first, second])
+    assert {frozenset(story.articles) for story in stories} == {frozenset({"a"}), frozenset({"b"})}
+    assert [set(line.stories) for line in storylines] == [{story_id_for("a"), story_id_for("b")}]
+
+
 def test_a_copy_joins_its_originals_story_whatever_its_words() -> None:
     articles = [article("original", STORM[0], "2025-03-03"), article("copy", BUDGET, "2025-03-03")]
     assert len(groups(articles)) == 2

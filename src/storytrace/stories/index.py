@@ -330,13 +330,15 @@ class StoryIndex:
         names: dict[str, float],
         keys: set[str],
         lead: np.ndarray | None,
-    ) -> list[tuple[float, StoryState]]:
+    ) -> list[tuple[float, float, StoryState]]:
+        """Candidate stories with the article's similarity to each, time-decayed and not,
+        most similar (decayed) first."""
         days = (features.day, features.day)
-        scored = [
-            (self._similarity(terms, names, days, features.language, lead, story), story)
-            for story in self._candidates(keys, lead)
-        ]
-        scored.sort(key=lambda item: (-item[0], item[1].id))
+        scored = []
+        for story in self._candidates(keys, lead):
+            undecayed = self._similarity(terms, names, (None, None), features.language, lead, story)
+            scored.append((undecayed * self._decay(days, (story.first_day, story.last_day)), undecayed, story))
+        scored.sort(key=lambda item: (-item[0], item[2].id))
         return scored
 
     def nearest(self, features: StoryFeatures, lead: np.ndarray | None = None) -> list[tuple[float, StoryState]]:
@@ -345,7 +347,7 @@ class StoryIndex:
         ``storytrace add`` compares a new article with these stories' articles to find its copies.
         """
         terms, names, keys = self._vectors(features)
-        return self._scored(features, terms, names, keys, lead)
+        return [(score, story) for score, _, story in self._scored(features, terms, names, keys, lead)]
 
     def add(self, features: StoryFeatures, lead: np.ndarray | None = None, linked: Iterable[str] = ()) -> Assignment:
         """Assign one article: to the story of an article it copies or is copied by, else to
@@ -363,18 +365,18 @@ class StoryIndex:
         target: StoryState | None = None
         if linked_stories:
             # A copy always joins its original's story (and an original its copy's).
-            by_score = {story.id: score for score, story in scored}
+            by_score = {story.id: score for score, _, story in scored}
             target = self.stories[max(sorted(linked_stories), key=lambda s: by_score.get(s, 0.0))]
             reason, similarity = "copy", 1.0
         elif scored and scored[0][0] >= settings.story_join_similarity:
-            similarity, target = scored[0]
+            similarity, _, target = scored[0]
             reason = "similar"
         if target is None:
             target = StoryState(story_id_for(features.id), [], {}, {}, set())
             self._register(target)
         self._absorb(target, features, terms, names, keys, lead)
         # Only stories the article itself resembles can have come closer to its story.
-        neighbours = [story for score, story in scored if score >= settings.storyline_similarity]
+        neighbours = [story for _, undecayed, story in scored if undecayed >= settings.storyline_similarity]
         merges = self._merge_and_link(target, neighbours, features.id)
         return Assignment(features.id, self.story_of[features.id], similarity, reason, tuple(merges))
 
@@ -410,10 +412,10 @@ class StoryIndex:
         self.changed.add(story.id)
 
     def _story_similarity(self, first: StoryState, second: StoryState) -> float:
-        """Mean similarity of the two stories' members to each other (average linkage), time-decayed."""
+        """Mean similarity of the two stories' members to each other (average linkage), not time-decayed."""
         language = next(iter(first.languages)) if len(first.languages) == 1 else None
-        days = (first.first_day, first.last_day)
-        return self._similarity(first.terms, first.names, days, language, first.lead, second, 1 / len(first.articles))
+        scale = 1 / len(first.articles)
+        return self._similarity(first.terms, first.names, (None, None), language, first.lead, second, scale)
 
     def _merge_and_link(self, story: StoryState, neighbours: list[StoryState], article: str) -> list[Merge]:
         """Merge neighbours that now look like the same event as ``story``; link storylines."""
@@ -422,12 +424,14 @@ class StoryIndex:
         for other in neighbours:
             if other.id == story.id or other.id not in self.stories or story.id not in self.stories:
                 continue
-            similarity = self._story_similarity(story, other)
+            undecayed = self._story_similarity(story, other)
+            similarity = undecayed * self._decay((story.first_day, story.last_day), (other.first_day, other.last_day))
             if similarity >= settings.story_merge_similarity:
                 keep, gone = (story, other) if len(story.articles) >= len(other.articles) else (other, story)
                 merges.append(self._merge(gone, keep, article, similarity))
                 story = keep
-            elif similarity >= settings.storyline_similarity and self._shares_actors(story, other):
+            elif undecayed >= settings.storyline_similarity and self._shares_actors(story, other):
+                # Storylines span weeks: their time limit is the window, not the events' decay.
                 self._link(story, other)
         return merges
 
