@@ -14,7 +14,7 @@ import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -52,6 +52,7 @@ from storytrace.store.schema import (
     story_merges,
     story_terms,
 )
+from storytrace.stories import storyline_id
 from storytrace.stories.index import Assignment, IndexChanges, Merge, StoryIndex, StoryState
 
 _SPACES = re.compile(r"\s+")
@@ -101,17 +102,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _row_to_article(row: Any) -> Article:
-    return Article(
-        id=row.id,
-        source=row.source,
+    return replace(
+        _row_to_head(row),
         text=row.text,
-        url=row.url,
-        outlet=row.outlet,
-        title=row.title,
-        published=row.published,
-        language=row.language,
-        author=row.author,
-        summary_only=bool(row.summary_only),
         sentences=tuple((int(start), int(end)) for start, end in row.sentences),
         removed=tuple(RemovedLine(item["text"], Removal(item["reason"])) for item in row.removed),
     )
@@ -174,14 +167,6 @@ def _row_to_head(row: Any) -> Article:
         author=row.author,
         summary_only=bool(row.summary_only),
     )
-
-
-def storyline_id(storyline: str) -> str:
-    """The presented id of a storyline, as ``storytrace.stories.describe`` names it ("sl-…").
-
-    The index names a storyline after one of its stories ("st-…"); the store keeps that name.
-    """
-    return "sl-" + storyline.removeprefix("st-")
 
 
 @dataclass(frozen=True, slots=True)

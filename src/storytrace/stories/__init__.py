@@ -34,6 +34,7 @@ __all__ = [
     "group_stories",
     "story_features",
     "story_id_for",
+    "storyline_id",
 ]
 
 
@@ -142,13 +143,19 @@ def describe(
         members_of[storyline_of[story.id]].append(story)
     storylines = [
         Storyline(
-            id="sl-" + line_id.removeprefix("st-"),
+            id=storyline_id(line_id),
             title=max(line, key=lambda s: (len(s.articles), s.id)).title,
             stories=tuple(s.id for s in line),
         )
         for line_id, line in sorted(members_of.items())
     ]
     return stories, storylines
+
+
+def storyline_id(storyline: str) -> str:
+    """The presented id of a storyline ("sl-…"). The index names a storyline after one of its
+    stories ("st-…"), and the store keeps that name."""
+    return "sl-" + storyline.removeprefix("st-")
 
 
 def _by_date(article: Article) -> tuple[bool, str, str]:
