@@ -166,6 +166,9 @@ class Settings:
     story_posting_max: int = 1000
     # ...and the most-sharing of them are scored in full (on ECB+ 20 and 50 give the same stories).
     story_candidates: int = 20
+    # A story keeps at most this many keys (the heaviest in its sums), about ten articles' worth:
+    # a story of hundreds of articles would otherwise hold thousands.
+    story_max_keys: int = 200
     # Document frequencies start from a background of this many general-language documents
     # of this many words (term odds from wordfreq), so a stream's first articles are weighted
     # like later ones (on ECB+, streamed without dates, BCubed F1 0.864 -> 0.873 before the
@@ -228,7 +231,7 @@ class Settings:
         for name in ("store_batch_size", "copy_shingle_words", "copy_minhash_permutations", "copy_sketch_bands",
                      "copy_sketch_rows", "copy_candidate_max_per_article", "story_vector_terms",
                      "story_vector_names", "story_centroid_terms", "story_query_terms", "story_candidates",
-                     "story_time_decay_days"):  # fmt: skip
+                     "story_time_decay_days", "story_max_keys"):  # fmt: skip
             if getattr(self, name) < 1:
                 raise ConfigError(f"setting {name} must be at least 1")
 

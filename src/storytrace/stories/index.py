@@ -401,6 +401,7 @@ class StoryIndex:
         for key in keys - story.keys:
             self.postings[key].add(story.id)
         story.keys |= keys
+        self._cap_keys(story)
         if features.day is not None:
             story.first_day = features.day if story.first_day is None else min(story.first_day, features.day)
             story.last_day = features.day if story.last_day is None else max(story.last_day, features.day)
@@ -410,6 +411,25 @@ class StoryIndex:
             story.lead = lead.copy() if story.lead is None else story.lead + lead
             self.leads.put(story.id, story.lead)
         self.changed.add(story.id)
+
+    def _cap_keys(self, story: StoryState) -> None:
+        """Keep a big story's keys to the ``story_max_keys`` that weigh most in its sums.
+
+        Every member brings its own keys; without a cap a story of hundreds of articles holds
+        thousands, which swells the postings and the story's stored row, while its heaviest
+        lemmas and names are enough for its next reports to find it.
+        """
+        limit = self.settings.story_max_keys
+        if len(story.keys) <= limit:
+            return
+        weight = {f"t:{term}": w for term, w in story.terms.items()}
+        weight.update((f"n:{name}", w) for name, w in story.names.items())
+        kept = {key for key, _ in _heaviest({key: weight.get(key, 0.0) for key in story.keys}, limit)}
+        for key in story.keys - kept:
+            holders = self.postings.get(key)
+            if holders is not None:
+                holders.discard(story.id)
+        story.keys = kept
 
     def _story_similarity(self, first: StoryState, second: StoryState) -> float:
         """Mean similarity of the two stories' members to each other (average linkage), not time-decayed."""
@@ -472,6 +492,7 @@ class StoryIndex:
             self.postings[key].discard(gone.id)
             self.postings[key].add(keep.id)
         keep.keys |= gone.keys
+        self._cap_keys(keep)
         days = [d for d in (keep.first_day, keep.last_day, gone.first_day, gone.last_day) if d is not None]
         keep.first_day, keep.last_day = (min(days), max(days)) if days else (None, None)
         keep.languages |= gone.languages
