@@ -317,3 +317,16 @@ def test_features_from_worker_processes_give_the_same_stories(monkeypatch: pytes
     parallel, _ = group_stories(articles, workers=2)
     assert serial == parallel
     assert [f.id for f in stories.features_stream(articles, workers=2)] == [a.id for a in articles]
+
+
+def test_a_big_story_keeps_only_its_heaviest_keys_and_the_postings_follow() -> None:
+    index = StoryIndex(Settings(story_max_keys=12))
+    for i, text in enumerate(STORM):
+        index.add(story_features(article(f"s{i}", text, "2025-03-03")))
+    (story,) = index.stories.values()
+    assert len(story.keys) == 12
+    assert {key for key, holders in index.postings.items() if story.id in holders} == story.keys
+    assert "n:porthaven" in story.keys  # named in every report: among the heaviest
+    # The next report still finds the story through the keys it kept.
+    follow_up = article("s3", STORM[0] + " More rain is expected.", "2025-03-04")
+    assert index.add(story_features(follow_up)).story == story.id
