@@ -304,9 +304,11 @@ def build_workload(background: int, new: int, seed: int, workers: int) -> Worklo
 # --- the systems -------------------------------------------------------------------------------
 
 
-def batch(articles: Sequence[Article]) -> list[Any]:
-    """``group_stories`` over the batch, as ``storytrace analyze`` would run it (no copies, no embedder)."""
-    return group_stories(articles, (), settings=Settings(), embedder=None)[0]
+def batch(data: tuple[Sequence[Article], int]) -> list[Any]:
+    """``group_stories`` over the batch with ``workers`` processes for features, as ``storytrace
+    analyze`` runs it (no copies, no embedder)."""
+    articles, workers = data
+    return group_stories(articles, (), settings=Settings(), embedder=None, workers=workers)[0]
 
 
 def incremental(data: tuple[list[Article], list[Article]]) -> dict[str, Any]:
@@ -440,7 +442,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--background", type=int, default=100_000, help="articles in the index (default 100000)")
     parser.add_argument("--new", type=int, default=2000, help="articles added one by one (default 2000)")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes for cleaning")
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="processes for cleaning and batch features"
+    )
     parser.add_argument("--skip-store", action="store_true", help="skip part (b), the store-backed Tracker")
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args(argv)
@@ -465,7 +469,7 @@ def main(argv: list[str] | None = None) -> None:
     }
 
     # (a) in memory
-    run: Measured = measured("group_stories", batch, workload.background)
+    run: Measured = measured("group_stories", batch, (workload.background, args.workers))
     ids = [article.id for article in workload.background]
     labels, _, _ = story_labels(run.output, ids)
     precision, recall, f1 = bcubed([workload.story_of[i] for i in ids], labels)
