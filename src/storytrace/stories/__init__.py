@@ -44,10 +44,9 @@ def arrival_order(articles: Sequence[Article]) -> list[Article]:
     A stream sees events in time order, and an undated article is best judged against the
     stories the dated ones built.
     """
-    indexed = list(enumerate(articles))
-    indexed.sort(key=lambda item: (publication_day(item[1].published) is None, publication_day(item[1].published) or 0,
-                                   item[0]))  # fmt: skip
-    return [article for _, article in indexed]
+    days = [publication_day(article.published) for article in articles]
+    order = sorted(range(len(articles)), key=lambda i: (days[i] is None, days[i] or 0, i))
+    return [articles[i] for i in order]
 
 
 def copy_links(copies: Iterable[Copy]) -> dict[str, set[str]]:
