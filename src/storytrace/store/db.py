@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +23,7 @@ import numpy as np
 from sqlalchemy import (
     Connection,
     Engine,
+    Select,
     Table,
     create_engine,
     delete,
@@ -217,6 +218,21 @@ def _state_values(state: StoryState, now: datetime) -> dict[str, Any]:
 T = TypeVar("T")
 
 
+def _rows_where_in(
+    connection: Connection,
+    query: Select[Any],
+    condition: Callable[[Sequence[str]], ColumnElement[bool]],
+    ids: Iterable[str],
+    size: int = _LOOKUP_CHUNK,
+) -> list[Any]:
+    """The rows of ``query`` meeting ``condition`` for chunks of the distinct ``ids``: one
+    ``IN (…)`` lookup per chunk, so no statement binds more parameters than SQLite allows."""
+    rows: list[Any] = []  # Row objects; their column types vary with the query
+    for chunk in _chunks(list(dict.fromkeys(ids)), size):
+        rows.extend(connection.execute(query.where(condition(chunk))))
+    return rows
+
+
 def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -280,11 +296,8 @@ class Store:
         with self.engine.connect() as connection:
             if ids is None:
                 return [_row_to_article(row) for row in connection.execute(query)]
-            wanted = list(dict.fromkeys(ids))
-            found: list[Article] = []
-            for chunk in _chunks(wanted, _LOOKUP_CHUNK):
-                found.extend(_row_to_article(row) for row in connection.execute(query.where(articles.c.id.in_(chunk))))
-            return sorted(found, key=lambda article: article.id)
+            rows = _rows_where_in(connection, query, articles.c.id.in_, ids)
+            return sorted((_row_to_article(row) for row in rows), key=lambda article: article.id)
 
     def save_articles(self, batch: Sequence[Article]) -> list[IngestResult]:
         """Store articles idempotently, one transaction per ``store_batch_size`` articles.
@@ -373,9 +386,7 @@ class Store:
             if article_ids is None:
                 rows = list(connection.execute(query))
             else:
-                rows = []
-                for chunk in _chunks(list(dict.fromkeys(article_ids)), _RELATION_CHUNK):
-                    rows.extend(connection.execute(query.where(_touching(chunk))))
+                rows = _rows_where_in(connection, query, _touching, article_ids, _RELATION_CHUNK)
         unique = {(row.original, row.copy): row for row in rows}
         return [_row_to_copy(unique[key]) for key in sorted(unique)]
 
@@ -535,12 +546,8 @@ class Store:
     def load_article_heads(self, ids: Iterable[str]) -> dict[str, Article]:
         """Stored articles by id without their text and sentences: enough to title and list stories."""
         query = select(*(articles.c[name] for name in _HEAD_COLUMNS))
-        found: dict[str, Article] = {}
         with self.engine.connect() as connection:
-            for chunk in _chunks(list(dict.fromkeys(ids)), _LOOKUP_CHUNK):
-                for row in connection.execute(query.where(articles.c.id.in_(chunk))):
-                    found[row.id] = _row_to_head(row)
-        return found
+            return {row.id: _row_to_head(row) for row in _rows_where_in(connection, query, articles.c.id.in_, ids)}
 
     def story_of(self, article_id: str) -> str | None:
         """The id of the story holding an article, or None."""
@@ -615,9 +622,7 @@ class Store:
             if ids is None:
                 rows = list(connection.execute(query))
             else:
-                rows = []
-                for chunk in _chunks(list(dict.fromkeys(ids)), _LOOKUP_CHUNK):
-                    rows.extend(connection.execute(query.where(stories.c.id.in_(chunk))))
+                rows = _rows_where_in(connection, query, stories.c.id.in_, ids)
             members: defaultdict[str, list[str]] = defaultdict(list)
             outlets: defaultdict[str, set[str]] = defaultdict(set)
             membership = (
@@ -625,13 +630,11 @@ class Store:
                 .join(articles, articles.c.id == story_articles.c.article_id)
                 .order_by(story_articles.c.arrival, story_articles.c.article_id)
             )
-            for chunk in _chunks([row.id for row in rows], _LOOKUP_CHUNK):
-                for story_id, article_id, article_outlet in connection.execute(
-                    membership.where(story_articles.c.story_id.in_(chunk))
-                ):
-                    members[story_id].append(article_id)
-                    if article_outlet:
-                        outlets[story_id].add(article_outlet)
+            held = _rows_where_in(connection, membership, story_articles.c.story_id.in_, (row.id for row in rows))
+            for story_id, article_id, article_outlet in held:
+                members[story_id].append(article_id)
+                if article_outlet:
+                    outlets[story_id].add(article_outlet)
         found = [
             StoredStory(
                 id=row.id,
