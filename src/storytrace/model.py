@@ -168,6 +168,102 @@ class Storyline:
 
 
 @dataclass(frozen=True, slots=True)
+class Quote:
+    """A statement an article attributes to a speaker: quoted words or reported speech.
+
+    ``span`` covers the quoted words (inside the quotation marks) or the reported clause;
+    ``speaker`` is the resolved full name (``None`` when the source is unnamed) and
+    ``speaker_span`` the mention that named or referred to it ("he", "the Russian leader").
+    """
+
+    article: str
+    span: Span
+    text: str
+    kind: str  # direct | reported
+    speaker: str | None = None
+    speaker_span: Span | None = None
+    cue: str | None = None  # the reporting verb's lemma ("say", "according to")
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteGroup:
+    """One statement as several articles quoted it: the same words, a part, a paraphrase or a translation."""
+
+    speaker: str | None
+    text: str  # the fullest wording from an independent article
+    quotes: tuple[Quote, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """A checkable detail one article states: a number with what it counts, a date, a place, a name.
+
+    ``about`` says what the value describes ("lives claimed by conflict", "place of talks") and is the
+    key facts are compared on; ``value`` is the normalized value ("13000", "2021-12-23", "Geneva").
+    """
+
+    article: str
+    span: Span
+    kind: str  # number | date | place | person | organization
+    about: str
+    value: str
+    text: str  # the words as written ("more than 13,000 lives")
+
+
+@dataclass(frozen=True, slots=True)
+class FactComparison:
+    """What the articles of a story state about one thing, and whether they disagree."""
+
+    about: str
+    kind: str
+    values: tuple[tuple[str, tuple[Fact, ...]], ...]  # (value, the facts stating it), most supported first
+    disagreement: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """What one article adds (content no other independent article carries) and omits (what most carry)."""
+
+    article: str
+    adds: tuple[Span, ...]
+    omits: tuple[tuple[str, Span], ...]  # (article, span) of a representative sentence it lacks
+
+
+@dataclass(frozen=True, slots=True)
+class SummarySentence:
+    """One sentence of a story summary and every article that carries its content."""
+
+    text: str
+    article: str
+    span: Span
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEvent:
+    """A dated event of a story, with the articles that report it."""
+
+    date: str  # ISO date, or YYYY-MM / YYYY when only that is known
+    text: str
+    article: str
+    span: Span
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StoryComparison:
+    """How a story's articles compare: quotes, facts, coverage, summary and timeline."""
+
+    story: str
+    quotes: tuple[QuoteGroup, ...] = ()
+    facts: tuple[FactComparison, ...] = ()
+    coverage: tuple[Coverage, ...] = ()
+    summary: tuple[SummarySentence, ...] = ()
+    timeline: tuple[TimelineEvent, ...] = ()
+    unsupported: tuple[str, ...] = ()  # article ids whose language has no NLP pipeline installed
+
+
+@dataclass(frozen=True, slots=True)
 class IngestResult:
     """What happened to one stored article: new, updated or a duplicate of one already stored."""
 
@@ -190,6 +286,7 @@ class Report:
     # Where the articles went in the stories: counts of similar / copy / new (opened a story) /
     # known / duplicate, and "merged" for stories merged on the way.
     grouped: dict[str, int] = field(default_factory=dict)
+    comparisons: tuple[StoryComparison, ...] = ()  # filled when the analysis compares coverage
 
     @property
     def partial(self) -> bool:

@@ -215,6 +215,22 @@ class Settings:
     # Each costs about 1 ms (sentence sketches and shingles of the pair), within add's 20 ms.
     add_copy_candidates: int = 8
 
+    # --- quotes (docs/compare.md) ------------------------------------------------------------
+    # A quoted stretch shorter than this is a term or a scare quote ("positive", "deep state"), not a
+    # statement; the annotation guideline (docs/quote-annotation.md) draws the same line.
+    quote_min_words: int = 3
+    # A reporting verb's clause mostly inside a direct quote is that quote's frame, not reported speech.
+    reported_direct_overlap_share: float = 0.5
+    # Two quotes of one speaker are the same statement when this share of the shorter one's content
+    # words (lemmas) is in the longer one: partial quotes, light rewording and spun synonyms stay
+    # above it (the seeds' spun copy keeps 0.8), different statements on one topic stay below.
+    quote_alignment_share: float = 0.6
+    # ...or, across languages, when their sentence vectors are this close (the embedder's own
+    # translation threshold is used when it is stricter).
+    quote_alignment_cosine: float = 0.75
+    # Quotes with fewer content words than this are aligned only when identical.
+    quote_alignment_min_words: int = 3
+
     # --- store ---------------------------------------------------------------------------
     # Articles written per transaction: a killed run loses at most one batch, never half an article.
     store_batch_size: int = 200

@@ -1,0 +1,353 @@
+"""Quotes of one article: direct quotations and reported speech, each with its resolved speaker.
+
+Quotation marks are read by :mod:`storytrace.quotes.marks`; spaCy's parse finds the reporting verb
+("said", "told", "according to") framing each quote and its subject; :mod:`storytrace.quotes.speakers`
+turns the subject into a full name. Reported speech is a reporting verb's clausal complement
+("Putin said that …"). Scraped text that lost its quotation marks keeps its frame (", he said."),
+which is read as a quote of the paragraph before it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from storytrace.model import Article, Quote, Span
+from storytrace.quotes.marks import quoted_stretches
+from storytrace.quotes.speakers import PERSON_ROLES, PRONOUNS_PERSON, Mention, NameBook, clean_name, looks_like_name
+from storytrace.settings import Settings
+
+# Verbs that report a statement (lemmas). The clause-taking ones also introduce reported speech;
+# the others frame only direct quotes ("'No!' he exclaimed"). Cognition verbs (think, believe) are
+# left out on purpose: they report no statement (docs/quote-annotation.md).
+REPORTING_VERBS = frozenset(
+    """say tell add state announce claim warn argue explain insist note write tweet post confirm deny
+    acknowledge report predict stress emphasize emphasise reiterate suggest admit complain declare
+    assert contend maintain vow pledge promise respond reply testify concede allege caution charge
+    recall reveal disclose estimate conclude observe remark mention hint assure indicate""".split()
+)
+FRAMING_VERBS = REPORTING_VERBS | frozenset(
+    "ask exclaim quip joke continue shout cry describe call accuse urge recount answer begin".split()
+)
+# A clause opening with these is a condition or a relative clause misread as the verb's complement
+# ("warned of sanctions should Putin attack", "what they said would be").
+_NOT_STATEMENT_OPENERS = frozenset({"should", "if", "when", "what", "which", "who", "whom", "because", "as"})
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+_NAME_LABELS = {"PERSON": "PERSON", "PER": "PERSON", "ORG": "ORG", "GPE": "GPE", "NORP": "NORP"}
+# A line crediting the paragraph above it to someone, as pull-quote widgets print it.
+_CREDIT_LINE = re.compile(r"^\s*(?:A quote from|Quote from|Une citation de|Citation de)\s+([^,\n]+)", re.IGNORECASE)
+# A frame ending a paragraph whose quotation marks were lost: ", he said." / ", said Putin."
+_FRAME_VERBS = "said|says|insisted|added|explained|stressed|argued|asked|warned|noted|told reporters|continued"
+_NAME_WORDS = r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}"
+_TRAILING_FRAME = re.compile(
+    rf"\s*,\s*(?:(?P<pronoun>he|she)\s+(?:{_FRAME_VERBS})|(?:{_FRAME_VERBS})\s+(?P<name1>{_NAME_WORDS})"
+    rf"|(?P<name2>{_NAME_WORDS})\s+(?:{_FRAME_VERBS}))\s*\.+\s*"
+)
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+class _Reader:
+    """One article's parse with the lookups every quote needs."""
+
+    def __init__(self, article: Article, doc: Any) -> None:
+        self.article = article
+        self.doc = doc
+        self.text = article.text
+        self.stretches = quoted_stretches(self.text)
+        self.quoted = [stretch.span for stretch in self.stretches]
+        mentions: list[Mention] = []
+        titles: dict[str, str] = {}
+        for entity in doc.ents:
+            label = _NAME_LABELS.get(entity.label_)
+            if label is None or self.inside_quote(entity.start_char):
+                continue
+            subject = any(token.dep_ in _SUBJECT_DEPS for token in entity)
+            mentions.append(Mention(entity.text, (entity.start_char, entity.end_char), label, subject))
+            if label == "PERSON":
+                # The capitalised words right before the name are its title: "Russian President".
+                before = [t.text for t in doc[max(0, entity.start - 3) : entity.start] if t.text[:1].isupper()]
+                if before:
+                    titles.setdefault(clean_name(entity.text), " ".join(before))
+        self.names = NameBook(mentions, titles)
+
+    def inside_quote(self, offset: int) -> bool:
+        return any(start <= offset < end for start, end in self.quoted)
+
+    def speaker(self, token: Any) -> tuple[str | None, Span | None]:
+        """The full name a subject token refers to, with the mention's span (None for unnamed sources)."""
+        doc = self.doc
+        entity = next((e for e in doc.ents if e.start <= token.i < e.end), None)
+        if entity is not None and entity.label_ in _NAME_LABELS and entity.label_ != "NORP":
+            span = (entity.start_char, entity.end_char)
+            if _NAME_LABELS[entity.label_] == "PERSON" or self.names.is_person(entity.text):
+                return self.names.full(entity.text), span
+            return clean_name(entity.text), span
+        lower = token.lower_
+        span = (token.idx, token.idx + len(token.text))
+        if lower in PRONOUNS_PERSON:
+            return self.names.pronoun(token.idx, token.sent.start_char), span
+        if token.pos_ == "PROPN":
+            words = [t for t in token.subtree if t.pos_ == "PROPN" and t.i <= token.i]
+            first = words[0] if words else token
+            name = doc[first.i : token.i + 1].text
+            if looks_like_name(name.split()):
+                return self.names.full(name), (first.idx, token.idx + len(token.text))
+        if token.pos_ == "NOUN":
+            # An appositive name wins: "the company's chief, Tim Cook, said".
+            for child in token.children:
+                if child.dep_ == "appos" and child.pos_ == "PROPN":
+                    return self.speaker(child)
+            determiners = {child.lower_ for child in token.children if child.dep_ == "det"}
+            phrase = doc[token.left_edge.i : token.i + 1]
+            span = (phrase.start_char, phrase.end_char)
+            if "the" in determiners and token.lemma_.lower() in PERSON_ROLES and token.tag_ in ("NN", "NNP"):
+                if self._introduced_unnamed(token):
+                    return None, span
+                return self.names.role(phrase.start_char, [t.text for t in phrase]), span
+            return None, span
+        return None, span
+
+    def _introduced_unnamed(self, token: Any) -> bool:
+        """True when "a/an … <same noun>" came earlier: "the official" then means that unnamed source."""
+        for earlier in self.doc[: token.i]:
+            if earlier.lower_ == token.lower_ and any(c.lower_ in ("a", "an") for c in earlier.children):
+                return True
+        return False
+
+    def subject_of(self, verb: Any) -> Any | None:
+        """The subject of a reporting verb, climbing from participles and conjuncts ("…, saying")."""
+        current = verb
+        for _ in range(3):
+            for child in current.children:
+                if child.dep_ in _SUBJECT_DEPS:
+                    return child
+            if current.lower_ == "according":
+                return None
+            if current.dep_ in ("advcl", "conj", "xcomp", "ccomp", "acl", "parataxis") and current.head is not current:
+                current = current.head
+            else:
+                return None
+        return None
+
+
+def _according_to(token: Any) -> Any | None:
+    """The source of "according to X" when ``token`` is its "according"."""
+    if token.lower_ != "according":
+        return None
+    for child in token.children:
+        if child.lower_ == "to":
+            for grandchild in child.children:
+                if grandchild.dep_ == "pobj":
+                    return grandchild
+    return None
+
+
+def _clean_span(text: str, start: int, end: int) -> Span:
+    """Trim spaces, quotation marks and the closing punctuation a clause span picks up."""
+    strip_left = " \n\t\"“”„«»‘'’,;:—–-"
+    strip_right = " \n\t\"“”„«»,;:—–-."
+    while start < end and text[start] in strip_left:
+        start += 1
+    while end > start and text[end - 1] in strip_right:
+        end -= 1
+    return start, end
+
+
+def _overlap(first: Span, second: Span) -> int:
+    return max(0, min(first[1], second[1]) - max(first[0], second[0]))
+
+
+def _direct_quotes(reader: _Reader, settings: Settings) -> list[Quote]:
+    quotes: list[Quote] = []
+    doc = reader.doc
+    previous: Quote | None = None
+    for stretch in reader.stretches:
+        start, end = stretch.span
+        content = reader.text[start:end]
+        if _words(content) < settings.quote_min_words:
+            continue
+        cue_token = _nearest_cue(reader, stretch.span)
+        speaker: str | None = None
+        speaker_span: Span | None = None
+        cue = None
+        if cue_token is not None:
+            cue = cue_token.lemma_.lower()
+            source = _according_to(cue_token) or reader.subject_of(cue_token)
+            if _according_to(cue_token) is not None:
+                cue = "according to"
+            if source is not None:
+                speaker, speaker_span = reader.speaker(source)
+        elif previous is not None and _paragraphs_between(reader.text, previous.span[1], start) <= 1:
+            # A quote paragraph with no frame continues the quote before it ("…," she said. / "…").
+            speaker, speaker_span, cue = previous.speaker, previous.speaker_span, previous.cue
+        elif _is_title(content):
+            continue  # a quoted title or name with no one saying it
+        quote = Quote(reader.article.id, (start, end), content, "direct", speaker, speaker_span, cue)
+        quotes.append(quote)
+        if cue_token is not None or speaker is not None:
+            previous = quote
+    del doc
+    return quotes
+
+
+def _is_title(content: str) -> bool:
+    words = content.split()
+    return len(words) <= 8 and all(word[:1].isupper() or not word[:1].isalpha() for word in words)
+
+
+def _paragraphs_between(text: str, start: int, end: int) -> int:
+    return text.count("\n\n", start, end) + (1 if "\n" in text[start:end] and "\n\n" not in text[start:end] else 0)
+
+
+def _nearest_cue(reader: _Reader, span: Span) -> Any | None:
+    """The framing verb nearest a quote, outside any quote, in the sentences the quote touches.
+
+    A quote opening a paragraph after a line ending in a colon takes that line's verb ("She said:").
+    """
+    doc = reader.doc
+    text = reader.text
+    paragraph_start = text.rfind("\n", 0, span[0]) + 1
+    paragraph_end = text.find("\n", span[1])
+    paragraph_end = len(text) if paragraph_end < 0 else paragraph_end
+    # The sentences holding the quote and the words just around it: '"…?" Mr Putin asked.' puts the
+    # frame in the sentence after the closing mark, 'He said. "…"' in the one before the opening mark.
+    before = len(text[paragraph_start : span[0]].rstrip(' "“”„«»‘’')) + paragraph_start - 1
+    after = span[1] + len(text[span[1] : paragraph_end]) - len(text[span[1] : paragraph_end].lstrip(' "“”„«»‘’'))
+    window_start = max(paragraph_start, _sentence_start(doc, before if before >= paragraph_start else span[0]))
+    window_end = min(paragraph_end, _sentence_end(doc, after if after < paragraph_end else span[1] - 1))
+    best: tuple[int, Any] | None = None
+    for token in doc.char_span(window_start, window_end, alignment_mode="expand") or ():
+        if reader.inside_quote(token.idx):
+            continue
+        if token.lemma_.lower() in FRAMING_VERBS and token.pos_ in ("VERB", "AUX") or _according_to(token) is not None:
+            distance = span[0] - token.idx if token.idx < span[0] else token.idx - span[1]
+            if best is None or distance < best[0]:
+                best = (distance, token)
+    if best is not None:
+        return best[1]
+    before = text[:span[0]].rstrip(" \"“”„«")
+    if before.endswith(":"):
+        colon_sentence = doc.char_span(_sentence_start(doc, len(before) - 1), len(before), alignment_mode="expand")
+        for token in reversed(list(colon_sentence or ())):
+            if token.lemma_.lower() in FRAMING_VERBS and token.pos_ in ("VERB", "AUX"):
+                return token
+    return None
+
+
+def _sentence_start(doc: Any, offset: int) -> int:
+    span = doc.char_span(offset, offset + 1, alignment_mode="expand")
+    return span.sent.start_char if span is not None and len(span) else offset
+
+
+def _sentence_end(doc: Any, offset: int) -> int:
+    span = doc.char_span(offset, offset + 1, alignment_mode="expand")
+    return span.sent.end_char if span is not None and len(span) else offset + 1
+
+
+def _reported_speech(reader: _Reader, direct: list[Quote], settings: Settings) -> list[Quote]:
+    quotes: list[Quote] = []
+    doc = reader.doc
+    direct_spans = [quote.span for quote in direct]
+    for token in doc:
+        if reader.inside_quote(token.idx):
+            continue
+        source = _according_to(token)
+        if source is not None:
+            sentence = token.sent
+            phrase = doc[token.i : token.right_edge.i + 1]
+            if phrase.start_char <= sentence.start_char + 2:
+                start, end = phrase.end_char, sentence.end_char
+            else:
+                start, end = sentence.start_char, phrase.start_char
+            cue = "according to"
+        elif token.lemma_.lower() in REPORTING_VERBS and token.pos_ == "VERB":
+            clause = next((child for child in token.children if child.dep_ == "ccomp"), None)
+            if clause is None or clause.left_edge.lower_ in _NOT_STATEMENT_OPENERS:
+                continue
+            first = clause.left_edge
+            while first.dep_ == "mark" and first.i < clause.i:
+                first = doc[first.i + 1]
+            start, end = first.idx, clause.right_edge.idx + len(clause.right_edge.text)
+            source = reader.subject_of(token)
+            cue = token.lemma_.lower()
+        else:
+            continue
+        # A clause never runs past its paragraph (spaCy sometimes joins a subtitle to the next line).
+        paragraph_start = reader.text.rfind("\n", 0, token.idx) + 1
+        paragraph_end = reader.text.find("\n", token.idx)
+        start = max(start, paragraph_start)
+        end = min(end, len(reader.text) if paragraph_end < 0 else paragraph_end)
+        start, end = _clean_span(reader.text, start, end)
+        if _words(reader.text[start:end]) < settings.quote_min_words:
+            continue
+        covered = sum(_overlap((start, end), span) for span in direct_spans)
+        if covered > settings.reported_direct_overlap_share * (end - start):
+            continue  # the clause is a direct quote already read with this frame
+        speaker, speaker_span = reader.speaker(source) if source is not None else (None, None)
+        quotes.append(Quote(reader.article.id, (start, end), reader.text[start:end], "reported", speaker,
+                            speaker_span, cue))
+    return quotes
+
+
+def _unmarked_quotes(reader: _Reader, settings: Settings) -> list[Quote]:
+    """Quotes whose marks were lost in scraping: a paragraph ending ", he said." or credited by the next line."""
+    quotes: list[Quote] = []
+    text = reader.text
+    paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    for number, (start, end) in enumerate(paragraphs):
+        paragraph = text[start:end]
+        if any(mark in paragraph for mark in '"“”«»„'):
+            continue
+        credit = _CREDIT_LINE.match(text[paragraphs[number + 1][0] : paragraphs[number + 1][1]]) if number + 1 < len(
+            paragraphs) else None
+        frame = _TRAILING_FRAME.search(paragraph)
+        if frame is not None and frame.end() < len(paragraph.rstrip()):
+            frame = None  # only a frame closing its paragraph marks the words before it as the quote
+        if credit is not None:
+            span = _clean_span(text, start, end)
+            speaker = reader.names.full(credit.group(1).strip())
+            speaker_span = (paragraphs[number + 1][0] + credit.start(1), paragraphs[number + 1][0] + credit.end(1))
+            cue = "credit"
+        elif frame is not None:
+            span = _clean_span(text, start, start + frame.start())
+            name = frame.group("name1") or frame.group("name2")
+            if frame.group("pronoun"):
+                speaker = reader.names.pronoun(start + frame.start("pronoun"), start)
+                speaker_span = (start + frame.start("pronoun"), start + frame.end("pronoun"))
+            else:
+                speaker = reader.names.full(name)
+                group = "name1" if frame.group("name1") else "name2"
+                speaker_span = (start + frame.start(group), start + frame.end(group))
+            cue = "say"
+        else:
+            continue
+        if _words(text[span[0] : span[1]]) >= settings.quote_min_words:
+            quotes.append(Quote(reader.article.id, span, text[span[0] : span[1]], "direct", speaker, speaker_span, cue))
+    return quotes
+
+
+def _without_overlaps(quotes: Iterable[Quote]) -> list[Quote]:
+    """Keep one quote per stretch of text: direct quotes first, then the longer reported clause."""
+    kept: list[Quote] = []
+    ranked = sorted(quotes, key=lambda q: (q.kind != "direct", -(q.span[1] - q.span[0])))
+    for quote in ranked:
+        if all(_overlap(quote.span, other.span) == 0 for other in kept):
+            kept.append(quote)
+            continue
+        if quote.kind == "reported":
+            continue
+        # A direct quote inside a longer reported clause is part of that clause (annotation guideline).
+    return sorted(kept, key=lambda q: q.span)
+
+
+def extract_quotes(article: Article, doc: Any, settings: Settings) -> list[Quote]:
+    """All quotes of one article, in text order, from its spaCy ``doc`` (parsed from ``article.text``)."""
+    reader = _Reader(article, doc)
+    direct = _direct_quotes(reader, settings)
+    unmarked = _unmarked_quotes(reader, settings)
+    reported = _reported_speech(reader, direct + unmarked, settings)
+    return _without_overlaps(direct + unmarked + reported)

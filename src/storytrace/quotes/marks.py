@@ -1,0 +1,100 @@
+"""Find quoted stretches of text by their quotation marks, tolerating what scraping does to them.
+
+Written by hand because no library handles scraped news: textacy's ``direct_quotations`` raises on
+an odd number of quotation marks, and scraped or spun text often has them (a closing mark typed as
+an opening one, a lost closing mark, a quote reopened on each paragraph). The rules:
+
+* double marks (" “ ” „ « » and their kin) pair up within a paragraph whatever their direction,
+  since a second double mark inside an open quote is almost always its (mis-typed) end;
+* a quote still open at a paragraph's end continues when the next paragraph opens with a mark
+  (the typographic convention for quotes over several paragraphs), else it ends with the paragraph;
+* single marks (‘ ’ ' ‹ ›) count only outside double quotes, open at a word start and close before
+  a non-letter, so apostrophes ("don't", "leaders' summit") are not taken for quotes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from storytrace.model import Span
+
+DOUBLE_MARKS = '"“”„‟«»〝〞＂'
+_SINGLE_OPEN = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))[‘'‹](?=[^\s'’‘])")
+_SINGLE_CLOSE = re.compile(r"(?<=\S)[’'›](?=$|[\s,.;:!?)\]—–-])")
+_PARAGRAPH = re.compile(r"[^\n]+")
+
+
+@dataclass(frozen=True, slots=True)
+class QuotedStretch:
+    """Characters between quotation marks (marks excluded, surrounding spaces trimmed)."""
+
+    span: Span
+    balanced: bool  # False when the closing mark was missing and the paragraph end closed it
+
+
+def _trim(text: str, start: int, end: int) -> Span:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _paragraphs(text: str) -> list[Span]:
+    return [(match.start(), match.end()) for match in _PARAGRAPH.finditer(text) if match.group().strip()]
+
+
+def _opens_paragraph(text: str, paragraph: Span) -> int | None:
+    """Index of the double mark a paragraph starts with, if any."""
+    start, end = _trim(text, *paragraph)
+    return start if start < end and text[start] in DOUBLE_MARKS else None
+
+
+def double_quoted(text: str) -> list[QuotedStretch]:
+    """Stretches inside double quotation marks, in text order."""
+    stretches: list[QuotedStretch] = []
+    paragraphs = _paragraphs(text)
+    open_at: int | None = None  # content start of the quote being read
+    for number, (start, end) in enumerate(paragraphs):
+        if open_at is not None:
+            continuation = _opens_paragraph(text, (start, end))
+            if continuation is None:  # the previous paragraph's quote never closed
+                stretches.append(QuotedStretch(_trim(text, open_at, paragraphs[number - 1][1]), False))
+                open_at = None
+        skip = _opens_paragraph(text, (start, end)) if open_at is not None else None
+        for index in range(start, end):
+            if text[index] not in DOUBLE_MARKS or index == skip:
+                continue
+            if open_at is None:
+                open_at = index + 1
+            else:
+                stretches.append(QuotedStretch(_trim(text, open_at, index), True))
+                open_at = None
+    if open_at is not None and paragraphs:
+        stretches.append(QuotedStretch(_trim(text, open_at, paragraphs[-1][1]), False))
+    return [stretch for stretch in stretches if stretch.span[1] > stretch.span[0]]
+
+
+def single_quoted(text: str, outside: list[Span]) -> list[QuotedStretch]:
+    """Stretches inside single quotation marks that lie outside the given (double-quoted) spans."""
+    stretches: list[QuotedStretch] = []
+    for start, end in _paragraphs(text):
+        paragraph = text[start:end]
+        position = 0
+        while (opener := _SINGLE_OPEN.search(paragraph, position)) is not None:
+            closer = _SINGLE_CLOSE.search(paragraph, opener.end())
+            if closer is None:
+                break
+            span = _trim(text, start + opener.end(), start + closer.start())
+            if not any(a <= span[0] < b for a, b in outside):
+                stretches.append(QuotedStretch(span, True))
+            position = closer.end()
+    return stretches
+
+
+def quoted_stretches(text: str) -> list[QuotedStretch]:
+    """All quoted stretches (double, then single outside them), sorted by start."""
+    doubles = double_quoted(text)
+    singles = single_quoted(text, [stretch.span for stretch in doubles])
+    return sorted(doubles + singles, key=lambda stretch: stretch.span)
