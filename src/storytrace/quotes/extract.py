@@ -15,7 +15,15 @@ from typing import Any
 
 from storytrace.model import Article, Quote, Span
 from storytrace.quotes.marks import quoted_stretches
-from storytrace.quotes.speakers import PERSON_ROLES, PRONOUNS_PERSON, Mention, NameBook, clean_name, looks_like_name
+from storytrace.quotes.speakers import (
+    ORGANIZATION_ROLES,
+    PERSON_ROLES,
+    PRONOUNS_PERSON,
+    Mention,
+    NameBook,
+    clean_name,
+    looks_like_name,
+)
 from storytrace.settings import Settings
 
 # Verbs that report a statement (lemmas). The clause-taking ones also introduce reported speech;
@@ -27,6 +35,8 @@ REPORTING_VERBS = frozenset(
     assert contend maintain vow pledge promise respond reply testify concede allege caution charge
     recall reveal disclose estimate conclude observe remark mention hint assure indicate""".split()
 )
+# Verbs reporting a demand or charge through their object: "urged X to …", "accused X of …".
+OBJECT_REPORTING_VERBS = frozenset("urge accuse ask call press beg implore encourage advise".split())
 FRAMING_VERBS = REPORTING_VERBS | frozenset(
     "ask exclaim quip joke continue shout cry describe call accuse urge recount answer begin".split()
 )
@@ -78,37 +88,63 @@ class _Reader:
         return any(start <= offset < end for start, end in self.quoted)
 
     def speaker(self, token: Any) -> tuple[str | None, Span | None]:
-        """The full name a subject token refers to, with the mention's span (None for unnamed sources)."""
+        """The full name a subject token refers to, with the mention's span (None for unnamed sources).
+
+        Joined subjects give joined names ("Kurt Volker and Tim Morrison").
+        """
+        name, span = self._one_speaker(token)
+        partners = [child for child in token.children if child.dep_ == "conj"]
+        if name is not None and partners:
+            names = [name] + [self._one_speaker(partner)[0] for partner in partners]
+            if all(names):
+                return " and ".join(dict.fromkeys(n for n in names if n)), span
+        return name, span
+
+    def _entity(self, token: Any) -> Any | None:
+        return next((e for e in self.doc.ents if e.start <= token.i < e.end), None)
+
+    def _one_speaker(self, token: Any) -> tuple[str | None, Span | None]:
         doc = self.doc
-        entity = next((e for e in doc.ents if e.start <= token.i < e.end), None)
+        entity = self._entity(token)
         if entity is not None and entity.label_ in _NAME_LABELS and entity.label_ != "NORP":
-            span = (entity.start_char, entity.end_char)
-            if _NAME_LABELS[entity.label_] == "PERSON" or self.names.is_person(entity.text):
-                return self.names.full(entity.text), span
-            return clean_name(entity.text), span
+            return self.names.full(entity.text), (entity.start_char, entity.end_char)
         lower = token.lower_
         span = (token.idx, token.idx + len(token.text))
         if lower in PRONOUNS_PERSON:
-            return self.names.pronoun(token.idx, token.sent.start_char), span
+            return self.names.pronoun(token.idx), span
+        if lower == "it":
+            return self.names.pronoun(token.idx, "ORG"), span
         if token.pos_ == "PROPN":
             words = [t for t in token.subtree if t.pos_ == "PROPN" and t.i <= token.i]
             first = words[0] if words else token
             name = doc[first.i : token.i + 1].text
             if looks_like_name(name.split()):
                 return self.names.full(name), (first.idx, token.idx + len(token.text))
-        if token.pos_ == "NOUN":
-            # An appositive name wins: "the company's chief, Tim Cook, said".
-            for child in token.children:
-                if child.dep_ == "appos" and child.pos_ == "PROPN":
-                    return self.speaker(child)
-            determiners = {child.lower_ for child in token.children if child.dep_ == "det"}
-            phrase = doc[token.left_edge.i : token.i + 1]
-            span = (phrase.start_char, phrase.end_char)
-            if "the" in determiners and token.lemma_.lower() in PERSON_ROLES and token.tag_ in ("NN", "NNP"):
-                if self._introduced_unnamed(token):
-                    return None, span
-                return self.names.role(phrase.start_char, [t.text for t in phrase]), span
+        if token.pos_ != "NOUN":
             return None, span
+        # A person named in the subject phrase outside any prepositional phrase is the speaker:
+        # "senior vice president Chris Early", "the company's chief, Tim Cook".
+        for child in token.subtree:
+            if child.i == token.i or any(a.dep_ == "prep" for a in _path_up(child, token)):
+                continue
+            named = self._entity(child)
+            if named is not None and named.label_ == "PERSON":
+                return self.names.full(named.text), (named.start_char, named.end_char)
+        determiners = {child.lower_ for child in token.children if child.dep_ in ("det", "poss")}
+        phrase = doc[token.left_edge.i : token.i + 1]
+        span = (phrase.start_char, phrase.end_char)
+        lemma = token.lemma_.lower()
+        if lemma in ORGANIZATION_ROLES:
+            # "Russia's foreign ministry", "the French foreign ministry": a named body.
+            if any(t.pos_ == "PROPN" or t.ent_type_ in ("GPE", "NORP", "ORG") for t in phrase if t.i != token.i):
+                return clean_name(phrase.text), span
+            if "the" in determiners:
+                return self.names.pronoun(phrase.start_char, "ORG"), span
+            return None, span
+        if "the" in determiners and lemma in PERSON_ROLES and token.tag_ in ("NN", "NNP"):
+            if self._introduced_unnamed(token):
+                return None, span
+            return self.names.role(phrase.start_char, [t.text for t in phrase]), span
         return None, span
 
     def _introduced_unnamed(self, token: Any) -> bool:
@@ -127,11 +163,20 @@ class _Reader:
                     return child
             if current.lower_ == "according":
                 return None
-            if current.dep_ in ("advcl", "conj", "xcomp", "ccomp", "acl", "parataxis") and current.head is not current:
+            if current.dep_ in ("advcl", "conj", "xcomp", "ccomp", "acl", "parataxis") and current.head.i != current.i:
                 current = current.head
             else:
                 return None
         return None
+
+
+def _path_up(token: Any, top: Any) -> list[Any]:
+    """Tokens from ``token`` up to (not including) ``top`` in the parse tree."""
+    path = []
+    while token.i != top.i and token.head.i != token.i:
+        path.append(token)
+        token = token.head
+    return path
 
 
 def _according_to(token: Any) -> Any | None:
@@ -163,13 +208,12 @@ def _overlap(first: Span, second: Span) -> int:
 
 def _direct_quotes(reader: _Reader, settings: Settings) -> list[Quote]:
     quotes: list[Quote] = []
-    doc = reader.doc
     previous: Quote | None = None
     for stretch in reader.stretches:
         start, end = stretch.span
         content = reader.text[start:end]
-        if _words(content) < settings.quote_min_words:
-            continue
+        if _words(content) < settings.quote_min_words or _is_title(content):
+            continue  # a term, a scare quote or a quoted title ("Takin' It to the Streets")
         cue_token = _nearest_cue(reader, stretch.span)
         speaker: str | None = None
         speaker_span: Span | None = None
@@ -184,19 +228,31 @@ def _direct_quotes(reader: _Reader, settings: Settings) -> list[Quote]:
         elif previous is not None and _paragraphs_between(reader.text, previous.span[1], start) <= 1:
             # A quote paragraph with no frame continues the quote before it ("…," she said. / "…").
             speaker, speaker_span, cue = previous.speaker, previous.speaker_span, previous.cue
-        elif _is_title(content):
-            continue  # a quoted title or name with no one saying it
+        elif not _has_verb(reader.doc, stretch.span):
+            continue  # a quoted name or term with no one saying it ("feather duvet lung")
         quote = Quote(reader.article.id, (start, end), content, "direct", speaker, speaker_span, cue)
         quotes.append(quote)
         if cue_token is not None or speaker is not None:
             previous = quote
-    del doc
     return quotes
 
 
+def _has_verb(doc: Any, span: Span) -> bool:
+    tokens = doc.char_span(span[0], span[1], alignment_mode="expand") or ()
+    return any(token.pos_ in ("VERB", "AUX") for token in tokens)
+
+
+# Short words a title leaves in lower case ("What a Fool Believes", "Takin' It to the Streets").
+_TITLE_SMALL_WORDS = frozenset("a an the to of in on at by for and or but with from as is".split())
+
+
 def _is_title(content: str) -> bool:
-    words = content.split()
-    return len(words) <= 8 and all(word[:1].isupper() or not word[:1].isalpha() for word in words)
+    """True for a short title-case stretch: the name of a work, a show or a slogan, not a statement."""
+    words = [word for word in content.split() if word[:1].isalpha()]
+    if not words or len(words) > 8:
+        return False
+    capitals = sum(word[:1].isupper() for word in words)
+    return capitals >= 2 and all(word[:1].isupper() or word.lower() in _TITLE_SMALL_WORDS for word in words)
 
 
 def _paragraphs_between(text: str, start: int, end: int) -> int:
@@ -264,14 +320,11 @@ def _reported_speech(reader: _Reader, direct: list[Quote], settings: Settings) -
             else:
                 start, end = sentence.start_char, phrase.start_char
             cue = "according to"
-        elif token.lemma_.lower() in REPORTING_VERBS and token.pos_ == "VERB":
-            clause = next((child for child in token.children if child.dep_ == "ccomp"), None)
-            if clause is None or clause.left_edge.lower_ in _NOT_STATEMENT_OPENERS:
+        elif token.lemma_.lower() in REPORTING_VERBS | OBJECT_REPORTING_VERBS and token.pos_ == "VERB":
+            found = _reported_clause(doc, token)
+            if found is None:
                 continue
-            first = clause.left_edge
-            while first.dep_ == "mark" and first.i < clause.i:
-                first = doc[first.i + 1]
-            start, end = first.idx, clause.right_edge.idx + len(clause.right_edge.text)
+            start, end = found
             source = reader.subject_of(token)
             cue = token.lemma_.lower()
         else:
@@ -291,6 +344,50 @@ def _reported_speech(reader: _Reader, direct: list[Quote], settings: Settings) -
         quotes.append(Quote(reader.article.id, (start, end), reader.text[start:end], "reported", speaker,
                             speaker_span, cue))
     return quotes
+
+
+def _reported_clause(doc: Any, verb: Any) -> Span | None:
+    """The character span a reporting verb reports, or None when it frames no clause.
+
+    * a clausal complement: "said (that) CLAUSE", "CLAUSE, analysts said";
+    * an object with an infinitive or "of" clause: "urged OBJECT to …", "accused OBJECT of …";
+    * a parenthetical cue inside or after its sentence: "The key, says Buser, is …".
+    """
+    lemma = verb.lemma_.lower()
+    clause = next((child for child in verb.children if child.dep_ == "ccomp"), None)
+    if clause is not None and lemma in REPORTING_VERBS:
+        if clause.left_edge.lower_ in _NOT_STATEMENT_OPENERS:
+            return None
+        first = clause.left_edge
+        while first.dep_ == "mark" and first.i < clause.i:
+            first = doc[first.i + 1]
+        return first.idx, clause.right_edge.idx + len(clause.right_edge.text)
+    if lemma in OBJECT_REPORTING_VERBS:
+        target = next((c for c in verb.children if c.dep_ == "dobj"), None)
+        if target is None and lemma == "call":  # "called on Moscow to de-escalate"
+            on = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "on"), None)
+            target = next((c for c in on.children if c.dep_ == "pobj"), None) if on is not None else None
+        if target is None:
+            return None
+        complement = next((c for c in verb.children if c.dep_ == "xcomp" and c.i > target.i), None)
+        if complement is None:
+            complement = next((c for c in target.children if c.dep_ == "acl"), None)
+        if complement is None:
+            of = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+            complement = of
+        if complement is None or complement.right_edge.i <= target.i:
+            return None
+        last = complement.right_edge
+        return target.left_edge.idx, last.idx + len(last.text)
+    if verb.dep_ == "parataxis" and lemma in REPORTING_VERBS and clause is None:
+        sentence = verb.sent
+        cue = doc[verb.left_edge.i : verb.right_edge.i + 1]
+        if cue.start_char - sentence.start_char < 3:
+            return cue.end_char, sentence.end_char
+        if sentence.end_char - cue.end_char < 3:
+            return sentence.start_char, cue.start_char
+        return sentence.start_char, sentence.end_char
+    return None
 
 
 def _unmarked_quotes(reader: _Reader, settings: Settings) -> list[Quote]:
@@ -316,7 +413,7 @@ def _unmarked_quotes(reader: _Reader, settings: Settings) -> list[Quote]:
             span = _clean_span(text, start, start + frame.start())
             name = frame.group("name1") or frame.group("name2")
             if frame.group("pronoun"):
-                speaker = reader.names.pronoun(start + frame.start("pronoun"), start)
+                speaker = reader.names.pronoun(start + frame.start("pronoun"))
                 speaker_span = (start + frame.start("pronoun"), start + frame.end("pronoun"))
             else:
                 speaker = reader.names.full(name)
@@ -330,17 +427,24 @@ def _unmarked_quotes(reader: _Reader, settings: Settings) -> list[Quote]:
     return quotes
 
 
-def _without_overlaps(quotes: Iterable[Quote]) -> list[Quote]:
-    """Keep one quote per stretch of text: direct quotes first, then the longer reported clause."""
+def _without_overlaps(quotes: list[Quote]) -> list[Quote]:
+    """Keep one quote per stretch of text.
+
+    A reported clause holding a partial direct quote is one quote (the annotation guideline:
+    'said the plan was "a disaster"'); otherwise direct quotes win, then longer reported clauses.
+    """
+    direct = [quote.span for quote in quotes if quote.kind == "direct"]
+
+    def rank(quote: Quote) -> tuple[int, int]:
+        holds_direct = quote.kind == "reported" and any(
+            quote.span[0] <= a and b <= quote.span[1] and (a, b) != quote.span for a, b in direct)
+        order = 0 if holds_direct else 1 if quote.kind == "direct" else 2
+        return order, -(quote.span[1] - quote.span[0])
+
     kept: list[Quote] = []
-    ranked = sorted(quotes, key=lambda q: (q.kind != "direct", -(q.span[1] - q.span[0])))
-    for quote in ranked:
+    for quote in sorted(quotes, key=rank):
         if all(_overlap(quote.span, other.span) == 0 for other in kept):
             kept.append(quote)
-            continue
-        if quote.kind == "reported":
-            continue
-        # A direct quote inside a longer reported clause is part of that clause (annotation guideline).
     return sorted(kept, key=lambda q: q.span)
 
 

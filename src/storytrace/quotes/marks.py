@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from storytrace.model import Span
 
 DOUBLE_MARKS = '"“”„‟«»〝〞＂'
+# A double mark, including the two-character stand-ins typewriter-era and scraped text use (’’ '' `` ‘‘).
+_DOUBLE = re.compile(r"’’|''|‘‘|``|,,|[\"“”„‟«»〝〞＂]")
 _SINGLE_OPEN = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))[‘'‹](?=[^\s'’‘])")
 _SINGLE_CLOSE = re.compile(r"(?<=\S)[’'›](?=$|[\s,.;:!?)\]—–-])")
 _PARAGRAPH = re.compile(r"[^\n]+")
@@ -45,10 +47,10 @@ def _paragraphs(text: str) -> list[Span]:
     return [(match.start(), match.end()) for match in _PARAGRAPH.finditer(text) if match.group().strip()]
 
 
-def _opens_paragraph(text: str, paragraph: Span) -> int | None:
-    """Index of the double mark a paragraph starts with, if any."""
+def _opens_paragraph(text: str, paragraph: Span) -> re.Match[str] | None:
+    """The double mark a paragraph starts with, if any."""
     start, end = _trim(text, *paragraph)
-    return start if start < end and text[start] in DOUBLE_MARKS else None
+    return _DOUBLE.match(text, start, end) if start < end else None
 
 
 def double_quoted(text: str) -> list[QuotedStretch]:
@@ -57,19 +59,21 @@ def double_quoted(text: str) -> list[QuotedStretch]:
     paragraphs = _paragraphs(text)
     open_at: int | None = None  # content start of the quote being read
     for number, (start, end) in enumerate(paragraphs):
+        skip: int | None = None
         if open_at is not None:
             continuation = _opens_paragraph(text, (start, end))
             if continuation is None:  # the previous paragraph's quote never closed
                 stretches.append(QuotedStretch(_trim(text, open_at, paragraphs[number - 1][1]), False))
                 open_at = None
-        skip = _opens_paragraph(text, (start, end)) if open_at is not None else None
-        for index in range(start, end):
-            if text[index] not in DOUBLE_MARKS or index == skip:
+            else:
+                skip = continuation.start()
+        for mark in _DOUBLE.finditer(text, start, end):
+            if mark.start() == skip:
                 continue
             if open_at is None:
-                open_at = index + 1
+                open_at = mark.end()
             else:
-                stretches.append(QuotedStretch(_trim(text, open_at, index), True))
+                stretches.append(QuotedStretch(_trim(text, open_at, mark.start()), True))
                 open_at = None
     if open_at is not None and paragraphs:
         stretches.append(QuotedStretch(_trim(text, open_at, paragraphs[-1][1]), False))

@@ -32,6 +32,12 @@ PERSON_ROLES = frozenset(
     author researcher scientist professor doctor economist analyst lawyer attorney judge prosecutor
     owner investor former latter""".split()
 )
+# Heads of descriptions that refer back to a named organization ("the company said").
+ORGANIZATION_ROLES = frozenset(
+    """company firm utility ministry agency government department office commission committee council
+    administration group organization organisation union bank court authority authorities board
+    campaign party team club network studio publisher retailer carrier airline automaker""".split()
+)
 PRONOUNS_PERSON = frozenset({"he", "she", "him", "her"})
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _NAME_TOKEN = re.compile(r"^[A-Z\u00C0-\u024F\u0400-\u04FF][\w'’.-]*$")
@@ -73,51 +79,83 @@ class NameBook:
         self.mentions = sorted(mentions, key=lambda mention: mention.span)
         # The words written before each full name ("Russian President"), for matching role descriptions.
         self.titles = titles
-        self._full: dict[str, str] = {}
-        counts = Counter(name_key(mention.name) for mention in self.mentions if mention.label == "PERSON")
-        persons = sorted({clean_name(m.name) for m in self.mentions if m.label == "PERSON"}, key=len, reverse=True)
-        for name in persons:
+        persons = [m.name for m in self.mentions if m.label == "PERSON"]
+        others = [m.name for m in self.mentions if m.label != "PERSON"]
+        counts = Counter(name_key(name) for name in persons)
+        self._full = self._tails(persons, counts)
+        # NER labels a person ORG or GPE often enough ("Marcelo Claure", ORG) that other multi-word
+        # names answer a lone surname the persons do not know.
+        self._other = self._tails(others, Counter(name_key(name) for name in others))
+        self._acronyms: dict[str, str] = {}
+        for name in sorted({clean_name(n) for n in persons + others}, key=len, reverse=True):
+            initials = "".join(word[0] for word in name.split() if word[:1].isupper())
+            if len(initials) >= 2:
+                self._acronyms.setdefault(initials, name)
+        self.salience = Counter(self.full(mention.name) for mention in self.mentions if mention.label == "PERSON")
+
+    @staticmethod
+    def _tails(names: list[str], counts: Counter[str]) -> dict[str, str]:
+        """Map every tail of each name ("putin", "vladimir putin") to the longest, most frequent name owning it.
+
+        A two-word name also claims its first word when no other name has it as a tail: Chinese and
+        Korean names put the family name first ("Liu Xiaming" … "Liu said").
+        """
+        full: dict[str, str] = {}
+        heads: dict[str, set[str]] = {}
+        for name in sorted({clean_name(n) for n in names}, key=len, reverse=True):
             key = name_key(name)
-            if not key:
-                continue
-            # Longer names claim their surname and every shorter tail: "Vladimir Putin" -> "putin".
             words = key.split()
+            if not words:
+                continue
+            if len(words) == 2:
+                heads.setdefault(words[0], set()).add(name)
             for size in range(1, len(words) + 1):
                 tail = " ".join(words[-size:])
-                current = self._full.get(tail)
-                if current is None or (len(name_key(current).split()) < len(words)) or (
-                    len(name_key(current).split()) == len(words) and counts[key] > counts[name_key(current)]
+                current = full.get(tail)
+                current_words = len(name_key(current).split()) if current else 0
+                if current is None or current_words < len(words) or (
+                    current_words == len(words) and counts[key] > counts[name_key(current)]
                 ):
-                    self._full[tail] = name
-        self.salience = Counter(self.full(mention.name) for mention in self.mentions if mention.label == "PERSON")
+                    full[tail] = name
+        for head, owners in heads.items():
+            if head not in full and len(owners) == 1:
+                full[head] = next(iter(owners))
+        return full
 
     def is_person(self, name: str) -> bool:
         """True when the article names a person this way (NER sometimes labels a lone surname ORG)."""
         return name_key(name) in self._full
 
     def full(self, name: str) -> str:
-        """The fullest form of a person's name in this article (the name itself when none is longer)."""
+        """The fullest form of a name in this article: "Mr Putin" -> "Vladimir Putin", "EU" -> "European Union"."""
         cleaned = clean_name(name)
-        return self._full.get(name_key(cleaned), cleaned)
+        key = name_key(cleaned)
+        if key in self._full:
+            return self._full[key]
+        letters = cleaned.replace(".", "")
+        if letters.isupper() and 2 <= len(letters) <= 6 and letters in self._acronyms:
+            return self._acronyms[letters]
+        if len(key.split()) == 1 and key in self._other:
+            return self._other[key]
+        return cleaned
 
     def before(self, offset: int, label: str = "PERSON") -> list[Mention]:
         """Mentions with this label ending before ``offset``, nearest first."""
         return [m for m in reversed(self.mentions) if m.label == label and m.span[1] <= offset]
 
-    def pronoun(self, offset: int, sentence_start: int) -> str | None:
-        """The person a "he"/"she" at ``offset`` most likely means.
+    def pronoun(self, offset: int, label: str = "PERSON") -> str | None:
+        """The person ("he", "she") or organization ("it") a pronoun at ``offset`` most likely means.
 
-        The nearest person that was a clause subject in the current or previous sentences wins over a
-        nearer person in object position ("Putin told Niinisto … He said" means Putin); failing
-        that, the nearest person.
+        Among the last few mentions, the nearest clause subject wins over a nearer mention in object
+        position ("Putin told Niinisto … He said" means Putin); failing that, the nearest mention.
         """
-        candidates = self.before(offset)
+        labels = ("ORG", "GPE") if label == "ORG" else ("PERSON",)
+        candidates = [m for m in reversed(self.mentions) if m.label in labels and m.span[1] <= offset]
         if not candidates:
             return None
         for mention in candidates[:6]:
             if mention.subject:
                 return self.full(mention.name)
-        del sentence_start  # kept for the signature's meaning; recency already bounds the search
         return self.full(candidates[0].name)
 
     def role(self, offset: int, words: list[str]) -> str | None:
