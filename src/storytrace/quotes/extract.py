@@ -38,11 +38,13 @@ REPORTING_VERBS = frozenset(
 # Verbs reporting a demand or charge through their object: "urged X to …", "accused X of …".
 OBJECT_REPORTING_VERBS = frozenset("urge accuse ask call press beg implore encourage advise".split())
 FRAMING_VERBS = REPORTING_VERBS | frozenset(
-    "ask exclaim quip joke continue shout cry describe call accuse urge recount answer begin".split()
+    "ask exclaim quip joke continue shout cry describe call accuse urge recount answer begin comment".split()
 )
 # A clause opening with these is a condition or a relative clause misread as the verb's complement
 # ("warned of sanctions should Putin attack", "what they said would be").
 _NOT_STATEMENT_OPENERS = frozenset({"should", "if", "when", "what", "which", "who", "whom", "because", "as"})
+# Subjects that are a speaker's document, not a speaker: "the statement continued".
+_DOCUMENT_NOUNS = frozenset("statement release letter post tweet email memo note message".split())
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _NAME_LABELS = {"PERSON": "PERSON", "PER": "PERSON", "ORG": "ORG", "GPE": "GPE", "NORP": "NORP"}
 # A line crediting the paragraph above it to someone, as pull-quote widgets print it.
@@ -78,10 +80,17 @@ class _Reader:
             subject = any(token.dep_ in _SUBJECT_DEPS for token in entity)
             mentions.append(Mention(entity.text, (entity.start_char, entity.end_char), label, subject))
             if label == "PERSON":
-                # The capitalised words right before the name are its title: "Russian President".
-                before = [t.text for t in doc[max(0, entity.start - 3) : entity.start] if t.text[:1].isupper()]
+                # The words right before the name are its title: "Russian President", "ambassador to Britain".
+                before = [t.text for t in doc[max(0, entity.start - 4) : entity.start] if t.is_alpha]
                 if before:
                     titles.setdefault(clean_name(entity.text), " ".join(before))
+        names = NameBook(mentions, titles)
+        # NER misses some later mentions of a named person ("Buser, however, is counting on …"):
+        # a subject that is a known person's surname counts as a mention of that person.
+        for token in doc:
+            if (token.dep_ in _SUBJECT_DEPS and token.text[:1].isupper() and not token.ent_type_
+                    and names.is_person(token.text) and not self.inside_quote(token.idx)):
+                mentions.append(Mention(token.text, (token.idx, token.idx + len(token.text)), "PERSON", True))
         self.names = NameBook(mentions, titles)
 
     def inside_quote(self, offset: int) -> bool:
@@ -110,6 +119,8 @@ class _Reader:
             return self.names.full(entity.text), (entity.start_char, entity.end_char)
         lower = token.lower_
         span = (token.idx, token.idx + len(token.text))
+        if token.text[:1].isupper() and self.names.is_person(token.text):
+            return self.names.full(token.text), span  # a surname the tagger misread ("says Early", ADV)
         if lower in PRONOUNS_PERSON:
             return self.names.pronoun(token.idx), span
         if lower == "it":
@@ -141,6 +152,9 @@ class _Reader:
             if "the" in determiners:
                 return self.names.pronoun(phrase.start_char, "ORG"), span
             return None, span
+        if determiners & {"the", "his", "her", "its", "their"} or any(
+                c.dep_ == "poss" for c in token.children):
+            determiners.add("the")
         if "the" in determiners and lemma in PERSON_ROLES and token.tag_ in ("NN", "NNP"):
             if self._introduced_unnamed(token):
                 return None, span
@@ -225,6 +239,8 @@ def _direct_quotes(reader: _Reader, settings: Settings) -> list[Quote]:
                 cue = "according to"
             if source is not None:
                 speaker, speaker_span = reader.speaker(source)
+                if speaker is None and source.lemma_.lower() in _DOCUMENT_NOUNS and previous is not None:
+                    speaker = previous.speaker  # "…," the statement continued.
         elif previous is not None and _paragraphs_between(reader.text, previous.span[1], start) <= 1:
             # A quote paragraph with no frame continues the quote before it ("…," she said. / "…").
             speaker, speaker_span, cue = previous.speaker, previous.speaker_span, previous.cue

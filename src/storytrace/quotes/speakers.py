@@ -44,8 +44,16 @@ _NAME_TOKEN = re.compile(r"^[A-Z\u00C0-\u024F\u0400-\u04FF][\w'’.-]*$")
 
 
 def clean_name(text: str) -> str:
-    """A name without titles, a leading "the", possessive endings and surrounding punctuation."""
-    words = re.sub(r"\s+", " ", text).strip(" ,.;:\"“”'’()").split(" ")
+    """A name without titles, a leading "the", possessive endings and surrounding punctuation.
+
+    A short all-capitals word inside a name ends a title that NER took in: "Browns DL Sheldon
+    Richardson" is Sheldon Richardson.
+    """
+    words = re.sub(r"\s+", " ", text).strip(" ,;:\"“”'’()").split(" ")
+    abbreviation = max((i for i, w in enumerate(words[:-1]) if w.isupper() and 2 <= len(w) <= 4 and w.isalpha()),
+                       default=-1)
+    if 0 <= abbreviation < len(words) - 2:
+        words = words[abbreviation + 1 :]
     while words and (words[0].lower() in TITLES or words[0].lower() == "the"):
         words.pop(0)
     if words:
@@ -53,9 +61,15 @@ def clean_name(text: str) -> str:
     return " ".join(word for word in words if word)
 
 
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+
 def name_key(name: str) -> str:
-    """Comparison form of a name: lower case, letters and spaces only."""
-    return re.sub(r"[^\w ]+", "", clean_name(name).lower()).strip()
+    """Comparison form of a name: lower case, letters and spaces only, without "Jr."/"III" suffixes."""
+    words = re.sub(r"[^\w ]+", "", clean_name(name).lower()).split()
+    while len(words) > 1 and words[-1] in _SUFFIXES:
+        words.pop()
+    return " ".join(words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +116,8 @@ class NameBook:
         """
         full: dict[str, str] = {}
         heads: dict[str, set[str]] = {}
-        for name in sorted({clean_name(n) for n in names}, key=len, reverse=True):
+        # Longest first; among equally long names the first mentioned (news introduces full names first).
+        for name in sorted(dict.fromkeys(clean_name(n) for n in names), key=lambda n: -len(name_key(n).split())):
             key = name_key(name)
             words = key.split()
             if not words:
@@ -114,7 +129,7 @@ class NameBook:
                 current = full.get(tail)
                 current_words = len(name_key(current).split()) if current else 0
                 if current is None or current_words < len(words) or (
-                    current_words == len(words) and counts[key] > counts[name_key(current)]
+                    current_words == len(words) and counts[key] > 1 + counts[name_key(current)]
                 ):
                     full[tail] = name
         for head, owners in heads.items():
@@ -165,9 +180,14 @@ class NameBook:
         Putin" for "the Russian leader"); otherwise the most mentioned person so far.
         """
         candidates = self.before(offset)
+        wanted = {re.sub(r"(?:'s|’s)$", "", word.lower()) for word in words} - {"the", "a", "an"}
         if not candidates:
+            later = [m for m in self.mentions if m.label == "PERSON" and m.span[0] > offset]
+            for mention in later:
+                full = self.full(mention.name)
+                if wanted & set(self.titles.get(full, "").lower().split()):
+                    return full
             return None
-        wanted = {word.lower() for word in words} - {"the", "a", "an"}
         if "latter" in wanted:
             return self.full(candidates[0].name)
         if "former" in wanted:
@@ -176,6 +196,11 @@ class NameBook:
         for mention in candidates:
             full = self.full(mention.name)
             if wanted & set(self.titles.get(full, "").lower().split()):
+                return full
+        # A lede may describe before it names: "China's ambassador … said" and later "ambassador Liu Xiaming".
+        for mention in self.mentions:
+            full = self.full(mention.name)
+            if mention.label == "PERSON" and mention.span[0] > offset and wanted & set(self.titles.get(full, "").lower().split()):
                 return full
         seen = Counter(self.full(m.name) for m in candidates)
         return seen.most_common(1)[0][0]
