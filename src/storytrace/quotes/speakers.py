@@ -100,6 +100,8 @@ class NameBook:
         # NER labels a person ORG or GPE often enough ("Marcelo Claure", ORG) that other multi-word
         # names answer a lone surname the persons do not know.
         self._other = self._tails(others, Counter(name_key(name) for name in others))
+        self._organization_names = {name_key(n): clean_name(n) for n in others if len(name_key(n).split()) > 1}
+        self._organizations = sorted(self._organization_names)
         self._acronyms: dict[str, str] = {}
         for name in sorted({clean_name(n) for n in persons + others}, key=len, reverse=True):
             initials = "".join(word[0] for word in name.split() if word[:1].isupper())
@@ -152,6 +154,11 @@ class NameBook:
             return self._acronyms[letters]
         if len(key.split()) == 1 and key in self._other:
             return self._other[key]
+        if key and key not in self._full:
+            # An organization's short form names its full one: "Big Machine" -> "Big Machine Records".
+            longer = [n for n in self._organizations if n != key and (n.startswith(key + " ") or n.endswith(" " + key))]
+            if len(longer) == 1:
+                return self._organization_names[longer[0]]
         return cleaned
 
     def before(self, offset: int, label: str = "PERSON") -> list[Mention]:
