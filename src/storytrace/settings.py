@@ -231,6 +231,29 @@ class Settings:
     # Quotes with fewer content words than this are aligned only when identical.
     quote_alignment_min_words: int = 3
 
+    # --- facts -------------------------------------------------------------------------------
+    # Numbers about the same thing agree within this relative gap (rounding: "about 100,000" and
+    # "100,000"); 13,000 and 14,000 lives, 7% apart, disagree.
+    fact_number_gap: float = 0.02
+
+    # --- coverage, summary, timeline ---------------------------------------------------------------
+    # Two sentences of different articles carry the same content when the cosine of their content-word
+    # (lemma) sets reaches this; 0.5 keeps a spun sentence with its source (seeds: 0.55-0.8) and parts
+    # apart that share only a name and a verb.
+    sentence_match_cosine: float = 0.5
+    # Across languages, with an embedder: this cosine or the embedder's own translation threshold.
+    sentence_translation_cosine: float = 0.75
+    # A sentence needs this many content words to count as content (shorter ones are datelines,
+    # captions and transitions).
+    sentence_min_content_words: int = 4
+    # An article omits content when at least this share of the story's other independent outlets carry it.
+    coverage_omission_share: float = 0.5
+    # The summary's length in sentences (the limit) and how alike two picked sentences may be.
+    summary_max_sentences: int = 7
+    summary_redundancy_cosine: float = 0.4
+    # The timeline lists at most this many events.
+    timeline_max_events: int = 20
+
     # --- store ---------------------------------------------------------------------------
     # Articles written per transaction: a killed run loses at most one batch, never half an article.
     store_batch_size: int = 200
@@ -247,7 +270,8 @@ class Settings:
         for name in ("store_batch_size", "copy_shingle_words", "copy_minhash_permutations", "copy_sketch_bands",
                      "copy_sketch_rows", "copy_candidate_max_per_article", "story_vector_terms",
                      "story_vector_names", "story_centroid_terms", "story_query_terms", "story_candidates",
-                     "story_time_decay_days", "story_max_keys"):  # fmt: skip
+                     "story_time_decay_days", "story_max_keys", "summary_max_sentences",
+                     "timeline_max_events", "quote_min_words"):  # fmt: skip
             if getattr(self, name) < 1:
                 raise ConfigError(f"setting {name} must be at least 1")
 

@@ -130,6 +130,16 @@ def _sublinear(counts: Counter[str]) -> dict[str, float]:
     return {term: 1.0 + math.log(count) for term, count in counts.items()}
 
 
+def content_lemmas(text: str, language: str | None) -> set[str]:
+    """Lemmas of a text's content words (stop words dropped): the comparison stage's words for
+    languages without a spaCy pipeline."""
+    code = (language or "en").split("-")[0].lower()
+    stop = _stop_list(code)
+    lemma_language = code if code in _LEMMA_LANGUAGES else None
+    words = (m.group().casefold() for m in _TOKEN.finditer(text))
+    return {_lemma(w, lemma_language) if lemma_language else w for w in words if w not in stop}
+
+
 def story_features(article: Article) -> StoryFeatures:
     """Lemmas, names, numbers and dates of an article's title and text."""
     language = (article.language or "en").split("-")[0].lower()

@@ -1,0 +1,82 @@
+"""Compare a story's coverage and summarize it: quotes aligned, facts compared, additions and omissions,
+a cited summary and a timeline (:func:`compare_story`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from storytrace.embed import Embedder, embed_unique
+from storytrace.facts import compare_facts, parse_day
+from storytrace.model import Article, Copy, StoryComparison
+from storytrace.quotes.align import align_quotes
+from storytrace.settings import DEFAULT_SETTINGS, Settings
+from storytrace.summarize.analysis import ArticleAnalysis, analyze_articles
+from storytrace.summarize.sentences import SentenceTable
+from storytrace.summarize.timeline import build_timeline
+
+__all__ = ["ArticleAnalysis", "analyze_articles", "compare_story", "independent_groups"]
+
+
+def independent_groups(articles: Sequence[Article], copies: Sequence[Copy]) -> dict[str, str]:
+    """Map each article to its independent outlet group: a copy belongs with the original it copies."""
+    ids = {article.id for article in articles}
+    parent = {article_id: article_id for article_id in ids}
+
+    def find(article_id: str) -> str:
+        while parent[article_id] != article_id:
+            parent[article_id] = parent[parent[article_id]]
+            article_id = parent[article_id]
+        return article_id
+
+    for copy in copies:
+        if copy.original in ids and copy.copy in ids:
+            parent[find(copy.copy)] = find(copy.original)
+    return {article_id: find(article_id) for article_id in ids}
+
+
+def compare_story(
+    story_id: str,
+    articles: Sequence[Article],
+    copies: Sequence[Copy] = (),
+    settings: Settings = DEFAULT_SETTINGS,
+    embedder: Embedder | None = None,
+) -> StoryComparison:
+    """Everything the comparison stage says about one story's articles.
+
+    Relative dates resolve against each article's publication day, or the story's earliest dated
+    day for undated articles. With an embedder, quotes and sentences in different languages are
+    matched by their vectors; without one, only by shared words.
+    """
+    groups = independent_groups(articles, copies)
+    copied = {copy.copy for copy in copies}
+    originals = frozenset(article.id for article in articles if article.id not in copied)
+    days = [day for day in (parse_day(article.published) for article in articles) if day is not None]
+    story_day = min(days) if days else None
+    references = {article.id: parse_day(article.published) or story_day for article in articles}
+    analyses = analyze_articles(articles, references, settings)
+    translation = embedder.match_cosine if embedder is not None else 1.0
+    multilingual = embedder is not None and len({a.language for a in articles}) > 1
+
+    quotes = [quote for analysis in analyses for quote in analysis.quotes]
+    quote_words = [words for analysis in analyses for words in analysis.quote_words]
+    languages = {article.id: article.language for article in articles}
+    quote_vectors = embed_unique([q.text for q in quotes], embedder) if multilingual and quotes else None
+    quote_groups = align_quotes(quotes, quote_words, [languages[q.article] for q in quotes], originals, settings,
+                                quote_vectors, max(settings.quote_alignment_cosine, translation))
+
+    facts = compare_facts([fact for analysis in analyses for fact in analysis.facts], groups, settings)
+
+    table = SentenceTable(analyses, groups, settings)
+    if multilingual and table.sentences:
+        vectors = embed_unique(table.sentence_texts(), embedder)  # type: ignore[arg-type]
+        table = SentenceTable(analyses, groups, settings, vectors,
+                              max(settings.sentence_translation_cosine, translation))
+    return StoryComparison(
+        story=story_id,
+        quotes=tuple(quote_groups),
+        facts=tuple(facts),
+        coverage=tuple(table.coverage(originals)),
+        summary=tuple(table.summary(originals)),
+        timeline=tuple(build_timeline(analyses, table, originals, settings)),
+        unsupported=tuple(analysis.article.id for analysis in analyses if not analysis.supported),
+    )

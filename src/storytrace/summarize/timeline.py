@@ -1,0 +1,55 @@
+"""A story's timeline: its dated events, each with every article that reports it.
+
+An event is a sentence holding a resolved date. Sentences with the same date whose content matches
+(one sentence cluster) are one event; the event's text is the cluster's representative sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from storytrace.model import TimelineEvent
+from storytrace.settings import Settings
+from storytrace.summarize.analysis import ArticleAnalysis
+from storytrace.summarize.sentences import SentenceTable
+
+_YEAR = re.compile(r"\b\d{4}\b")
+
+
+def build_timeline(
+    analyses: Sequence[ArticleAnalysis], table: SentenceTable, originals: frozenset[str], settings: Settings
+) -> list[TimelineEvent]:
+    """Events by date (oldest first), at most ``Settings.timeline_max_events``, the most reported kept."""
+    events: dict[tuple[str, object], set[int]] = {}
+    for analysis in analyses:
+        article = analysis.article.id
+        # One date per sentence: a relative one ("on Thursday", "last week") dates the news itself,
+        # an absolute one in the same sentence is usually background ("a July 2020 ceasefire").
+        dated: dict[int, tuple[bool, str]] = {}
+        for fact in analysis.facts:
+            if fact.kind != "date":
+                continue
+            index = table.index_at(article, fact.span[0])
+            if index is None:
+                continue
+            relative = _YEAR.search(fact.text) is None
+            if index not in dated or (relative and not dated[index][0]):
+                dated[index] = (relative, fact.value)
+        for index, (_, value) in dated.items():
+            events.setdefault((value, table.cluster_of[index]), set()).add(index)
+    merged: list[TimelineEvent] = []
+    clusters = table.members()
+    for (value, cluster), indexes in events.items():
+        members = clusters[cluster]  # type: ignore[index]
+        best = table.representative(sorted(indexes), originals)
+        sentence = table.sentences[best]
+        # Sources: articles stating this date in this content, plus the cluster's matching sentences
+        # (a copy that kept the sentence but wrote the date differently still reports the event).
+        sources = tuple(sorted({table.sentences[i].article for i in indexes}
+                               | {table.sentences[i].article for i in members}))
+        text = table.texts[sentence.article][sentence.span[0] : sentence.span[1]]
+        merged.append(TimelineEvent(str(value), text, sentence.article, sentence.span, sources))
+    # Keep the most reported events, then give them in date order.
+    kept = sorted(merged, key=lambda e: (-len(e.sources), e.date))[: settings.timeline_max_events]
+    return sorted(kept, key=lambda e: (e.date, e.article, e.span))
