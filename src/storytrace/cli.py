@@ -34,15 +34,18 @@ from storytrace.pipeline import analyze as run_analysis
 from storytrace.progress import ProgressSink
 from storytrace.provenance import compare_articles
 from storytrace.report import (
+    comparison_record,
     print_comparison,
     print_copies,
     print_story,
+    print_story_comparison,
     print_story_list,
     print_summary,
     write_json,
 )
 from storytrace.settings import DEFAULT_SETTINGS
 from storytrace.store import Store, StoredStory
+from storytrace.summarize import compare_story
 
 app = typer.Typer(
     name="storytrace",
@@ -118,6 +121,10 @@ def analyze(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
     workers: Annotated[int | None, typer.Option(help="Processes for cleaning (default: all cores).", min=1)] = None,
     embedder: EmbedderOption = "auto",
+    compare: Annotated[
+        bool, typer.Option("--compare/--no-compare", help="Compare each story's coverage (quotes, facts, summary); "
+                           "the slowest step, skip it for large corpora and use `storytrace show` on demand.")
+    ] = True,
 ) -> None:
     """Ingest, clean and store articles, then print a summary (and write the JSON report)."""
     errors = Console(stderr=True)
@@ -126,7 +133,7 @@ def analyze(
     show_progress = not quiet and errors.is_terminal
     try:
         with _progress_bar(errors, show_progress) as sink:
-            report = run_analysis(paths, db=db, progress=sink, workers=workers, embedder=embedder)
+            report = run_analysis(paths, db=db, progress=sink, workers=workers, embedder=embedder, compare=compare)
         if json_out is not None:
             write_json(report, json_out)
     except StorytraceError as error:
@@ -212,13 +219,16 @@ def add(
     db: DbOption = "storytrace.db",
     embedder: EmbedderOption = "auto",
     json_out: Annotated[bool, typer.Option("--json", help="Print the report as JSON instead of the summary.")] = False,
+    compare: Annotated[
+        bool, typer.Option("--compare/--no-compare", help="Compare the coverage of the stories the articles joined.")
+    ] = True,
 ) -> None:
     """Add articles one at a time to the stored stories: each joins a story or opens one, and
     is checked for copies of the stored articles of its nearest stories."""
     errors = Console(stderr=True)
     try:
         with _progress_bar(errors, errors.is_terminal) as sink:
-            report = run_add(paths, db=db, progress=sink, embedder=embedder)
+            report = run_add(paths, db=db, progress=sink, embedder=embedder, compare=compare)
     except (StorytraceError, OSError) as error:
         _fail(error)
     if json_out:
@@ -274,9 +284,16 @@ def show(
     story: Annotated[str, typer.Argument(help="Id of a stored story (see storytrace stories).")],
     db: DbOption = "storytrace.db",
     json_out: Annotated[bool, typer.Option("--json", help="Print the story as JSON.")] = False,
+    compare: Annotated[
+        bool, typer.Option("--compare/--no-compare", help="Compare the articles' coverage (quotes, facts, summary).")
+    ] = True,
+    embedder: EmbedderOption = "auto",
 ) -> None:
-    """Show one story: its title, dates and storyline, then its articles by date and outlet,
-    originals and copies marked."""
+    """Show one story: its title, dates and storyline, its articles by date and outlet (originals
+    and copies marked), then its summary, timeline, quotes, facts and what each article adds or omits.
+
+    The embedder is loaded only for a story in several languages (to match translated quotes).
+    """
     try:
         with Store(db, DEFAULT_SETTINGS) as store:
             found = _stored_story(store, story)
@@ -284,6 +301,12 @@ def show(
             relations = [r for r in store.load_copies(found.articles) if r.copy in articles]
             line = store.load_stories(storyline=found.storyline)
             merges = store.load_merges(found.id)
+            texts = store.load_articles(found.articles) if compare else []
+        comparison = None
+        if compare:
+            languages = {article.language for article in texts}
+            model = load_embedder(embedder) if len(languages) > 1 else None
+            comparison = compare_story(found.id, texts, relations, DEFAULT_SETTINGS, model)
     except StorytraceError as error:
         _fail(error)
     if json_out:
@@ -304,9 +327,14 @@ def show(
             ],
             "storyline_stories": [other.id for other in line],
         }
+        if comparison is not None:
+            document |= comparison_record(comparison)
         sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
         return
-    print_story(found, articles, relations, line, Console(), merges=merges, requested=story)
+    console = Console()
+    print_story(found, articles, relations, line, console, merges=merges, requested=story)
+    if comparison is not None:
+        print_story_comparison(comparison, articles, console)
 
 
 def main() -> None:

@@ -225,8 +225,10 @@ class Coverage:
     """What one article adds (content no other independent article carries) and omits (what most carry)."""
 
     article: str
-    adds: tuple[Span, ...]
+    adds: tuple[Span, ...]  # its sentences no other independent article carries
     omits: tuple[tuple[str, Span], ...]  # (article, span) of a representative sentence it lacks
+    added: tuple[str, ...] = ()  # the texts of ``adds``
+    omitted: tuple[str, ...] = ()  # the texts of ``omits``
 
 
 @dataclass(frozen=True, slots=True)

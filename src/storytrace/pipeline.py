@@ -1,5 +1,5 @@
-"""The Python API: ``analyze`` runs the pipeline (ingest → clean → store → copies → stories) over
-a batch; ``add`` streams articles into the stored stories one at a time (``Tracker``).
+"""The Python API: ``analyze`` runs the pipeline (ingest → clean → store → copies → stories →
+compare) over a batch; ``add`` streams articles into the stored stories one at a time (``Tracker``).
 
 ``analyze`` on a batch gives the same stories as ``add`` of the same articles one by one in
 ``arrival_order``: both feed ``StoryIndex.add`` in that order. Only copies differ: ``analyze``
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from dataclasses import replace
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -18,12 +19,23 @@ from storytrace.clean import clean_document, remove_outlet_repeats
 from storytrace.embed import Embedder, load_embedder
 from storytrace.errors import StorytraceError
 from storytrace.ingest import InputItem, read_inputs
-from storytrace.model import Article, Copy, IngestResult, Problem, RawDocument, Report, Story, Storyline
+from storytrace.model import (
+    Article,
+    Copy,
+    IngestResult,
+    Problem,
+    RawDocument,
+    Report,
+    Story,
+    StoryComparison,
+    Storyline,
+)
 from storytrace.progress import ProgressSink, SilentProgress
 from storytrace.provenance import detect_copies
 from storytrace.settings import DEFAULT_SETTINGS, Settings
 from storytrace.store import Store
 from storytrace.stories import Assignment, arrival_order
+from storytrace.summarize import compare_story
 from storytrace.tracker import Tracker
 
 __all__ = ["Tracker", "add", "analyze"]
@@ -100,9 +112,10 @@ def analyze(
     progress: ProgressSink | None = None,
     workers: int | None = None,
     embedder: Embedder | str | None = None,
+    compare: bool = True,
 ) -> Report:
-    """Ingest, clean and store articles, find copies among them and group them into stories;
-    return the report of this batch.
+    """Ingest, clean and store articles, find copies among them, group them into stories and
+    compare each story's coverage; return the report of this batch.
 
     ``inputs`` are paths (files or directories), ``-`` for JSONL on standard input, or dicts
     shaped like JSONL records. ``db`` is a SQLite path or a ``postgresql://`` URL. Inputs that
@@ -115,6 +128,11 @@ def analyze(
     The batch's articles join the stored stories (``Report.stories`` holds the stories of the
     batch's articles and the other stories of their storylines); re-analysing stored articles
     leaves their stories as they are.
+
+    ``compare`` fills each story's quotes, facts, coverage, summary and timeline
+    (``Report.comparisons``); it parses every article with spaCy, the slowest step by far
+    (docs/compare.md), so large corpora may leave it off and compare stories on demand
+    (``storytrace show``).
     """
     sink = progress or SilentProgress()
     model = load_embedder(embedder) if isinstance(embedder, str) else embedder
@@ -137,7 +155,9 @@ def analyze(
         assignments = tracker.assign(unique, sink, worker_count)
         stories, storylines = tracker.stories_of(article.id for article in unique)
         tracker.close()
-    return _report(unique, copies, results, problems, (stories, storylines), assignments)
+        comparisons = _compare(store, stories, unique, settings, model, sink) if compare else []
+    report = _report(unique, copies, results, problems, (stories, storylines), assignments)
+    return replace(report, comparisons=tuple(comparisons))
 
 
 def add(
@@ -146,13 +166,15 @@ def add(
     settings: Settings = DEFAULT_SETTINGS,
     progress: ProgressSink | None = None,
     embedder: Embedder | str | None = None,
+    compare: bool = True,
 ) -> Report:
     """Read and clean inputs like ``analyze``, then add the articles one at a time in
     ``arrival_order``: each is stored, compared with the stored articles of its nearest stories
     for copies, and added to the stored story index, each write its own transaction.
 
     The report holds the articles, the copies found for them, and their stories with their
-    storylines; ``Report.grouped`` counts where the articles went.
+    storylines (compared as ``analyze`` does when ``compare``); ``Report.grouped`` counts where
+    the articles went.
     """
     sink = progress or SilentProgress()
     model = load_embedder(embedder) if isinstance(embedder, str) else embedder
@@ -173,7 +195,31 @@ def add(
         unique = _unique(ordered, results)
         stories = tracker.stories_of(article.id for article in unique)
         tracker.close()
-    return _report(unique, copies, results, problems, stories, assignments)
+        comparisons = _compare(store, stories[0], unique, settings, model, sink) if compare else []
+    report = _report(unique, copies, results, problems, stories, assignments)
+    return replace(report, comparisons=tuple(comparisons))
+
+
+def _compare(
+    store: Store,
+    stories: list[Story],
+    batch: list[Article],
+    settings: Settings,
+    embedder: Embedder | None,
+    sink: ProgressSink,
+) -> list[StoryComparison]:
+    """Compare each story over all its stored articles (older ones are read back from the store)."""
+    known = {article.id: article for article in batch}
+    comparisons: list[StoryComparison] = []
+    sink.stage("comparing coverage", len(stories))
+    for story in stories:
+        missing = [article_id for article_id in story.articles if article_id not in known]
+        if missing:
+            known.update((article.id, article) for article in store.load_articles(missing))
+        members = [known[article_id] for article_id in story.articles if article_id in known]
+        comparisons.append(compare_story(story.id, members, store.load_copies(story.articles), settings, embedder))
+        sink.advance()
+    return comparisons
 
 
 def _unique(articles: list[Article], results: list[IngestResult]) -> list[Article]:

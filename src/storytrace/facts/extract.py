@@ -175,7 +175,7 @@ def _name_facts(article: Article, doc: Any) -> list[Fact]:
     names = NameBook([Mention(e.text, (e.start_char, e.end_char), labels[e.label_], False) for e in entities], {})
     facts: list[Fact] = []
     for entity in entities:
-        kind = kinds[entity.label_]
+        kind = "person" if names.is_person(entity.text) else kinds[entity.label_]  # NER's ORG "Psaki"
         facts.append(Fact(article.id, (entity.start_char, entity.end_char), kind, abouts[kind], names.full(entity.text),
                           entity.text))
     return facts

@@ -9,13 +9,18 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from storytrace.model import Report, Story, Storyline
+from storytrace.model import Report, Story, StoryComparison, Storyline
+from storytrace.report.comparison import comparison_record
 
 REPORT_SCHEMA_ID = "storytrace.report/1"
 
 
-def _story(story: Story) -> dict[str, Any]:
-    # Comparison keys (summary, timeline, quotes, facts, coverage) are filled by later stages.
+_EMPTY_COMPARISON = {"summary": [], "timeline": [], "quotes": [], "facts": [], "coverage": []}
+
+
+def _story(story: Story, comparison: StoryComparison | None) -> dict[str, Any]:
+    """A story with its comparison keys (empty when the analysis did not compare coverage)."""
+    compared = comparison_record(comparison) if comparison is not None else _EMPTY_COMPARISON
     return {
         "id": story.id,
         "title": story.title,
@@ -23,12 +28,7 @@ def _story(story: Story) -> dict[str, Any]:
         "originals": list(story.originals),
         "start": story.start,
         "end": story.end,
-        "summary": [],
-        "timeline": [],
-        "quotes": [],
-        "facts": [],
-        "coverage": [],
-    }
+    } | compared
 
 
 def _storyline(storyline: Storyline) -> dict[str, Any]:
@@ -37,11 +37,12 @@ def _storyline(storyline: Storyline) -> dict[str, Any]:
 
 def to_dict(report: Report) -> dict[str, Any]:
     """The report as plain JSON-ready data, keys as in the published schema."""
+    comparisons = {comparison.story: comparison for comparison in report.comparisons}
     return {
         "schema": REPORT_SCHEMA_ID,
         "articles": [article.to_record() for article in report.articles],
         "copies": [copy.to_record() for copy in report.copies],
-        "stories": [_story(story) for story in report.stories],
+        "stories": [_story(story, comparisons.get(story.id)) for story in report.stories],
         "storylines": [_storyline(storyline) for storyline in report.storylines],
         "problems": [
             {"source": problem.source, "reason": problem.reason, "kind": problem.kind.value}

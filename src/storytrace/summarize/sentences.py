@@ -136,7 +136,12 @@ class SentenceTable:
                         best = self.representative(indexes, originals)
                         omits.append((self.sentences[best].article, self.sentences[best].span))
                     del cluster
-            result.append(Coverage(article, tuple(sorted(adds)), tuple(omits)))
+            adds.sort()
+            result.append(Coverage(
+                article, tuple(adds), tuple(omits),
+                added=tuple(self.texts[article][a:b] for a, b in adds),
+                omitted=tuple(self.texts[source][a:b] for source, (a, b) in omits),
+            ))
         return result
 
     def summary(self, originals: frozenset[str]) -> list[SummarySentence]:
