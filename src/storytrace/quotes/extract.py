@@ -26,27 +26,39 @@ from storytrace.quotes.speakers import (
 )
 from storytrace.settings import Settings
 
-# Verbs that report a statement (lemmas). The clause-taking ones also introduce reported speech;
-# the others frame only direct quotes ("'No!' he exclaimed"). Cognition verbs (think, believe) are
-# left out on purpose: they report no statement (docs/quote-annotation.md).
-REPORTING_VERBS = frozenset(
-    """say tell add state announce claim warn argue explain insist note write tweet post confirm deny
-    acknowledge report predict stress emphasize emphasise reiterate suggest admit complain declare
-    assert contend maintain vow pledge promise respond reply testify concede allege caution charge
-    recall reveal disclose estimate conclude observe remark mention hint assure indicate""".split()
-)
+# Verbs that report a statement (lemmas), by language. The clause-taking ones also introduce
+# reported speech; the framing ones frame only direct quotes ("'No!' he exclaimed"). Cognition
+# verbs (think, believe) are left out on purpose: they report no statement (docs/quote-annotation.md).
+REPORTING_VERBS: dict[str, frozenset[str]] = {
+    "en": frozenset(
+        """say tell add state announce claim warn argue explain insist note write tweet post confirm deny
+        acknowledge report predict stress emphasize emphasise reiterate suggest admit complain declare
+        assert contend maintain vow pledge promise respond reply testify concede allege caution charge
+        recall reveal disclose estimate conclude observe remark mention hint assure indicate""".split()
+    ),
+    "fr": frozenset(
+        """dire déclarer affirmer ajouter expliquer estimer souligner indiquer assurer annoncer préciser
+        insister répondre avertir prévenir rappeler confier reconnaître admettre démentir nier promettre
+        juger assurer martel écrire tweeter confirmer""".split()
+    ),
+}
 # Verbs reporting a demand or charge through their object: "urged X to …", "accused X of …".
-OBJECT_REPORTING_VERBS = frozenset("urge accuse ask call press beg implore encourage advise".split())
-FRAMING_VERBS = REPORTING_VERBS | frozenset(
-    "ask exclaim quip joke continue shout cry describe call accuse urge recount answer begin comment".split()
-)
+OBJECT_REPORTING_VERBS: dict[str, frozenset[str]] = {
+    "en": frozenset("urge accuse ask call press beg implore encourage advise".split()),
+    "fr": frozenset("exhorter accuser appeler demander".split()),
+}
+FRAMING_VERBS: dict[str, frozenset[str]] = {
+    "en": REPORTING_VERBS["en"] | OBJECT_REPORTING_VERBS["en"] | frozenset(
+        "exclaim quip joke continue shout cry describe recount answer begin comment".split()),
+    "fr": REPORTING_VERBS["fr"] | OBJECT_REPORTING_VERBS["fr"] | frozenset("lancer poursuivre s'exclamer".split()),
+}
 # A clause opening with these is a condition or a relative clause misread as the verb's complement
 # ("warned of sanctions should Putin attack", "what they said would be").
 _NOT_STATEMENT_OPENERS = frozenset({"should", "if", "when", "what", "which", "who", "whom", "because", "as"})
 # Subjects that are a speaker's document, not a speaker: "the statement continued".
 _DOCUMENT_NOUNS = frozenset("statement release letter post tweet email memo note message".split())
-_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
-_NAME_LABELS = {"PERSON": "PERSON", "PER": "PERSON", "ORG": "ORG", "GPE": "GPE", "NORP": "NORP"}
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "nsubj:pass"})
+_NAME_LABELS = {"PERSON": "PERSON", "PER": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "GPE", "NORP": "NORP"}
 # A line crediting the paragraph above it to someone, as pull-quote widgets print it.
 _CREDIT_LINE = re.compile(r"^\s*(?:A quote from|Quote from|Une citation de|Citation de)\s+([^,\n]+)", re.IGNORECASE)
 # A frame ending a paragraph whose quotation marks were lost: ", he said." / ", said Putin."
@@ -67,6 +79,11 @@ class _Reader:
 
     def __init__(self, article: Article, doc: Any) -> None:
         self.article = article
+        language = (article.language or "en").split("-")[0].lower()
+        self.language = language if language in REPORTING_VERBS else "en"
+        self.reporting = REPORTING_VERBS[self.language]
+        self.object_reporting = OBJECT_REPORTING_VERBS[self.language]
+        self.framing = FRAMING_VERBS[self.language]
         self.doc = doc
         self.text = article.text
         self.stretches = quoted_stretches(self.text)
@@ -295,7 +312,7 @@ def _nearest_cue(reader: _Reader, span: Span) -> Any | None:
     for token in doc.char_span(window_start, window_end, alignment_mode="expand") or ():
         if reader.inside_quote(token.idx):
             continue
-        if token.lemma_.lower() in FRAMING_VERBS and token.pos_ in ("VERB", "AUX") or _according_to(token) is not None:
+        if token.lemma_.lower() in reader.framing and token.pos_ in ("VERB", "AUX") or _according_to(token) is not None:
             distance = span[0] - token.idx if token.idx < span[0] else token.idx - span[1]
             if best is None or distance < best[0]:
                 best = (distance, token)
@@ -305,7 +322,7 @@ def _nearest_cue(reader: _Reader, span: Span) -> Any | None:
     if before.endswith(":"):
         colon_sentence = doc.char_span(_sentence_start(doc, len(before) - 1), len(before), alignment_mode="expand")
         for token in reversed(list(colon_sentence or ())):
-            if token.lemma_.lower() in FRAMING_VERBS and token.pos_ in ("VERB", "AUX"):
+            if token.lemma_.lower() in reader.framing and token.pos_ in ("VERB", "AUX"):
                 return token
     return None
 
@@ -336,8 +353,8 @@ def _reported_speech(reader: _Reader, direct: list[Quote], settings: Settings) -
             else:
                 start, end = sentence.start_char, phrase.start_char
             cue = "according to"
-        elif token.lemma_.lower() in REPORTING_VERBS | OBJECT_REPORTING_VERBS and token.pos_ == "VERB":
-            found = _reported_clause(doc, token)
+        elif token.lemma_.lower() in reader.reporting | reader.object_reporting and token.pos_ == "VERB":
+            found = _reported_clause(reader, token)
             if found is None:
                 continue
             start, end = found
@@ -362,24 +379,25 @@ def _reported_speech(reader: _Reader, direct: list[Quote], settings: Settings) -
     return quotes
 
 
-def _reported_clause(doc: Any, verb: Any) -> Span | None:
+def _reported_clause(reader: _Reader, verb: Any) -> Span | None:
     """The character span a reporting verb reports, or None when it frames no clause.
 
     * a clausal complement: "said (that) CLAUSE", "CLAUSE, analysts said";
     * an object with an infinitive or "of" clause: "urged OBJECT to …", "accused OBJECT of …";
     * a parenthetical cue inside or after its sentence: "The key, says Buser, is …".
     """
+    doc = reader.doc
     lemma = verb.lemma_.lower()
     clause = next((child for child in verb.children if child.dep_ == "ccomp"), None)
-    if clause is not None and lemma in REPORTING_VERBS:
+    if clause is not None and lemma in reader.reporting:
         if clause.left_edge.lower_ in _NOT_STATEMENT_OPENERS:
             return None
         first = clause.left_edge
         while first.dep_ == "mark" and first.i < clause.i:
             first = doc[first.i + 1]
         return first.idx, clause.right_edge.idx + len(clause.right_edge.text)
-    if lemma in OBJECT_REPORTING_VERBS:
-        target = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    if lemma in reader.object_reporting:
+        target = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
         if target is None and lemma == "call":  # "called on Moscow to de-escalate"
             on = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "on"), None)
             target = next((c for c in on.children if c.dep_ == "pobj"), None) if on is not None else None
@@ -395,7 +413,7 @@ def _reported_clause(doc: Any, verb: Any) -> Span | None:
             return None
         last = complement.right_edge
         return target.left_edge.idx, last.idx + len(last.text)
-    if verb.dep_ == "parataxis" and lemma in REPORTING_VERBS and clause is None:
+    if verb.dep_ == "parataxis" and lemma in reader.reporting and clause is None:
         sentence = verb.sent
         cue = doc[verb.left_edge.i : verb.right_edge.i + 1]
         if cue.start_char - sentence.start_char < 3:

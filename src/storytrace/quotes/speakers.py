@@ -21,7 +21,8 @@ TITLES = frozenset(
     secretary sen sen. senator rep rep. representative gov gov. governor chancellor king queen prince
     princess pope gen gen. general col col. lt lt. capt capt. sgt sgt. adm adm. judge justice mayor
     chairman chairwoman chief ceo director ambassador speaker leader deputy foreign press spokesman
-    spokeswoman spokesperson coach officer commissioner attorney st st. rev rev. father sheikh emir""".split()
+    spokeswoman spokesperson coach officer commissioner attorney st st. rev rev. father sheikh emir
+    m m. mme mlle président présidente ministre chancelier premier""".split()
 )
 # Heads of role descriptions that refer back to a named person ("the Russian leader").
 PERSON_ROLES = frozenset(
@@ -38,7 +39,7 @@ ORGANIZATION_ROLES = frozenset(
     administration group organization organisation union bank court authority authorities board
     campaign party team club network studio publisher retailer carrier airline automaker""".split()
 )
-PRONOUNS_PERSON = frozenset({"he", "she", "him", "her"})
+PRONOUNS_PERSON = frozenset({"he", "she", "him", "her", "il", "elle"})
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _NAME_TOKEN = re.compile(r"^[A-Z\u00C0-\u024F\u0400-\u04FF][\w'’.-]*$")
 
