@@ -43,14 +43,26 @@ def _same_person(first: str, second: str) -> bool:
 def merge_aliases(names: Sequence[str]) -> dict[str, str]:
     """Map each speaker name to the story's canonical form of it: "Putin", "Poutine" -> "Vladimir Putin".
 
-    The canonical form is the fullest (most words), then most frequent, spelling.
+    Names of one person form a family; its canonical form is a fullest (most words) name spelled
+    the way the family mostly spells the surname ("Putin" over "Poutine" in an English-led story).
     """
     counts = Counter(names)
+    families: list[list[str]] = []
+    for name in sorted(counts, key=lambda n: (-len(n.split()), -counts[n], n)):
+        family = next((f for f in families if _same_person(f[0], name)), None)
+        if family is None:
+            families.append([name])
+        else:
+            family.append(name)
     canonical: dict[str, str] = {}
-    ordered = sorted(counts, key=lambda n: (-len(n.split()), -counts[n], n))
-    for name in ordered:
-        owner = next((c for c in dict.fromkeys(canonical.values()) if _same_person(c, name)), None)
-        canonical[name] = owner if owner is not None else name
+    for family in families:
+        surnames = Counter()
+        for name in family:
+            surnames[_fold(name).split()[-1]] += counts[name]
+        longest = max(len(name.split()) for name in family)
+        best = max((n for n in family if len(n.split()) == longest),
+                   key=lambda n: (surnames[_fold(n).split()[-1]], counts[n], n))
+        canonical.update((name, best) for name in family)
     return canonical
 
 

@@ -55,6 +55,10 @@ FRAMING_VERBS: dict[str, frozenset[str]] = {
 # A clause opening with these is a condition or a relative clause misread as the verb's complement
 # ("warned of sanctions should Putin attack", "what they said would be").
 _NOT_STATEMENT_OPENERS = frozenset({"should", "if", "when", "what", "which", "who", "whom", "because", "as"})
+# Verbs that name rather than say: what they frame in quotation marks is a term, unless it is a clause.
+_NAMING_VERBS = frozenset("call describe dub term name label brand".split())
+# A verbless quoted stretch this short is a term ("feather duvet lung"), not a statement.
+_TERM_MAX_WORDS = 4
 # Subjects that are a speaker's document, not a speaker: "the statement continued".
 _DOCUMENT_NOUNS = frozenset("statement release letter post tweet email memo note message".split())
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "nsubj:pass"})
@@ -131,6 +135,11 @@ class _Reader:
 
     def _one_speaker(self, token: Any) -> tuple[str | None, Span | None]:
         doc = self.doc
+        if not clean_name(token.text):
+            # A title the parser made the head ("M." over "Poutine"): the name is its flat dependent.
+            name = next((c for c in token.children if c.dep_.startswith("flat") and c.pos_ == "PROPN"), None)
+            if name is not None:
+                token = name
         entity = self._entity(token)
         if entity is not None and entity.label_ in _NAME_LABELS and entity.label_ != "NORP":
             return self.names.full(entity.text), (entity.start_char, entity.end_char)
@@ -210,6 +219,16 @@ def _path_up(token: Any, top: Any) -> list[Any]:
     return path
 
 
+def _inverted_subject(verb: Any) -> Any | None:
+    """A name right after a framing verb that the parser took for its object: '…», a déclaré M. Poutine'."""
+    following = [c for c in verb.children if c.dep_ in ("obj", "dobj") and c.i > verb.i]
+    for candidate in following[:1]:
+        if candidate.pos_ == "PROPN" or candidate.ent_type_ in ("PER", "PERSON") or any(
+                c.dep_.startswith("flat") for c in candidate.children):
+            return candidate
+    return None
+
+
 def _according_to(token: Any) -> Any | None:
     """The source of "according to X" when ``token`` is its "according"."""
     if token.lower_ != "according":
@@ -246,12 +265,16 @@ def _direct_quotes(reader: _Reader, settings: Settings) -> list[Quote]:
         if _words(content) < settings.quote_min_words or _is_title(content):
             continue  # a term, a scare quote or a quoted title ("Takin' It to the Streets")
         cue_token = _nearest_cue(reader, stretch.span)
+        if (cue_token is None or cue_token.lemma_.lower() in _NAMING_VERBS) and _words(content) <= _TERM_MAX_WORDS and (
+                not _has_verb(reader.doc, stretch.span)):
+            if cue_token is not None or previous is None:
+                continue  # a term, named or quoted with no statement: what doctors call "feather duvet lung"
         speaker: str | None = None
         speaker_span: Span | None = None
         cue = None
         if cue_token is not None:
             cue = cue_token.lemma_.lower()
-            source = _according_to(cue_token) or reader.subject_of(cue_token)
+            source = _according_to(cue_token) or reader.subject_of(cue_token) or _inverted_subject(cue_token)
             if _according_to(cue_token) is not None:
                 cue = "according to"
             if source is not None:
@@ -261,8 +284,6 @@ def _direct_quotes(reader: _Reader, settings: Settings) -> list[Quote]:
         elif previous is not None and _paragraphs_between(reader.text, previous.span[1], start) <= 1:
             # A quote paragraph with no frame continues the quote before it ("…," she said. / "…").
             speaker, speaker_span, cue = previous.speaker, previous.speaker_span, previous.cue
-        elif not _has_verb(reader.doc, stretch.span):
-            continue  # a quoted name or term with no one saying it ("feather duvet lung")
         quote = Quote(reader.article.id, (start, end), content, "direct", speaker, speaker_span, cue)
         quotes.append(quote)
         if cue_token is not None or speaker is not None:

@@ -1,0 +1,172 @@
+"""Quotes: quotation marks as scraped text has them, speakers resolved, reported speech, alignment."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from storytrace.model import Article
+from storytrace.quotes import extract_quotes
+from storytrace.quotes.align import align_quotes, merge_aliases
+from storytrace.quotes.marks import quoted_stretches
+from storytrace.quotes.nlp import load_pipeline
+from storytrace.settings import Settings
+
+SETTINGS = Settings()
+
+
+def _inside(text: str) -> list[str]:
+    return [text[s.span[0] : s.span[1]] for s in quoted_stretches(text)]
+
+
+def _quotes(text: str, language: str = "en") -> list[tuple[str, str, str | None]]:
+    article = Article(id="a", source="test", text=text, language=language)
+    doc = load_pipeline(language)(text)  # type: ignore[operator]
+    found = extract_quotes(article, doc, SETTINGS)
+    for quote in found:
+        assert text[quote.span[0] : quote.span[1]] == quote.text
+    return [(quote.kind, quote.text, quote.speaker) for quote in found]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('He said "we will win" today.', ["we will win"]),
+        ("She said “we will win, and soon,” and left.", ["we will win, and soon,"]),
+        ("Il a dit « nous gagnerons » hier.", ["nous gagnerons"]),
+        # A closing mark typed as an opening one, as spinners leave it.
+        ("“We are ready to start in Geneva, “Putin said.", ["We are ready to start in Geneva,"]),
+        # Two single quotes standing for a double one.
+        ("``It was an attempt to mislead voters,'' Moy said.", ["It was an attempt to mislead voters,"]),
+        # Apostrophes are not quotation marks.
+        ("The leaders’ summit didn't end; it’s over.", []),
+        ("He called it ‘a very big deal’ on Friday.", ["a very big deal"]),
+    ],
+)
+def test_quotation_marks(text: str, expected: list[str]) -> None:
+    assert _inside(text) == expected
+
+
+def test_quote_over_paragraphs_is_one_stretch() -> None:
+    text = "“First part of the statement.\n\n“Second part of it,” she said."
+    assert _inside(text) == ["First part of the statement.\n\n“Second part of it,"]
+
+
+def test_unbalanced_marks_end_with_the_paragraph() -> None:
+    text = 'He said: "this never closes\n\nA new paragraph "with a quote" here.'
+    stretches = quoted_stretches(text)
+    assert [text[s.span[0] : s.span[1]] for s in stretches] == ["this never closes", "with a quote"]
+    assert [s.balanced for s in stretches] == [False, True]
+
+
+def test_direct_quotes_with_speakers_named_later_by_surname_and_pronoun() -> None:
+    text = (
+        "Finnish President Sauli Niinisto spoke with Mayor Jane Doakes on Monday.\n\n"
+        '"We will rebuild the bridge before winter," Doakes said.\n\n'
+        '"It is the only road to the hospital," she added.'
+    )
+    quotes = _quotes(text)
+    assert [(kind, speaker) for kind, _, speaker in quotes] == [("direct", "Jane Doakes"), ("direct", "Jane Doakes")]
+
+
+def test_reported_speech_and_according_to() -> None:
+    text = (
+        "Russian President Vladimir Putin said on Thursday that the talks would start in January.\n\n"
+        "According to the Kremlin, the meeting will be held in Geneva."
+    )
+    quotes = _quotes(text)
+    assert ("reported", "the talks would start in January", "Vladimir Putin") in quotes
+    assert ("reported", "the meeting will be held in Geneva", "Kremlin") in quotes
+
+
+def test_role_description_resolves_to_the_named_person() -> None:
+    text = (
+        "Russian President Vladimir Putin met reporters in Moscow.\n\n"
+        "The Russian leader also warned that the discussion needs to produce quick results."
+    )
+    quotes = _quotes(text)
+    assert quotes == [("reported", "the discussion needs to produce quick results", "Vladimir Putin")]
+
+
+def test_indefinite_description_is_an_unnamed_source() -> None:
+    text = (
+        "Jen Psaki spoke on Thursday.\n\n"
+        "A senior US official said that Washington is ready for talks.\n\n"
+        '"Our concern is with actions, not just words," the US official said.'
+    )
+    speakers = [speaker for _, _, speaker in _quotes(text)]
+    assert speakers == [None, None]
+
+
+def test_titles_and_terms_are_not_quotes() -> None:
+    text = 'The band played "Takin\' It to the Streets" and what doctors call "feather duvet lung".'
+    assert _quotes(text) == []
+
+
+def test_scraped_text_that_lost_its_quotation_marks() -> None:
+    text = (
+        "Russian President Vladimir Putin held his annual news conference.\n\n"
+        "You must give us guarantees, and immediately. Now, he insisted.\n\n"
+        "So far we are seeing a positive reaction from our partners.\n\n"
+        "A quote from Vladimir Putin, President of Russia"
+    )
+    quotes = _quotes(text)
+    assert ("direct", "You must give us guarantees, and immediately. Now", "Vladimir Putin") in quotes
+    assert ("direct", "So far we are seeing a positive reaction from our partners", "Vladimir Putin") in quotes
+
+
+def test_french_quotes_and_speakers() -> None:
+    text = (
+        "Le président russe Vladimir Poutine a exigé des garanties.\n\n"
+        "« La balle est dans leur camp », a déclaré M. Poutine jeudi."
+    )
+    assert _quotes(text, "fr") == [("direct", "La balle est dans leur camp", "Vladimir Poutine")]
+
+
+def test_aliases_merge_spellings_but_not_different_people() -> None:
+    aliases = merge_aliases(["Putin", "Putin", "Vladimir Putin", "Poutine", "Vladimir Poutine", "Boris Johnson",
+                             "Tom Johnston"])
+    assert aliases["Putin"] == aliases["Poutine"] == aliases["Vladimir Poutine"] == "Vladimir Putin"
+    assert aliases["Boris Johnson"] != aliases["Tom Johnston"]
+
+
+def _quote_set(texts: list[tuple[str, str, str | None]], language: str = "en") -> tuple[list, list]:
+    """Quotes of several one-quote articles, with their content words from the English pipeline."""
+    from storytrace.summarize import analyze_articles
+
+    articles = [Article(id=f"a{i}", source="t", text=f'{speaker or "Someone"} said: "{text}"', language=language)
+                for i, (text, _, speaker) in enumerate(texts)]
+    analyses = analyze_articles(articles, {}, SETTINGS)
+    quotes = [q for a in analyses for q in a.quotes]
+    words = [w for a in analyses for w in a.quote_words]
+    return quotes, words
+
+
+def test_partial_and_reworded_quotes_align_to_the_full_statement() -> None:
+    full = ("Without any tricks, we just directly posed the question that there should be no further NATO movement "
+            "to the East, the ball is in their court, they should answer us with something.")
+    partial = "The ball is in their court, they should answer us with something."
+    spun = ("Without any gimmicks, we just directly posed the question that there should be no more NATO moves to "
+            "the East, the ball is in their court.")
+    other = "Sanctions would be imposed on the banks within a week of any incursion."
+    quotes, words = _quote_set([(full, "", "Vladimir Putin"), (partial, "", "Putin"), (spun, "", "Vladimir Putin"),
+                                (other, "", "Joe Biden")])
+    groups = align_quotes(quotes, words, ["en"] * 4, frozenset({"a0"}), SETTINGS)
+    assert [sorted(q.article for q in g.quotes) for g in groups] == [["a0", "a1", "a2"], ["a3"]]
+    assert groups[0].speaker == "Vladimir Putin" and groups[0].text == full
+
+
+def test_same_words_from_different_speakers_are_different_statements() -> None:
+    text = "We will not accept any deal that ignores the security of our allies in the east."
+    quotes, words = _quote_set([(text, "", "Vladimir Putin"), (text, "", "Joe Biden")])
+    assert len(align_quotes(quotes, words, ["en", "en"], frozenset({"a0", "a1"}), SETTINGS)) == 2
+
+
+def test_translations_align_by_their_vectors() -> None:
+    quotes, words = _quote_set([("The ball is in their court, they must answer us.", "", "Vladimir Putin"),
+                                ("Nothing else matters to the committee now.", "", "Vladimir Putin")])
+    vectors = np.array([[1.0, 0.0], [0.99, 0.141]], dtype=np.float32)
+    # Marked as different languages, the two align only through the vectors' cosine.
+    assert len(align_quotes(quotes, words, ["en", "fr"], frozenset(), SETTINGS, vectors, 0.9)) == 1
+    orthogonal = np.eye(2, dtype=np.float32)
+    assert len(align_quotes(quotes, words, ["en", "fr"], frozenset(), SETTINGS, orthogonal, 0.9)) == 2
