@@ -260,3 +260,22 @@ def test_show_resolves_a_merged_story_and_lists_its_merges(tmp_path: Path) -> No
     flat = " ".join(shown.stdout.split())
     assert f"{merge['merged']} was merged into {survivor}" in flat
     assert "merged:" in flat and "half-a" in flat and "half-b" in flat
+
+
+def test_show_compares_the_story(seeds: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "c.db")
+    assert _run("analyze", str(seeds), "--db", db, "--quiet", "--embedder", "none", "--no-compare").returncode == 0
+    stories = json.loads(_run("stories", "--db", db, "--json").stdout)
+    biggest = max(stories, key=lambda story: len(story["articles"]))
+    shown = _run("show", biggest["id"], "--db", db)
+    assert shown.returncode == 0, shown.stderr
+    flat = " ".join(shown.stdout.split())
+    for heading in ("Summary", "Timeline", "Quotes", "Facts", "Coverage"):
+        assert f"\n{heading}\n" in shown.stdout, heading
+    assert "Vladimir Putin" in flat and "more than 13,000" in flat and "more than 14,000" in flat and "≠" in flat
+    detail = json.loads(_run("show", biggest["id"], "--db", db, "--json").stdout)
+    assert any(group["speaker"] == "Jen Psaki" for group in detail["quotes"])
+    assert any(fact["disagreement"] and fact["about"] == "place of talks" for fact in detail["facts"])
+    assert 1 <= len(detail["summary"]) <= 7 and all(s["sources"] for s in detail["summary"])
+    brief = _run("show", biggest["id"], "--db", db, "--no-compare")
+    assert brief.returncode == 0 and "\nQuotes\n" not in brief.stdout

@@ -1,0 +1,92 @@
+"""Coverage, summary and timeline on small made-up stories: what counts as shared, added and omitted."""
+
+from __future__ import annotations
+
+from storytrace.model import Article, Copy
+from storytrace.settings import Settings
+from storytrace.summarize import compare_story, independent_groups
+
+SHARED = "The city council approved the new bridge over the river on Monday after a long debate."
+SHARED_REWORDED = "On Monday the city council approved a new bridge over the river after a long debate."
+SHARED_AGAIN = "After a long debate the city council approved the new river bridge on Monday."
+TOLL = "The storm destroyed forty houses in the northern district, firefighters reported."
+ONLY_A = "Local shop owners fear the construction will block deliveries for several months."
+ONLY_C = "The mayor thanked the volunteers who cleared the flooded streets near the harbour."
+
+
+def _article(article_id: str, *sentences: str, language: str = "en", published: str = "2024-03-05") -> Article:
+    text = "\n\n".join(sentences)
+    spans = []
+    start = 0
+    for sentence in sentences:
+        spans.append((start, start + len(sentence)))
+        start += len(sentence) + 2
+    return Article(id=article_id, source=article_id, text=text, language=language, published=published,
+                   outlet=article_id, sentences=tuple(spans))
+
+
+def test_independent_groups_join_copies_to_their_original() -> None:
+    articles = [_article("a", SHARED), _article("b", SHARED), _article("c", SHARED)]
+    groups = independent_groups(articles, [Copy("a", "b", "verbatim", 1.0), Copy("x", "c", "verbatim", 1.0)])
+    assert groups["a"] == groups["b"] and groups["c"] == "c"
+
+
+def test_summary_favours_content_several_outlets_carry_and_cites_them_all() -> None:
+    articles = [
+        _article("a", ONLY_A, SHARED, TOLL),
+        _article("b", SHARED_REWORDED, TOLL),
+        _article("c", ONLY_C, SHARED_AGAIN),
+    ]
+    comparison = compare_story("s", articles)
+    assert comparison.summary, "a story with content gets a summary"
+    first_shared = next(s for s in comparison.summary if "council" in s.text)
+    assert set(first_shared.sources) == {"a", "b", "c"}
+    toll = next(s for s in comparison.summary if "storm" in s.text)
+    assert set(toll.sources) == {"a", "b"}
+    assert len(comparison.summary) <= Settings().summary_max_sentences
+
+
+def test_copies_do_not_make_content_look_widely_reported() -> None:
+    copied = [_article("a", ONLY_A, TOLL), _article("a2", ONLY_A, TOLL), _article("a3", ONLY_A, TOLL)]
+    others = [_article("b", SHARED, ONLY_C), _article("c", SHARED_REWORDED)]
+    copies = [Copy("a", "a2", "verbatim", 1.0), Copy("a", "a3", "verbatim", 1.0)]
+    comparison = compare_story("s", copied + others, copies, Settings(summary_max_sentences=1))
+    # Three articles carry the storm sentence but they are one outlet; two independent outlets carry the council.
+    assert len(comparison.summary) == 1 and "council" in comparison.summary[0].text
+    coverage = {c.article: c for c in comparison.coverage}
+    assert coverage["a2"].added == (ONLY_A, TOLL)  # carried by no other independent outlet
+
+
+def test_omissions_are_what_most_other_outlets_carry() -> None:
+    articles = [
+        _article("a", SHARED, TOLL),
+        _article("b", SHARED_REWORDED, TOLL),
+        _article("c", SHARED_AGAIN, ONLY_C),
+    ]
+    coverage = {c.article: c for c in compare_story("s", articles).coverage}
+    assert coverage["c"].added == (ONLY_C,)
+    assert len(coverage["c"].omitted) == 1 and "storm" in coverage["c"].omitted[0]
+    assert coverage["a"].omitted == () and coverage["a"].added == ()
+
+
+def test_timeline_dates_events_and_joins_outlets_reporting_them() -> None:
+    articles = [
+        _article("a", "The council voted on Monday to approve the new bridge over the river."),
+        _article("b", "On Monday the council voted to approve the new bridge over the river.", published="2024-03-06"),
+        _article("c", "The old bridge over the river was built in 1921 by the railway company."),
+    ]
+    timeline = compare_story("s", articles).timeline
+    assert [(e.date, e.sources) for e in timeline] == [("1921", ("c",)), ("2024-03-04", ("a", "b"))]
+
+
+def test_a_language_without_a_pipeline_is_named_unsupported() -> None:
+    articles = [_article("a", SHARED), _article("k", "Kalshi hii ya mji iliidhinisha daraja jipya.", language="sw")]
+    comparison = compare_story("s", articles)
+    assert comparison.unsupported == ("k",)
+    assert {c.article for c in comparison.coverage} == {"a", "k"}
+
+
+def test_single_article_story_is_summarized_from_its_lead() -> None:
+    article = _article("a", ONLY_A, SHARED, TOLL, ONLY_C)
+    summary = compare_story("s", [article], settings=Settings(summary_max_sentences=2)).summary
+    assert [s.text for s in summary] == [ONLY_A, SHARED]
