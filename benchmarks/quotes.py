@@ -79,8 +79,15 @@ class Tally:
         recall = self.matched / self.gold if self.gold else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
         speaker = self.speaker_right / self.speaker_named if self.speaker_named else 0.0
-        return {"precision": precision, "recall": recall, "f1": f1, "speaker_accuracy": speaker,
-                "predicted": self.predicted, "gold": self.gold, "matched": self.matched}
+        return {
+            "precision": precision,
+            "recall": recall,
+            "f1": f1,
+            "speaker_accuracy": speaker,
+            "predicted": self.predicted,
+            "gold": self.gold,
+            "matched": self.matched,
+        }
 
 
 def normalize_speaker(name: str | None) -> str:
@@ -97,8 +104,9 @@ def overlap(first: tuple[int, int], second: tuple[int, int]) -> int:
     return max(0, min(first[1], second[1]) - max(first[0], second[0]))
 
 
-def score(gold: list[dict[str, Any]], predicted: list[Predicted], errors: list[str] | None = None,
-          text: str = "") -> Tally:
+def score(
+    gold: list[dict[str, Any]], predicted: list[Predicted], errors: list[str] | None = None, text: str = ""
+) -> Tally:
     """Match predictions to gold quotes (overlap >= half the longer span, greedy) and count."""
     pairs = []
     for g_index, quote in enumerate(gold):
@@ -124,16 +132,19 @@ def score(gold: list[dict[str, Any]], predicted: list[Predicted], errors: list[s
             right = normalize_speaker(gold_speaker) == normalize_speaker(predicted[p_index].speaker)
             tally.speaker_right += right
             if not right and errors is not None:
-                errors.append(f"  SPEAKER gold={gold_speaker!r} got={predicted[p_index].speaker!r}: "
-                              f"{text[gold[g_index]['start']:gold[g_index]['end']][:90]!r}")
+                errors.append(
+                    f"  SPEAKER gold={gold_speaker!r} got={predicted[p_index].speaker!r}: "
+                    f"{text[gold[g_index]['start'] : gold[g_index]['end']][:90]!r}"
+                )
     if errors is not None:
         for g_index, quote in enumerate(gold):
             if g_index not in used_gold:
                 errors.append(f"  MISSED [{quote['kind'][:3]}] {quote['speaker']!r}: {quote['text'][:110]!r}")
         for p_index, guess in enumerate(predicted):
             if p_index not in used_predicted:
-                errors.append(f"  EXTRA  [{guess.kind[:3]}] {guess.speaker!r}: "
-                              f"{text[guess.span[0]:guess.span[1]][:110]!r}")
+                errors.append(
+                    f"  EXTRA  [{guess.kind[:3]}] {guess.speaker!r}: {text[guess.span[0] : guess.span[1]][:110]!r}"
+                )
     return tally
 
 
@@ -204,8 +215,10 @@ def main() -> int:
             print("\n".join(errors))
 
     count = len(records)
-    print(f"\nQuotes: {args.set} set, {count} articles, {sum(len(r['quotes']) for r in records)} gold quotes "
-          f"({sum(q['kind'] == 'direct' for r in records for q in r['quotes'])} direct)\n")
+    print(
+        f"\nQuotes: {args.set} set, {count} articles, {sum(len(r['quotes']) for r in records)} gold quotes "
+        f"({sum(q['kind'] == 'direct' for r in records for q in r['quotes'])} direct)\n"
+    )
     header = f"{'system':<12} {'quotes':<7} {'P':>6} {'R':>6} {'F1':>6} {'speaker':>8} {'pred':>6} {'gold':>6}"
     print(header)
     print("-" * len(header))
@@ -214,16 +227,20 @@ def main() -> int:
         for scope, tally in by_scope.items():
             figures = tally.figures()
             results[f"{system}_{scope}"] = figures
-            print(f"{system:<12} {scope:<7} {figures['precision']:6.3f} {figures['recall']:6.3f} {figures['f1']:6.3f} "
-                  f"{figures['speaker_accuracy']:8.3f} {figures['predicted']:6d} {figures['gold']:6d}")
+            print(
+                f"{system:<12} {scope:<7} {figures['precision']:6.3f} {figures['recall']:6.3f} {figures['f1']:6.3f} "
+                f"{figures['speaker_accuracy']:8.3f} {figures['predicted']:6d} {figures['gold']:6d}"
+            )
     results["textacy_failures"] = textacy_failures
     results["parse_articles_per_second"] = count / parse_seconds
     results["extract_articles_per_second"] = count / extract_seconds
     results["parse_and_extract_articles_per_second"] = count / (parse_seconds + extract_seconds)
     print(f"\ntextacy raised on {textacy_failures} of {count} articles (counted with no quotes)")
-    print(f"speed: extraction {results['extract_articles_per_second']:.0f} articles/s; spaCy parse "
-          f"{results['parse_articles_per_second']:.1f} articles/s; both {results['parse_and_extract_articles_per_second']:.1f}"
-          f" articles/s (one process)")
+    both = results["parse_and_extract_articles_per_second"]
+    print(
+        f"speed: extraction {results['extract_articles_per_second']:.0f} articles/s; spaCy parse "
+        f"{results['parse_articles_per_second']:.1f} articles/s; both {both:.1f} articles/s (one process)"
+    )
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
     return 0

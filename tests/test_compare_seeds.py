@@ -97,7 +97,9 @@ def test_venue_disagreement_flagged(comparisons: dict[str, StoryComparison]) -> 
     assert len({fact.article for fact in values["Geneva"]}) >= 3
 
 
-def test_no_disagreement_between_a_copy_and_its_original(report: Report, comparisons: dict[str, StoryComparison]) -> None:
+def test_no_disagreement_between_a_copy_and_its_original(
+    report: Report, comparisons: dict[str, StoryComparison]
+) -> None:
     copy = report.copies[0]
     for comparison in comparisons.values():
         for fact in comparison.facts:
@@ -126,7 +128,9 @@ def test_spans_point_at_the_cleaned_text(report: Report, comparisons: dict[str, 
             assert [texts[coverage.article][a:b] for a, b in coverage.adds] == list(coverage.added)
 
 
-def test_summary_cites_every_article_carrying_each_sentence(report: Report, comparisons: dict[str, StoryComparison]) -> None:
+def test_summary_cites_every_article_carrying_each_sentence(
+    report: Report, comparisons: dict[str, StoryComparison]
+) -> None:
     story = max(report.stories, key=lambda s: len(s.articles))
     summary = comparisons[story.id].summary
     assert 1 <= len(summary) <= 7

@@ -65,8 +65,9 @@ def test_numbers_say_what_they_count_and_places_what_they_locate() -> None:
     assert [(f.about, f.value) for f in facts if f.kind == "place"] == [("place of talks", "Geneva")]
     assert ("date", "2022") in [(f.kind, f.value) for f in facts]
     for fact in facts:
-        assert fact.text in ("The conflict has claimed more than 13,000 lives. Talks are set to take place in Geneva next "
-                             "year.")
+        assert fact.text in (
+            "The conflict has claimed more than 13,000 lives. Talks are set to take place in Geneva next year."
+        )
 
 
 def test_an_undecided_place_is_a_place_fact() -> None:

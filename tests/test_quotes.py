@@ -124,8 +124,9 @@ def test_french_quotes_and_speakers() -> None:
 
 
 def test_aliases_merge_spellings_but_not_different_people() -> None:
-    aliases = merge_aliases(["Putin", "Putin", "Vladimir Putin", "Poutine", "Vladimir Poutine", "Boris Johnson",
-                             "Tom Johnston"])
+    aliases = merge_aliases(
+        ["Putin", "Putin", "Vladimir Putin", "Poutine", "Vladimir Poutine", "Boris Johnson", "Tom Johnston"]
+    )
     assert aliases["Putin"] == aliases["Poutine"] == aliases["Vladimir Poutine"] == "Vladimir Putin"
     assert aliases["Boris Johnson"] != aliases["Tom Johnston"]
 
@@ -134,8 +135,10 @@ def _quote_set(texts: list[tuple[str, str, str | None]], language: str = "en") -
     """Quotes of several one-quote articles, with their content words from the English pipeline."""
     from storytrace.summarize import analyze_articles
 
-    articles = [Article(id=f"a{i}", source="t", text=f'{speaker or "Someone"} said: "{text}"', language=language)
-                for i, (text, _, speaker) in enumerate(texts)]
+    articles = [
+        Article(id=f"a{i}", source="t", text=f'{speaker or "Someone"} said: "{text}"', language=language)
+        for i, (text, _, speaker) in enumerate(texts)
+    ]
     analyses = analyze_articles(articles, {}, SETTINGS)
     quotes = [q for a in analyses for q in a.quotes]
     words = [w for a in analyses for w in a.quote_words]
@@ -143,14 +146,19 @@ def _quote_set(texts: list[tuple[str, str, str | None]], language: str = "en") -
 
 
 def test_partial_and_reworded_quotes_align_to_the_full_statement() -> None:
-    full = ("Without any tricks, we just directly posed the question that there should be no further NATO movement "
-            "to the East, the ball is in their court, they should answer us with something.")
+    full = (
+        "Without any tricks, we just directly posed the question that there should be no further NATO movement "
+        "to the East, the ball is in their court, they should answer us with something."
+    )
     partial = "The ball is in their court, they should answer us with something."
-    spun = ("Without any gimmicks, we just directly posed the question that there should be no more NATO moves to "
-            "the East, the ball is in their court.")
+    spun = (
+        "Without any gimmicks, we just directly posed the question that there should be no more NATO moves to "
+        "the East, the ball is in their court."
+    )
     other = "Sanctions would be imposed on the banks within a week of any incursion."
-    quotes, words = _quote_set([(full, "", "Vladimir Putin"), (partial, "", "Putin"), (spun, "", "Vladimir Putin"),
-                                (other, "", "Joe Biden")])
+    quotes, words = _quote_set(
+        [(full, "", "Vladimir Putin"), (partial, "", "Putin"), (spun, "", "Vladimir Putin"), (other, "", "Joe Biden")]
+    )
     groups = align_quotes(quotes, words, ["en"] * 4, frozenset({"a0"}), SETTINGS)
     assert [sorted(q.article for q in g.quotes) for g in groups] == [["a0", "a1", "a2"], ["a3"]]
     assert groups[0].speaker == "Vladimir Putin" and groups[0].text == full
@@ -163,8 +171,12 @@ def test_same_words_from_different_speakers_are_different_statements() -> None:
 
 
 def test_translations_align_by_their_vectors() -> None:
-    quotes, words = _quote_set([("The ball is in their court, they must answer us.", "", "Vladimir Putin"),
-                                ("Nothing else matters to the committee now.", "", "Vladimir Putin")])
+    quotes, words = _quote_set(
+        [
+            ("The ball is in their court, they must answer us.", "", "Vladimir Putin"),
+            ("Nothing else matters to the committee now.", "", "Vladimir Putin"),
+        ]
+    )
     vectors = np.array([[1.0, 0.0], [0.99, 0.141]], dtype=np.float32)
     # Marked as different languages, the two align only through the vectors' cosine.
     assert len(align_quotes(quotes, words, ["en", "fr"], frozenset(), SETTINGS, vectors, 0.9)) == 1

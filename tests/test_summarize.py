@@ -21,8 +21,15 @@ def _article(article_id: str, *sentences: str, language: str = "en", published: 
     for sentence in sentences:
         spans.append((start, start + len(sentence)))
         start += len(sentence) + 2
-    return Article(id=article_id, source=article_id, text=text, language=language, published=published,
-                   outlet=article_id, sentences=tuple(spans))
+    return Article(
+        id=article_id,
+        source=article_id,
+        text=text,
+        language=language,
+        published=published,
+        outlet=article_id,
+        sentences=tuple(spans),
+    )
 
 
 def test_independent_groups_join_copies_to_their_original() -> None:

@@ -5,6 +5,7 @@ The public API::
     import storytrace
     report = storytrace.analyze(["articles/"], db="storytrace.db")   # a batch
     report = storytrace.add(["more/"], db="storytrace.db")           # one article at a time
+    story, comparison = storytrace.compare("st-…", db="storytrace.db") # quotes, facts, summary of a story
     storytrace.to_dict(report)  # the JSON contract, schema storytrace.report/1
 """
 
@@ -12,16 +13,24 @@ from storytrace.errors import ConfigError, InputError, StoreError, StorytraceErr
 from storytrace.model import (
     Article,
     Copy,
+    Coverage,
+    Fact,
+    FactComparison,
     Passage,
     Problem,
+    Quote,
+    QuoteGroup,
     RawDocument,
     Removal,
     RemovedLine,
     Report,
     Story,
+    StoryComparison,
     Storyline,
+    SummarySentence,
+    TimelineEvent,
 )
-from storytrace.pipeline import Tracker, add, analyze
+from storytrace.pipeline import Tracker, add, analyze, compare
 from storytrace.report import to_dict, write_json
 from storytrace.settings import Settings
 from storytrace.store import Store
@@ -32,9 +41,14 @@ __all__ = [
     "Article",
     "ConfigError",
     "Copy",
+    "Coverage",
+    "Fact",
+    "FactComparison",
     "InputError",
     "Passage",
     "Problem",
+    "Quote",
+    "QuoteGroup",
     "RawDocument",
     "Removal",
     "RemovedLine",
@@ -43,11 +57,15 @@ __all__ = [
     "Store",
     "StoreError",
     "Story",
+    "StoryComparison",
     "Storyline",
     "StorytraceError",
+    "SummarySentence",
+    "TimelineEvent",
     "Tracker",
     "add",
     "analyze",
+    "compare",
     "to_dict",
     "write_json",
 ]

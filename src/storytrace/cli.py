@@ -31,6 +31,7 @@ from storytrace.embed import load_embedder
 from storytrace.errors import InputError, StorytraceError
 from storytrace.pipeline import add as run_add
 from storytrace.pipeline import analyze as run_analysis
+from storytrace.pipeline import compare as run_compare
 from storytrace.progress import ProgressSink
 from storytrace.provenance import compare_articles
 from storytrace.report import (
@@ -45,7 +46,6 @@ from storytrace.report import (
 )
 from storytrace.settings import DEFAULT_SETTINGS
 from storytrace.store import Store, StoredStory
-from storytrace.summarize import compare_story
 
 app = typer.Typer(
     name="storytrace",
@@ -292,7 +292,8 @@ def show(
     """Show one story: its title, dates and storyline, its articles by date and outlet (originals
     and copies marked), then its summary, timeline, quotes, facts and what each article adds or omits.
 
-    The embedder is loaded only for a story in several languages (to match translated quotes).
+    Articles are parsed once and their quotes and facts cached in the database; the embedder is
+    loaded only for a story in several languages (to match translated quotes and sentences).
     """
     try:
         with Store(db, DEFAULT_SETTINGS) as store:
@@ -301,12 +302,7 @@ def show(
             relations = [r for r in store.load_copies(found.articles) if r.copy in articles]
             line = store.load_stories(storyline=found.storyline)
             merges = store.load_merges(found.id)
-            texts = store.load_articles(found.articles) if compare else []
-        comparison = None
-        if compare:
-            languages = {article.language for article in texts}
-            model = load_embedder(embedder) if len(languages) > 1 else None
-            comparison = compare_story(found.id, texts, relations, DEFAULT_SETTINGS, model)
+        comparison = run_compare(found.id, db=db, embedder=embedder)[1] if compare else None
     except StorytraceError as error:
         _fail(error)
     if json_out:

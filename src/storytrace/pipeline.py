@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from dataclasses import replace
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 from storytrace.clean import clean_document, remove_outlet_repeats
 from storytrace.embed import Embedder, load_embedder
-from storytrace.errors import StorytraceError
+from storytrace.errors import InputError, StorytraceError
 from storytrace.ingest import InputItem, read_inputs
 from storytrace.model import (
     Article,
@@ -33,12 +34,12 @@ from storytrace.model import (
 from storytrace.progress import ProgressSink, SilentProgress
 from storytrace.provenance import detect_copies
 from storytrace.settings import DEFAULT_SETTINGS, Settings
-from storytrace.store import Store
+from storytrace.store import Store, StoredStory
 from storytrace.stories import Assignment, arrival_order
-from storytrace.summarize import compare_story
+from storytrace.summarize import ArticleAnalysis, analyze_articles, compare_story, date_references
 from storytrace.tracker import Tracker
 
-__all__ = ["Tracker", "add", "analyze"]
+__all__ = ["Tracker", "add", "analyze", "compare"]
 
 # Below this many documents a process pool costs more to start than it saves.
 _PARALLEL_MIN_DOCUMENTS = 400
@@ -155,7 +156,7 @@ def analyze(
         assignments = tracker.assign(unique, sink, worker_count)
         stories, storylines = tracker.stories_of(article.id for article in unique)
         tracker.close()
-        comparisons = _compare(store, stories, unique, settings, model, sink) if compare else []
+        comparisons = _compare(store, stories, unique, settings, model, sink, worker_count) if compare else []
     report = _report(unique, copies, results, problems, (stories, storylines), assignments)
     return replace(report, comparisons=tuple(comparisons))
 
@@ -200,28 +201,6 @@ def add(
     return replace(report, comparisons=tuple(comparisons))
 
 
-def _compare(
-    store: Store,
-    stories: list[Story],
-    batch: list[Article],
-    settings: Settings,
-    embedder: Embedder | None,
-    sink: ProgressSink,
-) -> list[StoryComparison]:
-    """Compare each story over all its stored articles (older ones are read back from the store)."""
-    known = {article.id: article for article in batch}
-    comparisons: list[StoryComparison] = []
-    sink.stage("comparing coverage", len(stories))
-    for story in stories:
-        missing = [article_id for article_id in story.articles if article_id not in known]
-        if missing:
-            known.update((article.id, article) for article in store.load_articles(missing))
-        members = [known[article_id] for article_id in story.articles if article_id in known]
-        comparisons.append(compare_story(story.id, members, store.load_copies(story.articles), settings, embedder))
-        sink.advance()
-    return comparisons
-
-
 def _unique(articles: list[Article], results: list[IngestResult]) -> list[Article]:
     """The batch's articles, each once: duplicates of stored articles are mapped, not repeated."""
     seen: set[str] = set()
@@ -255,3 +234,79 @@ def _report(
         stored=dict(Counter(result.status for result in results)),
         grouped={reason: count for reason, count in grouped.items() if count},
     )
+
+
+def _compare(
+    store: Store,
+    stories: list[Story],
+    batch: list[Article],
+    settings: Settings,
+    embedder: Embedder | None,
+    sink: ProgressSink,
+    workers: int = 1,
+) -> list[StoryComparison]:
+    """Compare each story over all its stored articles (older ones are read back from the store).
+
+    Articles are analysed once (spaCy) for all stories together and the analyses cached in the
+    store, so showing a story later does not parse again.
+    """
+    known = {article.id: article for article in batch}
+    missing = [article_id for story in stories for article_id in story.articles if article_id not in known]
+    known.update((article.id, article) for article in store.load_articles(missing))
+    members = {story.id: [known[i] for i in story.articles if i in known] for story in stories}
+    analyses = _analyses(store, [m for story in stories for m in members[story.id]],
+                         {story.id: members[story.id] for story in stories}, settings, sink, workers)
+    comparisons: list[StoryComparison] = []
+    sink.stage("comparing coverage", len(stories))
+    for story in stories:
+        relations = store.load_copies(story.articles)
+        comparisons.append(compare_story(story.id, members[story.id], relations, settings, embedder, analyses))
+        sink.advance()
+    return comparisons
+
+
+def _analyses(
+    store: Store,
+    articles: list[Article],
+    stories: Mapping[str, list[Article]],
+    settings: Settings,
+    sink: ProgressSink,
+    workers: int = 1,
+) -> dict[str, ArticleAnalysis]:
+    """Every article's analysis: from the store's cache when still valid, else made now and cached."""
+    references: dict[str, date | None] = {}
+    for members in stories.values():
+        references.update(date_references(members))
+    cached = store.load_analyses({article.id: (article, references.get(article.id)) for article in articles})
+    missing = [article for article in articles if article.id not in cached]
+    if missing:
+        sink.stage("reading quotes and facts", len(missing))
+        fresh = analyze_articles(missing, references, settings, workers)
+        sink.advance(len(fresh))
+        store.save_analyses(fresh)
+        cached.update((analysis.article.id, analysis) for analysis in fresh)
+    return cached
+
+
+def compare(
+    story: str,
+    db: str | Path = "storytrace.db",
+    settings: Settings = DEFAULT_SETTINGS,
+    embedder: Embedder | str | None = "auto",
+) -> tuple[StoredStory, StoryComparison]:
+    """Compare one stored story's coverage: its quotes, facts, additions and omissions, summary and timeline.
+
+    ``story`` may name a story since merged into another (the result is the one it joined).
+    Articles analysed before are read from the store's cache; the others are analysed and cached.
+    The embedder is loaded only for a story in several languages.
+    """
+    with Store(db, settings) as store:
+        found = store.load_story(story)
+        if found is None:
+            raise InputError(story, "no such story in the database (see storytrace stories)")
+        articles = store.load_articles(found.articles)
+        relations = store.load_copies(found.articles)
+        analyses = _analyses(store, articles, {found.id: articles}, settings, SilentProgress())
+    multilingual = len({article.language for article in articles}) > 1
+    model = (load_embedder(embedder) if isinstance(embedder, str) else embedder) if multilingual else None
+    return found, compare_story(found.id, articles, relations, settings, model, analyses)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import replace
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from storytrace.facts.extract import EVENT_NOUNS
 from storytrace.model import Fact, FactComparison
@@ -54,8 +54,10 @@ def compare_facts(facts: Sequence[Fact], groups: Mapping[str, str], settings: Se
         if len(initials) >= 2 and initials != name and initials in organizations:
             expansions[name] = initials if organizations[initials] >= organizations[name] else name
             expansions[initials] = expansions[name]
-    facts = [replace(fact, value=expansions.get(fact.value, fact.value)) if fact.kind == "organization" else fact
-             for fact in facts]
+    facts = [
+        replace(fact, value=expansions.get(fact.value, fact.value)) if fact.kind == "organization" else fact
+        for fact in facts
+    ]
     by_key: dict[tuple[str, str], list[Fact]] = defaultdict(list)
     for fact in facts:
         by_key[(fact.kind, fact.about)].append(fact)
@@ -75,8 +77,12 @@ def compare_facts(facts: Sequence[Fact], groups: Mapping[str, str], settings: Se
         # A date disagrees only about an event ("talks in early January" / "talks in March"): the date a
         # verb is said with ("said on Thursday", "said last week") is about different sayings.
         comparable = kind in _COMPARABLE and (kind != "date" or about in EVENT_NOUNS)
-        disagreement = comparable and len(clusters) > 1 and len(set().union(*voices)) > 1 and any(
-            voices[i] != voices[j] for i in range(len(voices)) for j in range(i + 1, len(voices)))
+        disagreement = (
+            comparable
+            and len(clusters) > 1
+            and len(set().union(*voices)) > 1
+            and any(voices[i] != voices[j] for i in range(len(voices)) for j in range(i + 1, len(voices)))
+        )
         ranked = sorted(clusters, key=lambda c: (-len({f.article for f in c}), c[0].span))
         values = tuple((_shown(cluster), tuple(cluster)) for cluster in ranked)
         comparisons.append(FactComparison(about, kind, values, disagreement))

@@ -16,24 +16,46 @@ from datetime import date, timedelta
 MONTHS = {
     name: number
     for number, names in enumerate(
-        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
-         ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"),
-         ("november", "nov"), ("december", "dec")],
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
         start=1,
     )
     for name in names
 }
-WEEKDAYS = {name: number for number, name in enumerate(
-    ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))}
+WEEKDAYS = {
+    name: number
+    for number, name in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))
+}
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _PATTERNS = [
     ("month_day", re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{{4}}))?\b", re.I)),
-    ("day_month", re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(?P<year>\d{{4}}))?\b", re.I)),
+    (
+        "day_month",
+        re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(?P<year>\d{{4}}))?\b", re.I),
+    ),
     ("month_year", re.compile(rf"\b(?:(?P<part>early|mid|late)[-\s]+)?{_MONTH}(?:\s+(?P<year>\d{{4}}))?\b", re.I)),
     ("iso", re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})\b")),
     ("relative_day", re.compile(r"\b(?P<word>today|yesterday|tomorrow|tonight)\b", re.I)),
-    ("weekday", re.compile(r"\b(?:(?P<which>last|next|this)\s+)?(?P<weekday>monday|tuesday|wednesday|thursday|friday"
-                           r"|saturday|sunday)\b", re.I)),
+    (
+        "weekday",
+        re.compile(
+            r"\b(?:(?P<which>last|next|this)\s+)?(?P<weekday>monday|tuesday|wednesday|thursday|friday"
+            r"|saturday|sunday)\b",
+            re.I,
+        ),
+    ),
     ("relative_period", re.compile(r"\b(?P<which>last|next|this|past|coming)\s+(?P<unit>week|month|year)\b", re.I)),
     ("year", re.compile(r"\b(?P<year>(?:19|20)\d{2})\b")),
 ]
@@ -79,8 +101,11 @@ def resolve_date(expression: str, reference: date | None) -> ResolvedDate | None
                 # The year putting the month nearest the reference: December news saying "early January"
                 # means the coming one, "November" the one just past; "next January" is always ahead.
                 relative = True
-                years = (reference.year + 1,) if "next" in expression.lower() and month <= reference.month else (
-                    reference.year - 1, reference.year, reference.year + 1)
+                years = (
+                    (reference.year + 1,)
+                    if "next" in expression.lower() and month <= reference.month
+                    else (reference.year - 1, reference.year, reference.year + 1)
+                )
                 year = min(years, key=lambda y: (abs((y - reference.year) * 12 + month - reference.month), y))
             else:
                 return None

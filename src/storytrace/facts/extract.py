@@ -18,22 +18,72 @@ from storytrace.model import Article, Fact
 from storytrace.quotes.speakers import Mention, NameBook, clean_name
 
 _NUMBER_LABELS = frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT"})
-_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "hundred": 1e2, "dozen": 12,
-           "k": 1e3, "m": 1e6, "bn": 1e9}
-_WORD_NUMBERS = {word: value for value, word in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen twenty".split())} | {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-                                                    "seventy": 70, "eighty": 80, "ninety": 90}
+_SCALES = {
+    "thousand": 1e3,
+    "million": 1e6,
+    "billion": 1e9,
+    "trillion": 1e12,
+    "hundred": 1e2,
+    "dozen": 12,
+    "k": 1e3,
+    "m": 1e6,
+    "bn": 1e9,
+}
+_WORD_NUMBERS = {
+    word: value
+    for value, word in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
+    )
+} | {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 # Qualifiers kept with a value: "more than 13,000" differs from "13,000" only in what it claims.
-_QUALIFIERS = re.compile(r"\b(more than|over|at least|nearly|almost|about|around|roughly|some|up to|fewer than|"
-                         r"less than|under|approximately|an estimated)\b", re.I)
+_QUALIFIERS = re.compile(
+    r"\b(more than|over|at least|nearly|almost|about|around|roughly|some|up to|fewer than|"
+    r"less than|under|approximately|an estimated)\b",
+    re.I,
+)
 # Nouns naming a meeting whose place news reports (compared as one event: "talks").
-EVENT_NOUNS = {"talk": "talks", "negotiation": "talks", "discussion": "talks", "meeting": "talks",
-               "summit": "summit", "conference": "conference", "trial": "trial", "hearing": "hearing",
-               "match": "match", "game": "game", "concert": "concert", "election": "election", "vote": "vote"}
+EVENT_NOUNS = {
+    "talk": "talks",
+    "negotiation": "talks",
+    "discussion": "talks",
+    "meeting": "talks",
+    "summit": "summit",
+    "conference": "conference",
+    "trial": "trial",
+    "hearing": "hearing",
+    "match": "match",
+    "game": "game",
+    "concert": "concert",
+    "election": "election",
+    "vote": "vote",
+}
 _UNDETERMINED_PLACE = re.compile(
     r"\b(?:no determination|not (?:yet )?(?:been )?(?:decided|determined|set|agreed|announced)|undecided|unclear)"
-    r"\b[^.;]{0,40}?\bwhere\s+(?:the\s+)?(?P<event>\w+)", re.I)
+    r"\b[^.;]{0,40}?\bwhere\s+(?:the\s+)?(?P<event>\w+)",
+    re.I,
+)
 _PLACE_VERBS = frozenset({"take", "hold", "meet", "happen", "occur", "begin", "start", "convene"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
@@ -100,8 +150,14 @@ def _number_facts(article: Article, doc: Any) -> list[Fact]:
         shown = _format_number(value)
         if qualifier is not None:
             shown = f"{qualifier.group(1).lower()} {shown}"
-        end = max(entity.end_char, noun.idx + len(noun.text)) if noun is not None and noun.i >= entity.end else entity.end_char
-        facts.append(Fact(article.id, (entity.start_char, end), "number", what, shown, article.text[entity.start_char:end]))
+        end = (
+            max(entity.end_char, noun.idx + len(noun.text))
+            if noun is not None and noun.i >= entity.end
+            else entity.end_char
+        )
+        facts.append(
+            Fact(article.id, (entity.start_char, end), "number", what, shown, article.text[entity.start_char : end])
+        )
     return facts
 
 
@@ -155,19 +211,36 @@ def _place_facts(article: Article, doc: Any) -> list[Fact]:
             continue
         event = _event_of(root.head)
         if event is not None:
-            facts.append(Fact(article.id, (entity.start_char, entity.end_char), "place", f"place of {event}",
-                              clean_name(entity.text), article.text[entity.start_char:entity.end_char]))
+            facts.append(
+                Fact(
+                    article.id,
+                    (entity.start_char, entity.end_char),
+                    "place",
+                    f"place of {event}",
+                    clean_name(entity.text),
+                    article.text[entity.start_char : entity.end_char],
+                )
+            )
     for match in _UNDETERMINED_PLACE.finditer(article.text):
         word = match.group("event").lower().rstrip("s")
         event = EVENT_NOUNS.get(word)
         if event is not None:
-            facts.append(Fact(article.id, (match.start(), match.end()), "place", f"place of {event}", "undetermined",
-                              match.group()))
+            facts.append(
+                Fact(
+                    article.id,
+                    (match.start(), match.end()),
+                    "place",
+                    f"place of {event}",
+                    "undetermined",
+                    match.group(),
+                )
+            )
     return facts
 
 
 def _name_facts(article: Article, doc: Any) -> list[Fact]:
-    """People, organizations and places named, each under its fullest form in the article ("Putin" -> "Vladimir Putin")."""
+    """People, organizations and places named, each under its fullest form in the article
+    ("Putin" -> "Vladimir Putin")."""
     kinds = {"PERSON": "person", "ORG": "organization", "GPE": "location", "LOC": "location"}
     abouts = {"person": "people named", "organization": "organizations named", "location": "places named"}
     entities = [entity for entity in doc.ents if entity.label_ in kinds and len(clean_name(entity.text)) >= 2]
@@ -176,8 +249,16 @@ def _name_facts(article: Article, doc: Any) -> list[Fact]:
     facts: list[Fact] = []
     for entity in entities:
         kind = "person" if names.is_person(entity.text) else kinds[entity.label_]  # NER's ORG "Psaki"
-        facts.append(Fact(article.id, (entity.start_char, entity.end_char), kind, abouts[kind], names.full(entity.text),
-                          entity.text))
+        facts.append(
+            Fact(
+                article.id,
+                (entity.start_char, entity.end_char),
+                kind,
+                abouts[kind],
+                names.full(entity.text),
+                entity.text,
+            )
+        )
     return facts
 
 

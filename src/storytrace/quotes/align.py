@@ -56,12 +56,14 @@ def merge_aliases(names: Sequence[str]) -> dict[str, str]:
             family.append(name)
     canonical: dict[str, str] = {}
     for family in families:
-        surnames = Counter()
+        surnames: Counter[str] = Counter()
         for name in family:
             surnames[_fold(name).split()[-1]] += counts[name]
         longest = max(len(name.split()) for name in family)
-        best = max((n for n in family if len(n.split()) == longest),
-                   key=lambda n: (surnames[_fold(n).split()[-1]], counts[n], n))
+        best = max(
+            (n for n in family if len(n.split()) == longest),
+            key=lambda n: (surnames[_fold(n).split()[-1]], counts[n], n),
+        )
         canonical.update((name, best) for name in family)
     return canonical
 
@@ -119,8 +121,10 @@ def align_quotes(
                 same = _normalized(quotes[i].text) == _normalized(quotes[j].text)
             else:
                 shared = len(content_words[i] & content_words[j])
-                same = shared >= settings.quote_alignment_min_words and _containment(
-                    content_words[i], content_words[j], weight) >= settings.quote_alignment_share
+                same = (
+                    shared >= settings.quote_alignment_min_words
+                    and _containment(content_words[i], content_words[j], weight) >= settings.quote_alignment_share
+                )
             if same:
                 parent[find(i)] = find(j)
     members: dict[int, list[int]] = {}
@@ -133,6 +137,12 @@ def align_quotes(
         fullest = max(indexes, key=lambda i: (quotes[i].article in originals, len(content_words[i]), -i))
         ordered = tuple(sorted((quotes[i] for i in indexes), key=lambda q: (q.article, q.span)))
         groups.append(QuoteGroup(speaker, quotes[fullest].text, ordered))
-    groups.sort(key=lambda g: (-len({q.article for q in g.quotes}), -math.log1p(len(g.text)), g.quotes[0].article,
-                               g.quotes[0].span))
+    groups.sort(
+        key=lambda g: (
+            -len({q.article for q in g.quotes}),
+            -math.log1p(len(g.text)),
+            g.quotes[0].article,
+            g.quotes[0].span,
+        )
+    )
     return groups

@@ -10,7 +10,6 @@ which is read as a quote of the paragraph before it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from typing import Any
 
 from storytrace.model import Article, Quote, Span
@@ -31,36 +30,115 @@ from storytrace.settings import Settings
 # verbs (think, believe) are left out on purpose: they report no statement (docs/quote-annotation.md).
 REPORTING_VERBS: dict[str, frozenset[str]] = {
     "en": frozenset(
-        """say tell add state announce claim warn argue explain insist note write tweet post confirm deny
-        acknowledge report predict stress emphasize emphasise reiterate suggest admit complain declare
-        assert contend maintain vow pledge promise respond reply testify concede allege caution charge
-        recall reveal disclose estimate conclude observe remark mention hint assure indicate""".split()
+        [
+            "say",
+            "tell",
+            "add",
+            "state",
+            "announce",
+            "claim",
+            "warn",
+            "argue",
+            "explain",
+            "insist",
+            "note",
+            "write",
+            "tweet",
+            "post",
+            "confirm",
+            "deny",
+            "acknowledge",
+            "report",
+            "predict",
+            "stress",
+            "emphasize",
+            "emphasise",
+            "reiterate",
+            "suggest",
+            "admit",
+            "complain",
+            "declare",
+            "assert",
+            "contend",
+            "maintain",
+            "vow",
+            "pledge",
+            "promise",
+            "respond",
+            "reply",
+            "testify",
+            "concede",
+            "allege",
+            "caution",
+            "charge",
+            "recall",
+            "reveal",
+            "disclose",
+            "estimate",
+            "conclude",
+            "observe",
+            "remark",
+            "mention",
+            "hint",
+            "assure",
+            "indicate",
+        ]
     ),
     "fr": frozenset(
-        """dire déclarer affirmer ajouter expliquer estimer souligner indiquer assurer annoncer préciser
-        insister répondre avertir prévenir rappeler confier reconnaître admettre démentir nier promettre
-        juger assurer martel écrire tweeter confirmer""".split()
+        [
+            "dire",
+            "déclarer",
+            "affirmer",
+            "ajouter",
+            "expliquer",
+            "estimer",
+            "souligner",
+            "indiquer",
+            "assurer",
+            "annoncer",
+            "préciser",
+            "insister",
+            "répondre",
+            "avertir",
+            "prévenir",
+            "rappeler",
+            "confier",
+            "reconnaître",
+            "admettre",
+            "démentir",
+            "nier",
+            "promettre",
+            "juger",
+            "assurer",
+            "martel",
+            "écrire",
+            "tweeter",
+            "confirmer",
+        ]
     ),
 }
 # Verbs reporting a demand or charge through their object: "urged X to …", "accused X of …".
 OBJECT_REPORTING_VERBS: dict[str, frozenset[str]] = {
-    "en": frozenset("urge accuse ask call press beg implore encourage advise".split()),
-    "fr": frozenset("exhorter accuser appeler demander".split()),
+    "en": frozenset(["urge", "accuse", "ask", "call", "press", "beg", "implore", "encourage", "advise"]),
+    "fr": frozenset(["exhorter", "accuser", "appeler", "demander"]),
 }
 FRAMING_VERBS: dict[str, frozenset[str]] = {
-    "en": REPORTING_VERBS["en"] | OBJECT_REPORTING_VERBS["en"] | frozenset(
-        "exclaim quip joke continue shout cry describe recount answer begin comment".split()),
-    "fr": REPORTING_VERBS["fr"] | OBJECT_REPORTING_VERBS["fr"] | frozenset("lancer poursuivre s'exclamer".split()),
+    "en": REPORTING_VERBS["en"]
+    | OBJECT_REPORTING_VERBS["en"]
+    | frozenset(
+        ["exclaim", "quip", "joke", "continue", "shout", "cry", "describe", "recount", "answer", "begin", "comment"]
+    ),
+    "fr": REPORTING_VERBS["fr"] | OBJECT_REPORTING_VERBS["fr"] | frozenset(["lancer", "poursuivre", "s'exclamer"]),
 }
 # A clause opening with these is a condition or a relative clause misread as the verb's complement
 # ("warned of sanctions should Putin attack", "what they said would be").
 _NOT_STATEMENT_OPENERS = frozenset({"should", "if", "when", "what", "which", "who", "whom", "because", "as"})
 # Verbs that name rather than say: what they frame in quotation marks is a term, unless it is a clause.
-_NAMING_VERBS = frozenset("call describe dub term name label brand".split())
+_NAMING_VERBS = frozenset(["call", "describe", "dub", "term", "name", "label", "brand"])
 # A verbless quoted stretch this short is a term ("feather duvet lung"), not a statement.
 _TERM_MAX_WORDS = 4
 # Subjects that are a speaker's document, not a speaker: "the statement continued".
-_DOCUMENT_NOUNS = frozenset("statement release letter post tweet email memo note message".split())
+_DOCUMENT_NOUNS = frozenset(["statement", "release", "letter", "post", "tweet", "email", "memo", "note", "message"])
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "nsubj:pass"})
 _NAME_LABELS = {"PERSON": "PERSON", "PER": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "GPE", "NORP": "NORP"}
 # A line crediting the paragraph above it to someone, as pull-quote widgets print it.
@@ -109,8 +187,13 @@ class _Reader:
         # NER misses some later mentions of a named person ("Buser, however, is counting on …"):
         # a subject that is a known person's surname counts as a mention of that person.
         for token in doc:
-            if (token.dep_ in _SUBJECT_DEPS and token.text[:1].isupper() and not token.ent_type_
-                    and names.is_person(token.text) and not self.inside_quote(token.idx)):
+            if (
+                token.dep_ in _SUBJECT_DEPS
+                and token.text[:1].isupper()
+                and not token.ent_type_
+                and names.is_person(token.text)
+                and not self.inside_quote(token.idx)
+            ):
                 mentions.append(Mention(token.text, (token.idx, token.idx + len(token.text)), "PERSON", True))
         self.names = NameBook(mentions, titles)
 
@@ -178,8 +261,7 @@ class _Reader:
             if "the" in determiners:
                 return self.names.pronoun(phrase.start_char, "ORG"), span
             return None, span
-        if determiners & {"the", "his", "her", "its", "their"} or any(
-                c.dep_ == "poss" for c in token.children):
+        if determiners & {"the", "his", "her", "its", "their"} or any(c.dep_ == "poss" for c in token.children):
             determiners.add("the")
         if "the" in determiners and lemma in PERSON_ROLES and token.tag_ in ("NN", "NNP"):
             if self._introduced_unnamed(token):
@@ -223,8 +305,11 @@ def _inverted_subject(verb: Any) -> Any | None:
     """A name right after a framing verb that the parser took for its object: '…», a déclaré M. Poutine'."""
     following = [c for c in verb.children if c.dep_ in ("obj", "dobj") and c.i > verb.i]
     for candidate in following[:1]:
-        if candidate.pos_ == "PROPN" or candidate.ent_type_ in ("PER", "PERSON") or any(
-                c.dep_.startswith("flat") for c in candidate.children):
+        if (
+            candidate.pos_ == "PROPN"
+            or candidate.ent_type_ in ("PER", "PERSON")
+            or any(c.dep_.startswith("flat") for c in candidate.children)
+        ):
             return candidate
     return None
 
@@ -244,7 +329,7 @@ def _according_to(token: Any) -> Any | None:
 def _clean_span(text: str, start: int, end: int) -> Span:
     """Trim spaces, quotation marks and the closing punctuation a clause span picks up."""
     strip_left = " \n\t\"“”„«»‘'’,;:—–-"
-    strip_right = " \n\t\"“”„«»,;:—–-."
+    strip_right = ' \n\t"“”„«»,;:—–-.'
     while start < end and text[start] in strip_left:
         start += 1
     while end > start and text[end - 1] in strip_right:
@@ -265,10 +350,10 @@ def _direct_quotes(reader: _Reader, settings: Settings) -> list[Quote]:
         if _words(content) < settings.quote_min_words or _is_title(content):
             continue  # a term, a scare quote or a quoted title ("Takin' It to the Streets")
         cue_token = _nearest_cue(reader, stretch.span)
-        if (cue_token is None or cue_token.lemma_.lower() in _NAMING_VERBS) and _words(content) <= _TERM_MAX_WORDS and (
-                not _has_verb(reader.doc, stretch.span)):
-            if cue_token is not None or previous is None:
-                continue  # a term, named or quoted with no statement: what doctors call "feather duvet lung"
+        naming = cue_token is None or cue_token.lemma_.lower() in _NAMING_VERBS
+        is_term = naming and _words(content) <= _TERM_MAX_WORDS and not _has_verb(reader.doc, stretch.span)
+        if is_term and (cue_token is not None or previous is None):
+            continue  # a term, named or quoted with no statement: what doctors call "feather duvet lung"
         speaker: str | None = None
         speaker_span: Span | None = None
         cue = None
@@ -297,7 +382,9 @@ def _has_verb(doc: Any, span: Span) -> bool:
 
 
 # Short words a title leaves in lower case ("What a Fool Believes", "Takin' It to the Streets").
-_TITLE_SMALL_WORDS = frozenset("a an the to of in on at by for and or but with from as is".split())
+_TITLE_SMALL_WORDS = frozenset(
+    ["a", "an", "the", "to", "of", "in", "on", "at", "by", "for", "and", "or", "but", "with", "from", "as", "is"]
+)
 
 
 def _is_title(content: str) -> bool:
@@ -339,9 +426,9 @@ def _nearest_cue(reader: _Reader, span: Span) -> Any | None:
                 best = (distance, token)
     if best is not None:
         return best[1]
-    before = text[:span[0]].rstrip(" \"“”„«")
-    if before.endswith(":"):
-        colon_sentence = doc.char_span(_sentence_start(doc, len(before) - 1), len(before), alignment_mode="expand")
+    lead_in = text[: span[0]].rstrip(' "“”„«')
+    if lead_in.endswith(":"):
+        colon_sentence = doc.char_span(_sentence_start(doc, len(lead_in) - 1), len(lead_in), alignment_mode="expand")
         for token in reversed(list(colon_sentence or ())):
             if token.lemma_.lower() in reader.framing and token.pos_ in ("VERB", "AUX"):
                 return token
@@ -395,8 +482,9 @@ def _reported_speech(reader: _Reader, direct: list[Quote], settings: Settings) -
         if covered > settings.reported_direct_overlap_share * (end - start):
             continue  # the clause is a direct quote already read with this frame
         speaker, speaker_span = reader.speaker(source) if source is not None else (None, None)
-        quotes.append(Quote(reader.article.id, (start, end), reader.text[start:end], "reported", speaker,
-                            speaker_span, cue))
+        quotes.append(
+            Quote(reader.article.id, (start, end), reader.text[start:end], "reported", speaker, speaker_span, cue)
+        )
     return quotes
 
 
@@ -454,11 +542,15 @@ def _unmarked_quotes(reader: _Reader, settings: Settings) -> list[Quote]:
         paragraph = text[start:end]
         if any(mark in paragraph for mark in '"“”«»„'):
             continue
-        credit = _CREDIT_LINE.match(text[paragraphs[number + 1][0] : paragraphs[number + 1][1]]) if number + 1 < len(
-            paragraphs) else None
+        credit = (
+            _CREDIT_LINE.match(text[paragraphs[number + 1][0] : paragraphs[number + 1][1]])
+            if number + 1 < len(paragraphs)
+            else None
+        )
         frame = _TRAILING_FRAME.search(paragraph)
         if frame is not None and frame.end() < len(paragraph.rstrip()):
             frame = None  # only a frame closing its paragraph marks the words before it as the quote
+        speaker: str | None
         if credit is not None:
             span = _clean_span(text, start, end)
             speaker = reader.names.full(credit.group(1).strip())
@@ -492,7 +584,8 @@ def _without_overlaps(quotes: list[Quote]) -> list[Quote]:
 
     def rank(quote: Quote) -> tuple[int, int]:
         holds_direct = quote.kind == "reported" and any(
-            quote.span[0] <= a and b <= quote.span[1] and (a, b) != quote.span for a, b in direct)
+            quote.span[0] <= a and b <= quote.span[1] and (a, b) != quote.span for a, b in direct
+        )
         order = 0 if holds_direct else 1 if quote.kind == "direct" else 2
         return order, -(quote.span[1] - quote.span[0])
 

@@ -17,27 +17,194 @@ from storytrace.model import Span
 
 # Words that precede names but are not part of them (titles, honorifics, ranks).
 TITLES = frozenset(
-    """mr mr. mrs mrs. ms ms. miss dr dr. prof prof. sir dame lord lady president vice prime minister
-    secretary sen sen. senator rep rep. representative gov gov. governor chancellor king queen prince
-    princess pope gen gen. general col col. lt lt. capt capt. sgt sgt. adm adm. judge justice mayor
-    chairman chairwoman chief ceo director ambassador speaker leader deputy foreign press spokesman
-    spokeswoman spokesperson coach officer commissioner attorney st st. rev rev. father sheikh emir
-    m m. mme mlle président présidente ministre chancelier premier""".split()
+    [
+        "mr",
+        "mr.",
+        "mrs",
+        "mrs.",
+        "ms",
+        "ms.",
+        "miss",
+        "dr",
+        "dr.",
+        "prof",
+        "prof.",
+        "sir",
+        "dame",
+        "lord",
+        "lady",
+        "president",
+        "vice",
+        "prime",
+        "minister",
+        "secretary",
+        "sen",
+        "sen.",
+        "senator",
+        "rep",
+        "rep.",
+        "representative",
+        "gov",
+        "gov.",
+        "governor",
+        "chancellor",
+        "king",
+        "queen",
+        "prince",
+        "princess",
+        "pope",
+        "gen",
+        "gen.",
+        "general",
+        "col",
+        "col.",
+        "lt",
+        "lt.",
+        "capt",
+        "capt.",
+        "sgt",
+        "sgt.",
+        "adm",
+        "adm.",
+        "judge",
+        "justice",
+        "mayor",
+        "chairman",
+        "chairwoman",
+        "chief",
+        "ceo",
+        "director",
+        "ambassador",
+        "speaker",
+        "leader",
+        "deputy",
+        "foreign",
+        "press",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "coach",
+        "officer",
+        "commissioner",
+        "attorney",
+        "st",
+        "st.",
+        "rev",
+        "rev.",
+        "father",
+        "sheikh",
+        "emir",
+        "m",
+        "m.",
+        "mme",
+        "mlle",
+        "président",
+        "présidente",
+        "ministre",
+        "chancelier",
+        "premier",
+    ]
 )
 # Heads of role descriptions that refer back to a named person ("the Russian leader").
 PERSON_ROLES = frozenset(
-    """leader president chief minister secretary spokesman spokeswoman spokesperson official senator
-    governor chancellor premier head boss ceo executive director founder chairman chairwoman
-    ambassador diplomat envoy lawmaker congressman congresswoman representative mayor king queen
-    prince princess monarch general commander officer coach manager player star actor actress singer
-    author researcher scientist professor doctor economist analyst lawyer attorney judge prosecutor
-    owner investor former latter""".split()
+    [
+        "leader",
+        "president",
+        "chief",
+        "minister",
+        "secretary",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "official",
+        "senator",
+        "governor",
+        "chancellor",
+        "premier",
+        "head",
+        "boss",
+        "ceo",
+        "executive",
+        "director",
+        "founder",
+        "chairman",
+        "chairwoman",
+        "ambassador",
+        "diplomat",
+        "envoy",
+        "lawmaker",
+        "congressman",
+        "congresswoman",
+        "representative",
+        "mayor",
+        "king",
+        "queen",
+        "prince",
+        "princess",
+        "monarch",
+        "general",
+        "commander",
+        "officer",
+        "coach",
+        "manager",
+        "player",
+        "star",
+        "actor",
+        "actress",
+        "singer",
+        "author",
+        "researcher",
+        "scientist",
+        "professor",
+        "doctor",
+        "economist",
+        "analyst",
+        "lawyer",
+        "attorney",
+        "judge",
+        "prosecutor",
+        "owner",
+        "investor",
+        "former",
+        "latter",
+    ]
 )
 # Heads of descriptions that refer back to a named organization ("the company said").
 ORGANIZATION_ROLES = frozenset(
-    """company firm utility ministry agency government department office commission committee council
-    administration group organization organisation union bank court authority authorities board
-    campaign party team club network studio publisher retailer carrier airline automaker""".split()
+    [
+        "company",
+        "firm",
+        "utility",
+        "ministry",
+        "agency",
+        "government",
+        "department",
+        "office",
+        "commission",
+        "committee",
+        "council",
+        "administration",
+        "group",
+        "organization",
+        "organisation",
+        "union",
+        "bank",
+        "court",
+        "authority",
+        "authorities",
+        "board",
+        "campaign",
+        "party",
+        "team",
+        "club",
+        "network",
+        "studio",
+        "publisher",
+        "retailer",
+        "carrier",
+        "airline",
+        "automaker",
+    ]
 )
 PRONOUNS_PERSON = frozenset({"he", "she", "him", "her", "il", "elle"})
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
@@ -51,8 +218,9 @@ def clean_name(text: str) -> str:
     Richardson" is Sheldon Richardson.
     """
     words = re.sub(r"\s+", " ", text).strip(" ,;:\"“”'’()").split(" ")
-    abbreviation = max((i for i, w in enumerate(words[:-1]) if w.isupper() and 2 <= len(w) <= 4 and w.isalpha()),
-                       default=-1)
+    abbreviation = max(
+        (i for i, w in enumerate(words[:-1]) if w.isupper() and 2 <= len(w) <= 4 and w.isalpha()), default=-1
+    )
     if 0 <= abbreviation < len(words) - 2:
         words = words[abbreviation + 1 :]
     while words and (words[0].lower() in TITLES or words[0].lower() == "the"):
@@ -131,8 +299,10 @@ class NameBook:
                 tail = " ".join(words[-size:])
                 current = full.get(tail)
                 current_words = len(name_key(current).split()) if current else 0
-                if current is None or current_words < len(words) or (
-                    current_words == len(words) and counts[key] > 1 + counts[name_key(current)]
+                if (
+                    current is None
+                    or current_words < len(words)
+                    or (current_words == len(words) and counts[key] > 1 + counts[name_key(current)])
                 ):
                     full[tail] = name
         for head, owners in heads.items():
@@ -208,7 +378,11 @@ class NameBook:
         # A lede may describe before it names: "China's ambassador … said" and later "ambassador Liu Xiaming".
         for mention in self.mentions:
             full = self.full(mention.name)
-            if mention.label == "PERSON" and mention.span[0] > offset and wanted & set(self.titles.get(full, "").lower().split()):
+            if (
+                mention.label == "PERSON"
+                and mention.span[0] > offset
+                and wanted & set(self.titles.get(full, "").lower().split())
+            ):
                 return full
         seen = Counter(self.full(m.name) for m in candidates)
         return seen.most_common(1)[0][0]

@@ -135,13 +135,17 @@ def print_story_comparison(comparison: StoryComparison, articles: Mapping[str, A
         checkable = [f for f in comparison.facts if f.kind in ("number", "place", "date")][:_SHOWN_FACTS]
         for fact in checkable:
             values = "; ".join(
-                f"{terminal_safe(value)} ({sources(sorted({x.article for x in facts}))})" for value, facts in fact.values
+                f"{terminal_safe(value)} ({sources(sorted({x.article for x in facts}))})"
+                for value, facts in fact.values
             )
-            table.add_row(Text("≠", style="bold red") if fact.disagreement else Text(""), _text(fact.about),
-                          Text(values))
+            table.add_row(
+                Text("≠", style="bold red") if fact.disagreement else Text(""), _text(fact.about), Text(values)
+            )
         for fact in [f for f in comparison.facts if f.kind in ("person", "organization", "location")]:
-            names = ", ".join(f"{terminal_safe(value)} ({len({x.article for x in facts})})"
-                              for value, facts in fact.values[:_SHOWN_NAMES])
+            names = ", ".join(
+                f"{terminal_safe(value)} ({len({x.article for x in facts})})"
+                for value, facts in fact.values[:_SHOWN_NAMES]
+            )
             table.add_row(Text(""), _text(fact.about), Text(names))
         console.print(table)
     if any(c.adds or c.omits for c in comparison.coverage):
@@ -157,5 +161,10 @@ def print_story_comparison(comparison: StoryComparison, articles: Mapping[str, A
             for text in coverage.omitted[:_SHOWN_COVERAGE_ITEMS]:
                 console.print(Text("  − " + terminal_safe(_short(text, 160)), style="yellow"))
     if comparison.unsupported:
-        console.print(Text(f"\nno quotes or facts for {len(comparison.unsupported)} articles: no spaCy pipeline for "
-                           "their language (docs/compare.md)", style="dim"))
+        console.print(
+            Text(
+                f"\nno quotes or facts for {len(comparison.unsupported)} articles: no spaCy pipeline for "
+                "their language (docs/compare.md)",
+                style="dim",
+            )
+        )

@@ -15,7 +15,7 @@ from storytrace.report.comparison import comparison_record
 REPORT_SCHEMA_ID = "storytrace.report/1"
 
 
-_EMPTY_COMPARISON = {"summary": [], "timeline": [], "quotes": [], "facts": [], "coverage": []}
+_EMPTY_COMPARISON: dict[str, list[Any]] = {"summary": [], "timeline": [], "quotes": [], "facts": [], "coverage": []}
 
 
 def _story(story: Story, comparison: StoryComparison | None) -> dict[str, Any]:

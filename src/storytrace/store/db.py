@@ -13,9 +13,9 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -44,6 +44,7 @@ from storytrace.model import Article, Copy, IngestResult, Passage, Removal, Remo
 from storytrace.settings import Settings
 from storytrace.store.schema import (
     SCHEMA_VERSION,
+    article_analyses,
     articles,
     copies,
     meta,
@@ -55,6 +56,7 @@ from storytrace.store.schema import (
 )
 from storytrace.stories import storyline_id
 from storytrace.stories.index import Assignment, IndexChanges, Merge, StoryIndex, StoryState
+from storytrace.summarize.analysis import ArticleAnalysis, analysis_from_record, analysis_record
 
 _SPACES = re.compile(r"\s+")
 # Columns whose change makes a re-ingested article "updated" rather than "unchanged".
@@ -148,6 +150,7 @@ def _migrate(connection: Connection, version: int) -> None:
         for row in rows:
             digest = text_hash(row.text, row.outlet)
             connection.execute(update(articles).where(articles.c.id == row.id).values(text_hash=digest))
+    # Version 4 only adds article_analyses, a cache filled on demand.
     # Version 3 only adds the story tables (created empty above). Older articles have no story
     # yet: the next ``analyze`` or ``add`` adds every unassigned article to the index first, in
     # arrival order (storytrace.pipeline.Tracker), rather than this transaction grouping them.
@@ -357,6 +360,31 @@ class Store:
             if new_rows:  # one executemany for the batch's new articles
                 connection.execute(insert(articles), new_rows)
         return results
+
+    def save_analyses(self, analyses: Sequence[ArticleAnalysis]) -> None:
+        """Store (replace) the comparison stage's analyses of articles, in one transaction."""
+        rows = [{"article_id": a.article.id, "payload": analysis_record(a)} for a in analyses]
+        try:
+            with self.engine.begin() as connection:
+                for chunk in _chunks(rows, self.settings.store_batch_size):
+                    ids = [row["article_id"] for row in chunk]
+                    connection.execute(delete(article_analyses).where(article_analyses.c.article_id.in_(ids)))
+                    connection.execute(insert(article_analyses), list(chunk))
+        except IntegrityError as error:
+            raise StoreError(f"database rejected a write: {error.orig}") from None
+
+    def load_analyses(self, wanted: Mapping[str, tuple[Article, date | None]]) -> dict[str, ArticleAnalysis]:
+        """Stored analyses still valid for the given articles and date references (stale ones are left out)."""
+        query = select(article_analyses)
+        with self.engine.connect() as connection:
+            rows = _rows_where_in(connection, query, article_analyses.c.article_id.in_, wanted)
+        found: dict[str, ArticleAnalysis] = {}
+        for row in rows:
+            article, reference = wanted[row.article_id]
+            analysis = analysis_from_record(article, row.payload, reference)
+            if analysis is not None:
+                found[row.article_id] = analysis
+        return found
 
     def save_copies(self, relations: Sequence[Copy], article_ids: Iterable[str]) -> None:
         """Replace the copy relations among ``article_ids`` (the articles that were compared) with

@@ -10,8 +10,9 @@ from sqlalchemy import JSON, Boolean, Column, DateTime, Float, Index, Integer, M
 
 # 1: articles. 2: copies; text_hash covers the outlet too (a verbatim copy at another outlet is
 # an article of its own, not a duplicate). 3: the story index (stories, story_articles,
-# story_merges, story_terms and the "story_documents" count in storytrace_meta).
-SCHEMA_VERSION = 3
+# story_merges, story_terms and the "story_documents" count in storytrace_meta). 4: article_analyses
+# (each article's quotes, facts and sentence words, so a story compares without re-parsing).
+SCHEMA_VERSION = 4
 
 metadata = MetaData()
 
@@ -114,4 +115,13 @@ story_terms = Table(
     metadata,
     Column("term", Text, primary_key=True),  # Text: a run of capitalised words can be long
     Column("df", Integer, nullable=False),
+)
+
+# One row per analysed article: what the comparison stage read from it with spaCy (quotes, facts,
+# sentence content words), valid while the text, the analyzer version and the date reference match.
+article_analyses = Table(
+    "article_analyses",
+    metadata,
+    Column("article_id", String(512), primary_key=True),
+    Column("payload", JSON, nullable=False),
 )

@@ -3,7 +3,8 @@ a cited summary and a timeline (:func:`compare_story`)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import date
 
 from storytrace.embed import Embedder, embed_unique
 from storytrace.facts import compare_facts, parse_day
@@ -14,7 +15,7 @@ from storytrace.summarize.analysis import ArticleAnalysis, analyze_articles
 from storytrace.summarize.sentences import SentenceTable
 from storytrace.summarize.timeline import build_timeline
 
-__all__ = ["ArticleAnalysis", "analyze_articles", "compare_story", "independent_groups"]
+__all__ = ["ArticleAnalysis", "analyze_articles", "compare_story", "date_references", "independent_groups"]
 
 
 def independent_groups(articles: Sequence[Article], copies: Sequence[Copy]) -> dict[str, str]:
@@ -34,49 +35,68 @@ def independent_groups(articles: Sequence[Article], copies: Sequence[Copy]) -> d
     return {article_id: find(article_id) for article_id in ids}
 
 
+def date_references(articles: Sequence[Article]) -> dict[str, date | None]:
+    """The day each article's relative dates resolve against: its publication day, or for an
+    undated article the story's earliest publication day (None when no article is dated)."""
+    days = [day for day in (parse_day(article.published) for article in articles) if day is not None]
+    story_day = min(days) if days else None
+    return {article.id: parse_day(article.published) or story_day for article in articles}
+
+
 def compare_story(
     story_id: str,
     articles: Sequence[Article],
     copies: Sequence[Copy] = (),
     settings: Settings = DEFAULT_SETTINGS,
     embedder: Embedder | None = None,
+    analyses: Mapping[str, ArticleAnalysis] | None = None,
 ) -> StoryComparison:
     """Everything the comparison stage says about one story's articles.
 
-    Relative dates resolve against each article's publication day, or the story's earliest dated
-    day for undated articles. With an embedder, quotes and sentences in different languages are
-    matched by their vectors; without one, only by shared words.
+    Relative dates resolve against ``date_references``. ``analyses`` are per-article analyses
+    already made (the store caches them); the others are made here with spaCy. With an embedder,
+    quotes and sentences in different languages are matched by their vectors; without one, only
+    by shared words.
     """
     groups = independent_groups(articles, copies)
     copied = {copy.copy for copy in copies}
     originals = frozenset(article.id for article in articles if article.id not in copied)
-    days = [day for day in (parse_day(article.published) for article in articles) if day is not None]
-    story_day = min(days) if days else None
-    references = {article.id: parse_day(article.published) or story_day for article in articles}
-    analyses = analyze_articles(articles, references, settings)
+    known = analyses or {}
+    missing = [article for article in articles if article.id not in known]
+    fresh = {a.article.id: a for a in analyze_articles(missing, date_references(articles), settings)} if missing else {}
+    ordered = [known[a.id] if a.id in known else fresh[a.id] for a in articles]
     translation = embedder.match_cosine if embedder is not None else 1.0
-    multilingual = embedder is not None and len({a.language for a in articles}) > 1
+    # Vectors matter only between languages; a one-language story is compared by its words.
+    vectors_of = embedder if embedder is not None and len({a.language for a in articles}) > 1 else None
 
-    quotes = [quote for analysis in analyses for quote in analysis.quotes]
-    quote_words = [words for analysis in analyses for words in analysis.quote_words]
+    quotes = [quote for analysis in ordered for quote in analysis.quotes]
+    quote_words = [words for analysis in ordered for words in analysis.quote_words]
     languages = {article.id: article.language for article in articles}
-    quote_vectors = embed_unique([q.text for q in quotes], embedder) if multilingual and quotes else None
-    quote_groups = align_quotes(quotes, quote_words, [languages[q.article] for q in quotes], originals, settings,
-                                quote_vectors, max(settings.quote_alignment_cosine, translation))
+    quote_vectors = embed_unique([q.text for q in quotes], vectors_of) if vectors_of is not None and quotes else None
+    quote_groups = align_quotes(
+        quotes,
+        quote_words,
+        [languages[q.article] for q in quotes],
+        originals,
+        settings,
+        quote_vectors,
+        max(settings.quote_alignment_cosine, translation),
+    )
 
-    facts = compare_facts([fact for analysis in analyses for fact in analysis.facts], groups, settings)
+    facts = compare_facts([fact for analysis in ordered for fact in analysis.facts], groups, settings)
 
-    table = SentenceTable(analyses, groups, settings)
-    if multilingual and table.sentences:
-        vectors = embed_unique(table.sentence_texts(), embedder)  # type: ignore[arg-type]
-        table = SentenceTable(analyses, groups, settings, vectors,
-                              max(settings.sentence_translation_cosine, translation))
+    table = SentenceTable(ordered, groups, settings)
+    if vectors_of is not None and table.sentences:
+        vectors = embed_unique(table.sentence_texts(), vectors_of)
+        table = SentenceTable(
+            ordered, groups, settings, vectors, max(settings.sentence_translation_cosine, translation)
+        )
     return StoryComparison(
         story=story_id,
         quotes=tuple(quote_groups),
         facts=tuple(facts),
         coverage=tuple(table.coverage(originals)),
         summary=tuple(table.summary(originals)),
-        timeline=tuple(build_timeline(analyses, table, originals, settings)),
-        unsupported=tuple(analysis.article.id for analysis in analyses if not analysis.supported),
+        timeline=tuple(build_timeline(ordered, table, originals, settings)),
+        unsupported=tuple(analysis.article.id for analysis in ordered if not analysis.supported),
     )

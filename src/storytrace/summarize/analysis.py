@@ -7,6 +7,7 @@ are left out and the comparison names them as unsupported.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from bisect import bisect_right
 from collections import defaultdict
@@ -22,9 +23,16 @@ from storytrace.quotes.nlp import load_pipeline
 from storytrace.settings import Settings
 from storytrace.stories.features import content_lemmas
 
+# Below this many articles, starting parser processes costs more than it saves (spaCy's own advice).
+_PARALLEL_MIN_ARTICLES = 64
+
+# Bump when extraction changes what it returns: stored analyses of another version are redone.
+ANALYSIS_VERSION = 1
+
+
 @dataclass(frozen=True, slots=True)
 class ArticleAnalysis:
-    """What comparison needs of one article."""
+    """What comparison needs of one article; ``reference`` is the day relative dates resolved against."""
 
     article: Article
     quotes: tuple[Quote, ...]
@@ -33,6 +41,58 @@ class ArticleAnalysis:
     sentence_words: tuple[frozenset[str], ...]  # content lemmas of each sentence
     quote_words: tuple[frozenset[str], ...]  # content lemmas of each quote
     supported: bool  # False when no spaCy pipeline covers the article's language
+    reference: date | None = None
+
+
+def _fingerprint(article: Article) -> str:
+    return hashlib.sha1(article.text.encode("utf-8")).hexdigest()
+
+
+def analysis_record(analysis: ArticleAnalysis) -> dict[str, Any]:
+    """JSON-ready form of an analysis (without the article itself) for the store's cache."""
+    return {
+        "version": ANALYSIS_VERSION,
+        "text_sha1": _fingerprint(analysis.article),
+        "reference": analysis.reference.isoformat() if analysis.reference else None,
+        "supported": analysis.supported,
+        "sentences": [list(span) for span in analysis.sentences],
+        "sentence_words": [sorted(words) for words in analysis.sentence_words],
+        "quote_words": [sorted(words) for words in analysis.quote_words],
+        "quotes": [
+            [list(q.span), q.kind, q.speaker, list(q.speaker_span) if q.speaker_span else None, q.cue]
+            for q in analysis.quotes
+        ],
+        "facts": [[list(f.span), f.kind, f.about, f.value] for f in analysis.facts],
+    }
+
+
+def analysis_from_record(article: Article, record: Mapping[str, Any], reference: date | None) -> ArticleAnalysis | None:
+    """The analysis a stored record holds, or None when it is stale (other text, version or date reference)."""
+    stored_reference = record.get("reference")
+    if (
+        record.get("version") != ANALYSIS_VERSION
+        or record.get("text_sha1") != _fingerprint(article)
+        or stored_reference != (reference.isoformat() if reference else None)
+    ):
+        return None
+    text = article.text
+    quotes = tuple(
+        Quote(article.id, (a, b), text[a:b], kind, speaker, tuple(speaker_span) if speaker_span else None, cue)
+        for (a, b), kind, speaker, speaker_span, cue in record["quotes"]
+    )
+    facts = tuple(
+        Fact(article.id, (a, b), kind, about, value, text[a:b]) for (a, b), kind, about, value in record["facts"]
+    )
+    return ArticleAnalysis(
+        article,
+        quotes,
+        facts,
+        tuple((a, b) for a, b in record["sentences"]),
+        tuple(frozenset(words) for words in record["sentence_words"]),
+        tuple(frozenset(words) for words in record["quote_words"]),
+        bool(record["supported"]),
+        reference,
+    )
 
 
 def _doc_words(doc: Any, spans: Sequence[Span]) -> list[frozenset[str]]:
@@ -56,9 +116,10 @@ def _sentences(article: Article) -> tuple[Span, ...]:
 
 
 def analyze_articles(
-    articles: Sequence[Article], references: Mapping[str, date | None], settings: Settings
+    articles: Sequence[Article], references: Mapping[str, date | None], settings: Settings, workers: int = 1
 ) -> list[ArticleAnalysis]:
-    """Analyses in input order; each language's articles are parsed together (``nlp.pipe`` batches)."""
+    """Analyses in input order; each language's articles are parsed together (``nlp.pipe`` batches,
+    in ``workers`` processes for batches large enough to repay starting them)."""
     by_language: dict[str | None, list[int]] = defaultdict(list)
     for index, article in enumerate(articles):
         by_language[(article.language or "en").lower()].append(index)
@@ -70,9 +131,12 @@ def analyze_articles(
                 article = articles[index]
                 sentences = _sentences(article)
                 words = tuple(frozenset(content_lemmas(article.text[a:b], language)) for a, b in sentences)
-                results[index] = ArticleAnalysis(article, (), (), sentences, words, (), False)
+                results[index] = ArticleAnalysis(
+                    article, (), (), sentences, words, (), False, references.get(article.id)
+                )
             continue
-        docs = nlp.pipe((articles[i].text for i in indexes), batch_size=16)  # type: ignore[attr-defined]
+        processes = workers if workers > 1 and len(indexes) >= _PARALLEL_MIN_ARTICLES else 1
+        docs = nlp.pipe((articles[i].text for i in indexes), batch_size=16, n_process=processes)  # type: ignore[attr-defined]
         for index, doc in zip(indexes, docs, strict=True):
             article = articles[index]
             quotes = tuple(extract_quotes(article, doc, settings))
@@ -80,5 +144,7 @@ def analyze_articles(
             sentences = _sentences(article)
             sentence_words = tuple(_doc_words(doc, sentences))
             quote_words = tuple(_doc_words(doc, [quote.span for quote in quotes]))
-            results[index] = ArticleAnalysis(article, quotes, facts, sentences, sentence_words, quote_words, True)
+            results[index] = ArticleAnalysis(
+                article, quotes, facts, sentences, sentence_words, quote_words, True, references.get(article.id)
+            )
     return [result for result in results if result is not None]

@@ -78,7 +78,9 @@ class SentenceTable:
             semantic = vectors @ vectors.T
             # Across languages only the vectors can tell; a cosine at the translation threshold counts as a match.
             matched = semantic >= translation_cosine
-            similarity = np.where(cross & matched, np.maximum(similarity, self.settings.sentence_match_cosine), similarity)
+            similarity = np.where(
+                cross & matched, np.maximum(similarity, self.settings.sentence_match_cosine), similarity
+            )
         articles = np.array([s.article for s in self.sentences])
         similarity[articles[:, None] == articles[None, :]] = 0.0  # an article does not match itself
         return similarity
@@ -109,9 +111,11 @@ class SentenceTable:
 
     def representative(self, indexes: Sequence[int], originals: frozenset[str]) -> int:
         """The sentence best standing for a cluster: from an original, most alike the others, earliest."""
+
         def key(i: int) -> tuple[bool, float, float]:
             centrality = float(sum(self.similarity[i, j] for j in indexes if j != i))
             return self.sentences[i].article in originals, centrality, -self.sentences[i].position
+
         return max(indexes, key=key)
 
     def coverage(self, originals: frozenset[str]) -> list[Coverage]:
@@ -137,11 +141,15 @@ class SentenceTable:
                         omits.append((self.sentences[best].article, self.sentences[best].span))
                     del cluster
             adds.sort()
-            result.append(Coverage(
-                article, tuple(adds), tuple(omits),
-                added=tuple(self.texts[article][a:b] for a, b in adds),
-                omitted=tuple(self.texts[source][a:b] for source, (a, b) in omits),
-            ))
+            result.append(
+                Coverage(
+                    article,
+                    tuple(adds),
+                    tuple(omits),
+                    added=tuple(self.texts[article][a:b] for a, b in adds),
+                    omitted=tuple(self.texts[source][a:b] for source, (a, b) in omits),
+                )
+            )
         return result
 
     def summary(self, originals: frozenset[str]) -> list[SummarySentence]:
@@ -155,8 +163,10 @@ class SentenceTable:
         """
         clusters = list(self.members().values())
         position = {id(idx): min(self.sentences[i].position for i in idx) for idx in clusters}
-        shared = sorted((idx for idx in clusters if len(self.support(idx)) > 1),
-                        key=lambda idx: (-len(self.support(idx)), position[id(idx)]))
+        shared = sorted(
+            (idx for idx in clusters if len(self.support(idx)) > 1),
+            key=lambda idx: (-len(self.support(idx)), position[id(idx)]),
+        )
         by_outlet: dict[str, list[list[int]]] = {}
         for idx in sorted((idx for idx in clusters if len(self.support(idx)) == 1), key=lambda idx: position[id(idx)]):
             by_outlet.setdefault(next(iter(self.support(idx))), []).append(idx)
@@ -171,8 +181,11 @@ class SentenceTable:
             if len(picked) >= self.settings.summary_max_sentences:
                 break
             best = self.representative(indexes, originals)
-            if any(_cosine(self.sentences[best].words, self.sentences[other].words) >= self.settings.summary_redundancy_cosine
-                   for other, _ in picked):
+            if any(
+                _cosine(self.sentences[best].words, self.sentences[other].words)
+                >= self.settings.summary_redundancy_cosine
+                for other, _ in picked
+            ):
                 continue
             picked.append((best, indexes))
         picked.sort(key=lambda item: sum(self.sentences[i].position for i in item[1]) / len(item[1]))

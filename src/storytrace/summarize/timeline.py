@@ -46,8 +46,9 @@ def build_timeline(
         sentence = table.sentences[best]
         # Sources: articles stating this date in this content, plus the cluster's matching sentences
         # (a copy that kept the sentence but wrote the date differently still reports the event).
-        sources = tuple(sorted({table.sentences[i].article for i in indexes}
-                               | {table.sentences[i].article for i in members}))
+        sources = tuple(
+            sorted({table.sentences[i].article for i in indexes} | {table.sentences[i].article for i in members})
+        )
         text = table.texts[sentence.article][sentence.span[0] : sentence.span[1]]
         merged.append(TimelineEvent(str(value), text, sentence.article, sentence.span, sources))
     # Keep the most reported events, then give them in date order.
