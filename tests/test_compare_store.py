@@ -1,0 +1,78 @@
+"""Comparing stored stories: per-article analyses cached in the store (SQLite and PostgreSQL) and reused."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import storytrace
+from storytrace import Settings, Store
+from storytrace.errors import InputError
+from storytrace.summarize import analysis as analysis_module
+from storytrace.summarize import analyze_articles, compare_story
+from tests.conftest import EXAMPLES
+
+SETTINGS = Settings()
+
+
+def test_analyses_round_trip_and_go_stale(db: str) -> None:
+    report = storytrace.analyze(EXAMPLES / "text", db=db, workers=1, embedder="none", compare=False)
+    articles = list(report.articles)
+    day = date(2025, 10, 14)
+    made = analyze_articles(articles, {a.id: day for a in articles}, SETTINGS)
+    with Store(db, SETTINGS) as store:
+        store.save_analyses(made)
+        store.save_analyses(made)  # saving again replaces, never duplicates
+        loaded = store.load_analyses({a.id: (a, day) for a in articles})
+        assert {a.article.id: a for a in made} == loaded
+        # Another text or another date reference makes a stored analysis stale.
+        edited = replace(articles[0], text=articles[0].text + " One more sentence.")
+        assert store.load_analyses({edited.id: (edited, day)}) == {}
+        assert store.load_analyses({articles[0].id: (articles[0], date(2025, 10, 15))}) == {}
+
+
+def test_compare_api_caches_and_reuses_analyses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "c.db"
+    storytrace.analyze(EXAMPLES, db=db, workers=1, embedder="none", compare=False)
+    with Store(db, SETTINGS) as store:
+        biggest = max(store.load_stories(), key=lambda story: len(story.articles))
+    story, first = storytrace.compare(biggest.id, db=db, embedder="none")
+    assert story.id == biggest.id and first.quotes and first.summary
+
+    def no_parsing(*args: object, **kwargs: object) -> list[object]:
+        if args and args[0]:
+            raise AssertionError("a cached article was parsed again")
+        return []
+
+    monkeypatch.setattr("storytrace.pipeline.analyze_articles", no_parsing)
+    monkeypatch.setattr("storytrace.summarize.analyze_articles", no_parsing)
+    _, again = storytrace.compare(biggest.id, db=db, embedder="none")
+    assert again == first
+
+
+def test_compare_from_cache_equals_a_fresh_comparison(tmp_path: Path) -> None:
+    db = tmp_path / "f.db"
+    report = storytrace.analyze(EXAMPLES, db=db, workers=1, embedder="none")
+    by_id = {a.id: a for a in report.articles}
+    for comparison in report.comparisons:
+        story = next(s for s in report.stories if s.id == comparison.story)
+        members = [by_id[i] for i in story.articles]
+        fresh = compare_story(story.id, members, [c for c in report.copies if c.copy in story.articles], SETTINGS)
+        assert fresh == comparison
+
+
+def test_compare_names_an_unknown_story(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such story"):
+        storytrace.compare("st-missing", db=tmp_path / "e.db")
+
+
+def test_analysis_version_is_part_of_the_cache_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    articles = list(storytrace.analyze(EXAMPLES / "text", db=tmp_path / "v.db", embedder="none", compare=False).articles)
+    made = analyze_articles(articles[:1], {}, SETTINGS)
+    with Store(tmp_path / "v.db", SETTINGS) as store:
+        store.save_analyses(made)
+        monkeypatch.setattr(analysis_module, "ANALYSIS_VERSION", analysis_module.ANALYSIS_VERSION + 1)
+        assert store.load_analyses({articles[0].id: (articles[0], None)}) == {}
