@@ -1,0 +1,134 @@
+"""Speed of comparing a story: ``storytrace.summarize.compare_story`` on real 20-article stories.
+
+What it measures
+    The whole comparison of one story (quotes aligned, facts compared, coverage, summary,
+    timeline) for the three largest ECB+ events (``../shared/data/ecbplus/ecbplus_docs.jsonl``),
+    20 documents each (the first 20 of an event with more), detokenised and cleaned as in
+    ``benchmarks/stories.py``. ECB+ states no dates; each article is given one day so that
+    relative dates resolve.
+
+    * ``cold``: nothing cached. spaCy parses every article (quotes, facts, sentence words), then
+      the story is compared: what ``analyze`` pays once per article.
+    * ``warm``: the per-article analyses are in the store (SQLite, as ``analyze`` leaves them);
+      the time is reading them back plus comparing: what ``storytrace show`` and
+      ``storytrace.compare`` pay.
+    * ``spaCy parse`` (the baseline): ``nlp.pipe`` over the same texts and nothing else, the
+      floor under any cold comparison built on this pipeline.
+
+    Times are the median of 3 runs, one process, after loading the pipeline once (0.4 s, not
+    counted). The target is a whole comparison of a 20-article story in under a second.
+
+Command (from the repository root)::
+
+    .venv/bin/python benchmarks/compare.py
+    .venv/bin/python benchmarks/compare.py --json /tmp/compare.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from copy_corpus import detokenize  # noqa: E402
+
+from storytrace.clean import clean_document  # noqa: E402
+from storytrace.model import Article, RawDocument  # noqa: E402
+from storytrace.quotes.nlp import load_pipeline  # noqa: E402
+from storytrace.settings import Settings  # noqa: E402
+from storytrace.store import Store  # noqa: E402
+from storytrace.summarize import analyze_articles, compare_story  # noqa: E402
+
+ECB = ROOT.parent / "shared" / "data" / "ecbplus" / "ecbplus_docs.jsonl"
+STORY_SIZE = 20
+RUNS = 3
+
+
+def _stories(settings: Settings) -> list[tuple[str, list[Article]]]:
+    by_event: dict[str, list[dict[str, str]]] = defaultdict(list)
+    with ECB.open(encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            by_event[record["cluster"]].append(record)
+    largest = sorted(by_event, key=lambda event: -len(by_event[event]))[:3]
+    stories = []
+    for event in largest:
+        articles = []
+        for record in by_event[event][:STORY_SIZE]:
+            lines = [detokenize(line, frozenset()) for line in record["text"].split("\n") if line.strip()]
+            raw = RawDocument(
+                source=record["doc_id"], id=record["doc_id"], text="\n\n".join(lines), published="2024-03-05"
+            )
+            articles.append(clean_document(raw, settings))
+        stories.append((event, articles))
+    return stories
+
+
+def _median(function: object) -> float:
+    times = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        function()  # type: ignore[operator]
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--json", type=Path, help="write the figures to this file")
+    args = parser.parse_args()
+    if not ECB.exists():
+        print(f"missing {ECB}: the benchmark needs ../shared/data", file=sys.stderr)
+        return 2
+    settings = Settings()
+    nlp = load_pipeline("en")
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        with Store(Path(folder) / "cache.db", settings) as store:
+            for event, articles in _stories(settings):
+                references = {article.id: date(2024, 3, 5) for article in articles}
+                texts = [article.text for article in articles]
+                parse = _median(lambda texts=texts: list(nlp.pipe(texts, batch_size=16)))  # type: ignore[attr-defined]
+                cold = _median(lambda a=articles: compare_story(event, a, (), settings))
+                store.save_analyses(analyze_articles(articles, references, settings))
+
+                def warm(a: list[Article] = articles, r: dict[str, date] = references) -> None:
+                    cached = store.load_analyses({x.id: (x, r[x.id]) for x in a})
+                    compare_story(event, a, (), settings, None, cached)
+
+                rows.append(
+                    {
+                        "event": event,
+                        "articles": len(articles),
+                        "characters": sum(len(t) for t in texts),
+                        "parse_seconds": parse,
+                        "cold_seconds": cold,
+                        "warm_seconds": _median(warm),
+                    }
+                )
+    header = f"{'ECB+ event':<12} {'articles':>8} {'chars':>7} {'spaCy parse':>12} {'cold':>7} {'warm':>7}"
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        print(
+            f"{row['event']:<12} {row['articles']:>8} {row['characters']:>7} {row['parse_seconds']:>11.2f}s "
+            f"{row['cold_seconds']:>6.2f}s {row['warm_seconds']:>6.2f}s"
+        )
+    print("\ncold = parse + extract + compare, nothing cached; warm = analyses read from the store + compare")
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
