@@ -10,6 +10,7 @@ which is read as a quote of the paragraph before it.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from storytrace.model import Article, Quote, Span
@@ -184,17 +185,18 @@ class _Reader:
                 if before:
                     titles.setdefault(clean_name(entity.text), " ".join(before))
         names = NameBook(mentions, titles)
-        # NER misses some later mentions of a named person ("Buser, however, is counting on …"):
-        # a subject that is a known person's surname counts as a mention of that person.
+        # NER misses some later mentions of a named person ("Buser, however, is counting on …", and
+        # "Early says", tagged an adverb): a capitalised known surname counts as a mention of that
+        # person, a subject when it is one or stands next to a reporting verb.
         for token in doc:
             if (
-                token.dep_ in _SUBJECT_DEPS
-                and token.text[:1].isupper()
+                token.text[:1].isupper()
                 and not token.ent_type_
                 and names.is_person(token.text)
                 and not self.inside_quote(token.idx)
             ):
-                mentions.append(Mention(token.text, (token.idx, token.idx + len(token.text)), "PERSON", True))
+                subject = token.dep_ in _SUBJECT_DEPS or token.head.lemma_.lower() in self.framing
+                mentions.append(Mention(token.text, (token.idx, token.idx + len(token.text)), "PERSON", subject))
         self.names = NameBook(mentions, titles)
 
     def inside_quote(self, offset: int) -> bool:
@@ -234,14 +236,14 @@ class _Reader:
             return self.names.pronoun(token.idx), span
         if lower == "it":
             return self.names.pronoun(token.idx, "ORG"), span
-        if token.pos_ == "PROPN":
+        if token.pos_ == "PROPN" and not token.text.islower():
             words = [t for t in token.subtree if t.pos_ == "PROPN" and t.i <= token.i]
             first = words[0] if words else token
             name = doc[first.i : token.i + 1].text
             if looks_like_name(name.split()):
                 return self.names.full(name), (first.idx, token.idx + len(token.text))
-        if token.pos_ != "NOUN":
-            return None, span
+        if token.pos_ != "NOUN" and not (token.pos_ == "PROPN" and token.text.islower()):
+            return None, span  # (a lower-case "PROPN" is a tagging slip: "The French foreign ministry")
         # A person named in the subject phrase outside any prepositional phrase is the speaker:
         # "senior vice president Chris Early", "the company's chief, Tim Cook".
         for child in token.subtree:
@@ -277,19 +279,29 @@ class _Reader:
         return False
 
     def subject_of(self, verb: Any) -> Any | None:
-        """The subject of a reporting verb, climbing from participles and conjuncts ("…, saying")."""
+        """The subject of a reporting verb, climbing from participles, conjuncts and the noun a
+        participle modifies ("…, saying", "issued a statement warning that …").
+
+        Of several subjects the parser attached, the nearest in the verb's paragraph wins (a
+        heading without punctuation can be glued to the next sentence as a second subject).
+        """
         current = verb
-        for _ in range(3):
-            for child in current.children:
-                if child.dep_ in _SUBJECT_DEPS:
-                    return child
+        for _ in range(4):
+            subjects = [c for c in current.children if c.dep_ in _SUBJECT_DEPS and self._same_paragraph(c, current)]
+            if subjects:
+                return min(subjects, key=lambda c: abs(c.i - current.i))
             if current.lower_ == "according":
                 return None
-            if current.dep_ in ("advcl", "conj", "xcomp", "ccomp", "acl", "parataxis") and current.head.i != current.i:
+            climbing = ("advcl", "conj", "xcomp", "ccomp", "acl", "parataxis", "dobj", "obj")
+            if current.dep_ in climbing and current.head.i != current.i:
                 current = current.head
             else:
                 return None
         return None
+
+    def _same_paragraph(self, first: Any, second: Any) -> bool:
+        start, end = sorted((first.idx, second.idx))
+        return "\n" not in self.text[start:end]
 
 
 def _path_up(token: Any, top: Any) -> list[Any]:
@@ -302,16 +314,20 @@ def _path_up(token: Any, top: Any) -> list[Any]:
 
 
 def _inverted_subject(verb: Any) -> Any | None:
-    """A name right after a framing verb that the parser took for its object: '…», a déclaré M. Poutine'."""
-    following = [c for c in verb.children if c.dep_ in ("obj", "dobj") and c.i > verb.i]
-    for candidate in following[:1]:
-        if (
-            candidate.pos_ == "PROPN"
-            or candidate.ent_type_ in ("PER", "PERSON")
-            or any(c.dep_.startswith("flat") for c in candidate.children)
-        ):
-            return candidate
-    return None
+    """A name right after a framing verb without a subject: '…, said the company's chair Marcelo Claure',
+    '…», a déclaré M. Poutine' (parsers often take it for an object or attach it elsewhere).
+
+    The first person named before the clause ends wins, else the first organization.
+    """
+    found: Any | None = None
+    for token in verb.doc[verb.i + 1 : verb.i + 13]:
+        if token.is_punct and token.text in ",.;:!?\"“”«»":
+            break
+        if token.ent_type_ in ("PER", "PERSON") or (token.dep_.startswith("flat") and token.pos_ == "PROPN"):
+            return token
+        if found is None and token.ent_type_ == "ORG":
+            found = token
+    return found
 
 
 def _according_to(token: Any) -> Any | None:
@@ -466,7 +482,7 @@ def _reported_speech(reader: _Reader, direct: list[Quote], settings: Settings) -
             if found is None:
                 continue
             start, end = found
-            source = reader.subject_of(token)
+            source = reader.subject_of(token) or _inverted_subject(token)
             cue = token.lemma_.lower()
         else:
             continue
@@ -602,4 +618,17 @@ def extract_quotes(article: Article, doc: Any, settings: Settings) -> list[Quote
     direct = _direct_quotes(reader, settings)
     unmarked = _unmarked_quotes(reader, settings)
     reported = _reported_speech(reader, direct + unmarked, settings)
-    return _without_overlaps(direct + unmarked + reported)
+    return _continued(reader.text, _without_overlaps(direct + unmarked + reported))
+
+
+def _continued(text: str, quotes: list[Quote]) -> list[Quote]:
+    """A quote paragraph with no frame of its own continues the quote just before it, in the
+    previous paragraph or the same one: 'Erekat said it was …' / '"They wanted us on our knees …"'."""
+    result: list[Quote] = []
+    for quote in quotes:
+        before = result[-1] if result else None
+        if (quote.cue is None and quote.speaker is None and before is not None and before.speaker is not None
+                and _paragraphs_between(text, before.span[1], quote.span[0]) <= 1):
+            quote = replace(quote, speaker=before.speaker, speaker_span=before.speaker_span, cue="continued")
+        result.append(quote)
+    return result

@@ -173,6 +173,7 @@ PERSON_ROLES = frozenset(
 ORGANIZATION_ROLES = frozenset(
     [
         "company",
+        "brokerage",
         "firm",
         "utility",
         "ministry",
