@@ -317,17 +317,22 @@ def _inverted_subject(verb: Any) -> Any | None:
     """A name right after a framing verb without a subject: '…, said the company's chair Marcelo Claure',
     '…», a déclaré M. Poutine' (parsers often take it for an object or attach it elsewhere).
 
-    The first person named before the clause ends wins, else the first organization.
+    Within the words up to the clause's end, the last person named wins (the head of "The We
+    Company's chair Marcelo Claure"), else the last organization.
     """
-    found: Any | None = None
+    person: Any | None = None
+    organization: Any | None = None
+    name_part: Any | None = None
     for token in verb.doc[verb.i + 1 : verb.i + 13]:
         if token.is_punct and token.text in ",.;:!?\"“”«»":
             break
-        if token.ent_type_ in ("PER", "PERSON") or (token.dep_.startswith("flat") and token.pos_ == "PROPN"):
-            return token
-        if found is None and token.ent_type_ == "ORG":
-            found = token
-    return found
+        if token.ent_type_ in ("PER", "PERSON") and clean_name(token.text):
+            person = token
+        elif token.ent_type_ == "ORG":
+            organization = token
+        elif name_part is None and token.dep_.startswith("flat") and token.pos_ == "PROPN":
+            name_part = token  # the name under a title the parser made the head ("M." over "Poutine")
+    return person or organization or name_part
 
 
 def _according_to(token: Any) -> Any | None:
