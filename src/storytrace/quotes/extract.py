@@ -120,7 +120,7 @@ REPORTING_VERBS: dict[str, frozenset[str]] = {
 }
 # Verbs reporting a demand or charge through their object: "urged X to …", "accused X of …".
 OBJECT_REPORTING_VERBS: dict[str, frozenset[str]] = {
-    "en": frozenset(["urge", "accuse", "ask", "call", "press", "beg", "implore", "encourage", "advise"]),
+    "en": frozenset(["urge", "accuse", "ask", "call", "press", "beg", "implore"]),
     "fr": frozenset(["exhorter", "accuser", "appeler", "demander"]),
 }
 FRAMING_VERBS: dict[str, frozenset[str]] = {
@@ -479,6 +479,10 @@ def _reported_speech(reader: _Reader, direct: list[Quote], settings: Settings) -
             phrase = doc[token.i : token.right_edge.i + 1]
             if phrase.start_char <= sentence.start_char + 2:
                 start, end = phrase.end_char, sentence.end_char
+            elif _words(doc.text[phrase.end_char : sentence.end_char]) > 2:
+                # In mid-sentence the cue sits inside the statement: "Trump, according to the White
+                # House, made an unscheduled trip …" (one span, the cue within, as annotated).
+                start, end = sentence.start_char, sentence.end_char
             else:
                 start, end = sentence.start_char, phrase.start_char
             cue = "according to"
@@ -525,7 +529,13 @@ def _reported_clause(reader: _Reader, verb: Any) -> Span | None:
         first = clause.left_edge
         while first.dep_ == "mark" and first.i < clause.i:
             first = doc[first.i + 1]
-        return first.idx, clause.right_edge.idx + len(clause.right_edge.text)
+        end = clause.right_edge.idx + len(clause.right_edge.text)
+        if clause.i < verb.i:
+            # "CLAUSE, Benioff said, ever since he …": a cue inside its sentence frames all of it.
+            after = doc[verb.right_edge.i + 1 : verb.sent.end]
+            if after and after[0].text == "," and _words(after.text) > 3:
+                end = verb.sent.end_char
+        return first.idx, end
     if lemma in reader.object_reporting:
         target = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
         if target is None and lemma == "call":  # "called on Moscow to de-escalate"

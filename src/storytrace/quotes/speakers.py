@@ -224,7 +224,7 @@ def clean_name(text: str) -> str:
     )
     if 0 <= abbreviation < len(words) - 2:
         words = words[abbreviation + 1 :]
-    while words and (words[0].lower() in TITLES or words[0].lower() == "the"):
+    while words and (words[0].lower() in TITLES or words[0].lower() in ("the", "a", "an")):
         words.pop(0)
     if words:
         words[-1] = _POSSESSIVE.sub("", words[-1])
