@@ -12,6 +12,8 @@ What it measures
     * ``warm``: the per-article analyses are in the store (SQLite, as ``analyze`` leaves them);
       the time is reading them back plus comparing: what ``storytrace show`` and
       ``storytrace.compare`` pay.
+    * ``cold, 2 processes``: the same with ``workers=2`` (spaCy's ``n_process``, forked), as
+      ``analyze`` and ``show`` run it on this 2-core machine.
     * ``spaCy parse`` (the baseline): ``nlp.pipe`` over the same texts and nothing else, the
       floor under any cold comparison built on this pipeline.
 
@@ -100,6 +102,7 @@ def main() -> int:
                 texts = [article.text for article in articles]
                 parse = _median(lambda texts=texts: list(nlp.pipe(texts, batch_size=16)))  # type: ignore[attr-defined]
                 cold = _median(lambda a=articles: compare_story(event, a, (), settings))
+                cold_two = _median(lambda a=articles: compare_story(event, a, (), settings, workers=2))
                 store.save_analyses(analyze_articles(articles, references, settings))
 
                 def warm(a: list[Article] = articles, r: dict[str, date] = references) -> None:
@@ -113,16 +116,20 @@ def main() -> int:
                         "characters": sum(len(t) for t in texts),
                         "parse_seconds": parse,
                         "cold_seconds": cold,
+                        "cold_two_processes_seconds": cold_two,
                         "warm_seconds": _median(warm),
                     }
                 )
-    header = f"{'ECB+ event':<12} {'articles':>8} {'chars':>7} {'spaCy parse':>12} {'cold':>7} {'warm':>7}"
+    header = (
+        f"{'ECB+ event':<12} {'articles':>8} {'chars':>7} {'spaCy parse':>12} {'cold':>7} "
+        f"{'cold, 2 proc.':>13} {'warm':>7}"
+    )
     print(header)
     print("-" * len(header))
     for row in rows:
         print(
             f"{row['event']:<12} {row['articles']:>8} {row['characters']:>7} {row['parse_seconds']:>11.2f}s "
-            f"{row['cold_seconds']:>6.2f}s {row['warm_seconds']:>6.2f}s"
+            f"{row['cold_seconds']:>6.2f}s {row['cold_two_processes_seconds']:>12.2f}s {row['warm_seconds']:>6.2f}s"
         )
     print("\ncold = parse + extract + compare, nothing cached; warm = analyses read from the store + compare")
     if args.json:

@@ -306,7 +306,7 @@ def compare(
             raise InputError(story, "no such story in the database (see storytrace stories)")
         articles = store.load_articles(found.articles)
         relations = store.load_copies(found.articles)
-        analyses = _analyses(store, articles, {found.id: articles}, settings, SilentProgress())
+        analyses = _analyses(store, articles, {found.id: articles}, settings, SilentProgress(), os.cpu_count() or 1)
     multilingual = len({article.language for article in articles}) > 1
     model = (load_embedder(embedder) if isinstance(embedder, str) else embedder) if multilingual else None
     return found, compare_story(found.id, articles, relations, settings, model, analyses)

@@ -50,11 +50,13 @@ def compare_story(
     settings: Settings = DEFAULT_SETTINGS,
     embedder: Embedder | None = None,
     analyses: Mapping[str, ArticleAnalysis] | None = None,
+    workers: int = 1,
 ) -> StoryComparison:
     """Everything the comparison stage says about one story's articles.
 
     Relative dates resolve against ``date_references``. ``analyses`` are per-article analyses
-    already made (the store caches them); the others are made here with spaCy. With an embedder,
+    already made (the store caches them); the others are made here with spaCy (in ``workers``
+    processes for eight articles or more). With an embedder,
     quotes and sentences in different languages are matched by their vectors; without one, only
     by shared words.
     """
@@ -63,7 +65,8 @@ def compare_story(
     originals = frozenset(article.id for article in articles if article.id not in copied)
     known = analyses or {}
     missing = [article for article in articles if article.id not in known]
-    fresh = {a.article.id: a for a in analyze_articles(missing, date_references(articles), settings)} if missing else {}
+    made = analyze_articles(missing, date_references(articles), settings, workers) if missing else []
+    fresh = {analysis.article.id: analysis for analysis in made}
     ordered = [known[a.id] if a.id in known else fresh[a.id] for a in articles]
     translation = embedder.match_cosine if embedder is not None else 1.0
     # Vectors matter only between languages; a one-language story is compared by its words.
