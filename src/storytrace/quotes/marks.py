@@ -25,6 +25,8 @@ _DOUBLE = re.compile(r"’’|''|‘‘|``|,,|[\"“”„‟«»〝〞＂]")
 _SINGLE_OPEN = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))[‘'‹](?=[^\s'’‘])")
 _SINGLE_CLOSE = re.compile(r"(?<=\S)[’'›](?=$|[\s,.;:!?)\]—–-])")
 _PARAGRAPH = re.compile(r"[^\n]+")
+# A quote runs over at most this many following lines without a closing mark (one-sentence lines).
+_CONTINUED_LINES = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +55,24 @@ def _opens_paragraph(text: str, paragraph: Span) -> re.Match[str] | None:
     return _DOUBLE.match(text, start, end) if start < end else None
 
 
+def _closes_below(text: str, paragraphs: list[Span], number: int) -> bool:
+    """True when a quote left open at the end of line ``number - 1`` closes a few lines below.
+
+    Text with one sentence a line (wire copy, ECB+) runs a quote over lines joined by single line
+    breaks: '"Trust me, my body is tired.' / 'I partied hard.' / 'But …," she said.' The quote goes
+    on through lines without marks to the first line with an odd number of them (which closes
+    it), never across a blank line and at most ``_CONTINUED_LINES`` lines.
+    """
+    for index in range(number, min(number + _CONTINUED_LINES, len(paragraphs))):
+        gap = text[paragraphs[index - 1][1] : paragraphs[index][0]]
+        if gap.count("\n") > 1:
+            return False
+        marks = len(_DOUBLE.findall(text, *paragraphs[index]))
+        if marks:
+            return marks % 2 == 1
+    return False
+
+
 def double_quoted(text: str) -> list[QuotedStretch]:
     """Stretches inside double quotation marks, in text order."""
     stretches: list[QuotedStretch] = []
@@ -62,11 +82,11 @@ def double_quoted(text: str) -> list[QuotedStretch]:
         skip: int | None = None
         if open_at is not None:
             continuation = _opens_paragraph(text, (start, end))
-            if continuation is None:  # the previous paragraph's quote never closed
+            if continuation is not None:
+                skip = continuation.start()
+            elif not _closes_below(text, paragraphs, number):  # the previous paragraph's quote never closed
                 stretches.append(QuotedStretch(_trim(text, open_at, paragraphs[number - 1][1]), False))
                 open_at = None
-            else:
-                skip = continuation.start()
         for mark in _DOUBLE.finditer(text, start, end):
             if mark.start() == skip:
                 continue
