@@ -138,6 +138,8 @@ _NOT_STATEMENT_OPENERS = frozenset({"should", "if", "when", "what", "which", "wh
 _NAMING_VERBS = frozenset(["call", "describe", "dub", "term", "name", "label", "brand"])
 # A verbless quoted stretch this short is a term ("feather duvet lung"), not a statement.
 _TERM_MAX_WORDS = 4
+# "the 29-year-old", "the 62-year-old actor": a description of the person just named.
+_AGE_DESCRIPTION = re.compile(r"\b\d+\s*-\s*year\s*-\s*old\b")
 # Subjects that are a speaker's document, not a speaker: "the statement continued".
 _DOCUMENT_NOUNS = frozenset(["statement", "release", "letter", "post", "tweet", "email", "memo", "note", "message"])
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "nsubj:pass"})
@@ -173,9 +175,13 @@ class _Reader:
         self.quoted = [stretch.span for stretch in self.stretches]
         mentions: list[Mention] = []
         titles: dict[str, str] = {}
+        quoted: list[Mention] = []
         for entity in doc.ents:
             label = _NAME_LABELS.get(entity.label_)
-            if label is None or self.inside_quote(entity.start_char):
+            if label is None:
+                continue
+            if self.inside_quote(entity.start_char):
+                quoted.append(Mention(entity.text, (entity.start_char, entity.end_char), label, False))
                 continue
             subject = any(token.dep_ in _SUBJECT_DEPS for token in entity)
             mentions.append(Mention(entity.text, (entity.start_char, entity.end_char), label, subject))
@@ -184,7 +190,7 @@ class _Reader:
                 before = [t.text for t in doc[max(0, entity.start - 4) : entity.start] if t.is_alpha]
                 if before:
                     titles.setdefault(clean_name(entity.text), " ".join(before))
-        names = NameBook(mentions, titles)
+        names = NameBook(mentions, titles, quoted)
         # NER misses some later mentions of a named person ("Buser, however, is counting on …", and
         # "Early says", tagged an adverb): a capitalised known surname counts as a mention of that
         # person, a subject when it is one or stands next to a reporting verb.
@@ -197,7 +203,7 @@ class _Reader:
             ):
                 subject = token.dep_ in _SUBJECT_DEPS or token.head.lemma_.lower() in self.framing
                 mentions.append(Mention(token.text, (token.idx, token.idx + len(token.text)), "PERSON", subject))
-        self.names = NameBook(mentions, titles)
+        self.names = NameBook(mentions, titles, quoted)
 
     def inside_quote(self, offset: int) -> bool:
         return any(start <= offset < end for start, end in self.quoted)
@@ -242,6 +248,9 @@ class _Reader:
             name = doc[first.i : token.i + 1].text
             if looks_like_name(name.split()):
                 return self.names.full(name), (first.idx, token.idx + len(token.text))
+        phrase_text = doc[token.left_edge.i : token.i + 1].text
+        if _AGE_DESCRIPTION.search(phrase_text) and phrase_text.lower().startswith("the "):
+            return self.names.pronoun(token.idx), span  # "said the 29-year-old": the person just named
         if token.pos_ != "NOUN" and not (token.pos_ == "PROPN" and token.text.islower()):
             return None, span  # (a lower-case "PROPN" is a tagging slip: "The French foreign ministry")
         # A person named in the subject phrase outside any prepositional phrase is the speaker:

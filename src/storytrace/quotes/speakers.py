@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from storytrace.model import Span
@@ -234,6 +235,17 @@ def clean_name(text: str) -> str:
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
 
+def _initials(name: str) -> str:
+    """Capital initials of a name, dotted abbreviations whole: "U.S. Geological Survey" -> "USGS"."""
+    letters = []
+    for word in name.split():
+        if "." in word.strip(".") and word.replace(".", "").isupper():
+            letters.append(word.replace(".", ""))
+        elif word[:1].isupper():
+            letters.append(word[0])
+    return "".join(letters)
+
+
 def name_key(name: str) -> str:
     """Comparison form of a name: lower case, letters and spaces only, without "Jr."/"III" suffixes."""
     words = re.sub(r"[^\w ]+", "", clean_name(name).lower()).split()
@@ -259,12 +271,14 @@ class NameBook:
     ``before(offset)`` lists mentions preceding an offset, nearest first, for pronouns and roles.
     """
 
-    def __init__(self, mentions: list[Mention], titles: dict[str, str]) -> None:
+    def __init__(self, mentions: list[Mention], titles: dict[str, str], quoted: Sequence[Mention] = ()) -> None:
         self.mentions = sorted(mentions, key=lambda mention: mention.span)
         # The words written before each full name ("Russian President"), for matching role descriptions.
         self.titles = titles
-        persons = [m.name for m in self.mentions if m.label == "PERSON"]
-        others = [m.name for m in self.mentions if m.label != "PERSON"]
+        # Names inside quotes tell full forms too, but are no antecedents for pronouns.
+        named = [*self.mentions, *quoted]
+        persons = [m.name for m in named if m.label == "PERSON"]
+        others = [m.name for m in named if m.label != "PERSON"]
         counts = Counter(name_key(name) for name in persons)
         self._full = self._tails(persons, counts)
         # NER labels a person ORG or GPE often enough ("Marcelo Claure", ORG) that other multi-word
@@ -274,7 +288,7 @@ class NameBook:
         self._organizations = sorted(self._organization_names)
         self._acronyms: dict[str, str] = {}
         for name in sorted({clean_name(n) for n in persons + others}, key=len, reverse=True):
-            initials = "".join(word[0] for word in name.split() if word[:1].isupper())
+            initials = _initials(name)
             if len(initials) >= 2:
                 self._acronyms.setdefault(initials, name)
         self.salience = Counter(self.full(mention.name) for mention in self.mentions if mention.label == "PERSON")
