@@ -16,7 +16,10 @@ What it measures
       names); its content span is trimmed of quotation marks, its speaker is the speaker tokens'
       text. It raises on some unbalanced quotation marks: that article then counts with no
       predictions and the failure is reported. textacy finds direct quotes only, so it is scored
-      on all quotes and on direct quotes alone.
+      on all quotes and on direct quotes alone;
+    * ``textacy+names``: textacy's quotes with each speaker's last token resolved by storytrace's
+      name book (``quotes.extract._Reader.speaker``), so that its speaker accuracy is not judged
+      on unresolved "he" and "Mr Putin".
 
     Scores: a predicted quote matches a gold quote when their overlap is at least half of the longer
     of the two; matching is one-to-one, greedy by overlap. Precision, recall and F1 over matched
@@ -51,6 +54,7 @@ from stories import load_ecbplus  # noqa: E402
 
 from storytrace.model import Article  # noqa: E402
 from storytrace.quotes import extract_quotes  # noqa: E402
+from storytrace.quotes.extract import _Reader as SpeakerReader  # noqa: E402
 from storytrace.quotes.nlp import load_pipeline  # noqa: E402
 from storytrace.quotes.speakers import TITLES  # noqa: E402
 from storytrace.settings import Settings  # noqa: E402
@@ -153,8 +157,9 @@ def score(
     return tally
 
 
-def textacy_quotes(doc: Any) -> list[Predicted]:
-    """textacy's direct quotations, content trimmed of its quotation marks."""
+def textacy_quotes(doc: Any, resolve: Any = None) -> list[Predicted]:
+    """textacy's direct quotations, content trimmed of its quotation marks; with ``resolve`` (a
+    function of a speaker token) the speaker goes through storytrace's name resolution."""
     from textacy.extract.triples import direct_quotations
 
     found = []
@@ -167,6 +172,8 @@ def textacy_quotes(doc: Any) -> list[Predicted]:
         while end > start and text[end - 1] in _MARKS:
             end -= 1
         speaker = " ".join(token.text for token in triple.speaker) if triple.speaker else None
+        if resolve is not None and triple.speaker:
+            speaker = resolve(triple.speaker[-1])
         found.append(Predicted((start, end), speaker, "direct"))
     return found
 
@@ -196,7 +203,8 @@ def main() -> int:
     docs = list(nlp.pipe(texts, batch_size=16))  # type: ignore[attr-defined]
     parse_seconds = time.perf_counter() - started
 
-    totals = {system: {"all": Tally(), "direct": Tally()} for system in ("storytrace", "textacy")}
+    systems = ("storytrace", "textacy", "textacy+names")
+    totals = {system: {"all": Tally(), "direct": Tally()} for system in systems}
     extract_seconds = 0.0
     textacy_failures = 0
     for record, text, doc in zip(records, texts, docs, strict=True):
@@ -205,11 +213,13 @@ def main() -> int:
         quotes = extract_quotes(article, doc, settings)
         extract_seconds += time.perf_counter() - started
         ours = [Predicted(q.span, q.speaker, q.kind) for q in quotes]
+        reader = SpeakerReader(article, doc)
         try:
             theirs = textacy_quotes(doc)
+            resolved = textacy_quotes(doc, lambda token: reader.speaker(token)[0])
         except Exception:  # textacy raises ValueError (and others) on unbalanced quotation marks
             textacy_failures += 1
-            theirs = []
+            theirs, resolved = [], []
         gold = record["quotes"]
         gold_direct = [q for q in gold if q["kind"] == "direct"]
         errors: list[str] | None = [] if args.errors else None
@@ -217,6 +227,8 @@ def main() -> int:
         totals["storytrace"]["direct"].add(score(gold_direct, [p for p in ours if p.kind == "direct"]))
         totals["textacy"]["all"].add(score(gold, theirs))
         totals["textacy"]["direct"].add(score(gold_direct, theirs))
+        totals["textacy+names"]["all"].add(score(gold, resolved))
+        totals["textacy+names"]["direct"].add(score(gold_direct, resolved))
         if errors:
             print(f"== {record['id'][:10]}")
             print("\n".join(errors))
@@ -226,7 +238,7 @@ def main() -> int:
         f"\nQuotes: {args.set} set, {count} articles, {sum(len(r['quotes']) for r in records)} gold quotes "
         f"({sum(q['kind'] == 'direct' for r in records for q in r['quotes'])} direct)\n"
     )
-    header = f"{'system':<12} {'quotes':<7} {'P':>6} {'R':>6} {'F1':>6} {'speaker':>8} {'pred':>6} {'gold':>6}"
+    header = f"{'system':<14} {'quotes':<7} {'P':>6} {'R':>6} {'F1':>6} {'speaker':>8} {'pred':>6} {'gold':>6}"
     print(header)
     print("-" * len(header))
     results: dict[str, Any] = {"set": args.set, "articles": count}
@@ -235,7 +247,7 @@ def main() -> int:
             figures = tally.figures()
             results[f"{system}_{scope}"] = figures
             print(
-                f"{system:<12} {scope:<7} {figures['precision']:6.3f} {figures['recall']:6.3f} {figures['f1']:6.3f} "
+                f"{system:<14} {scope:<7} {figures['precision']:6.3f} {figures['recall']:6.3f} {figures['f1']:6.3f} "
                 f"{figures['speaker_accuracy']:8.3f} {figures['predicted']:6d} {figures['gold']:6d}"
             )
     results["textacy_failures"] = textacy_failures
