@@ -3,7 +3,8 @@
 What it measures
     N synthetic scraped-page ``.txt`` articles (default 10,000) are written to a temporary
     folder, then ``storytrace.analyze(folder, db=<fresh SQLite file>, workers=W)`` is timed end
-    to end (discover + read + decode + clean + language + dates + sentences + store) for
+    to end (discover + read + decode + clean + language + dates + sentences + store; the
+    coverage comparison, measured by ``benchmarks/compare.py``, is left off) for
     W = 1 and W = 2, each in a fresh Python process so that every run pays its own lazy model
     loads and its peak RSS is its own. Articles/s and peak RSS are printed.
 
@@ -243,7 +244,7 @@ def child_storytrace(folder: Path, workers: int, db: Path, manifest: Path) -> di
     import storytrace
 
     started = time.perf_counter()
-    report = storytrace.analyze(str(folder), db=db, workers=workers)
+    report = storytrace.analyze(str(folder), db=db, workers=workers, compare=False)
     seconds = time.perf_counter() - started
     own, child = _peak_rss_mib()
     return {
@@ -313,7 +314,7 @@ def child_profile(folder: Path, count: int, db: Path, top: int) -> str:
     paths = [str(p) for p in _files(folder, count)]
     profiler = cProfile.Profile()
     profiler.enable()
-    storytrace.analyze(paths, db=db, workers=1)
+    storytrace.analyze(paths, db=db, workers=1, compare=False)
     profiler.disable()
     stats = pstats.Stats(profiler)
     out = io.StringIO()

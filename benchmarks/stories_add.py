@@ -390,7 +390,7 @@ def through_store(tracker_class: Callable[..., Any], workload: Workload, workers
             for a in workload.background
         ]
         started = time.perf_counter()
-        analyze(records, db=db, settings=settings, workers=workers, embedder=None)
+        analyze(records, db=db, settings=settings, workers=workers, embedder=None, compare=False)
         stored = time.perf_counter() - started
         store = Store(db, settings)
         unassigned = len(store.unassigned_articles())  # the Tracker's catch-up work on loading
