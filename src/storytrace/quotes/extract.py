@@ -186,10 +186,13 @@ class _Reader:
             subject = any(token.dep_ in _SUBJECT_DEPS for token in entity)
             mentions.append(Mention(entity.text, (entity.start_char, entity.end_char), label, subject))
             if label == "PERSON":
-                # The words right before the name are its title: "Russian President", "ambassador to Britain".
+                # The words right before the name are its title ("Russian President", "ambassador to
+                # Britain"), and so is an appositive after it ("Ema Suryani, a doctor at a clinic").
                 before = [t.text for t in doc[max(0, entity.start - 4) : entity.start] if t.is_alpha]
-                if before:
-                    titles.setdefault(clean_name(entity.text), " ".join(before))
+                after = [t.text for c in entity.root.children if c.dep_ == "appos" for t in c.subtree if t.is_alpha]
+                if before or after:
+                    key = clean_name(entity.text)
+                    titles[key] = " ".join([titles.get(key, ""), *before, *after]).strip()
         names = NameBook(mentions, titles, quoted)
         # NER misses some later mentions of a named person ("Buser, however, is counting on …", and
         # "Early says", tagged an adverb): a capitalised known surname counts as a mention of that
@@ -281,10 +284,16 @@ class _Reader:
         return None, span
 
     def _introduced_unnamed(self, token: Any) -> bool:
-        """True when "a/an … <same noun>" came earlier: "the official" then means that unnamed source."""
+        """True when "a/an … <same noun>" came earlier: "the official" then means that unnamed source.
+
+        An indefinite description of a named person ("Ema Suryani, a doctor at a clinic") introduces
+        no one new.
+        """
         for earlier in self.doc[: token.i]:
             if earlier.lower_ == token.lower_ and any(c.lower_ in ("a", "an") for c in earlier.children):
-                return True
+                describes_name = earlier.dep_ == "appos" and earlier.head.ent_type_ in ("PERSON", "PER")
+                if not describes_name:
+                    return True
         return False
 
     def subject_of(self, verb: Any) -> Any | None:
@@ -332,8 +341,9 @@ def _inverted_subject(verb: Any) -> Any | None:
     person: Any | None = None
     organization: Any | None = None
     name_part: Any | None = None
+    description: Any | None = None
     for token in verb.doc[verb.i + 1 : verb.i + 13]:
-        if token.is_punct and token.text in ",.;:!?\"“”«»":
+        if token.is_punct and token.text in ',.;:!?"“”«»':
             break
         if token.ent_type_ in ("PER", "PERSON") and clean_name(token.text):
             person = token
@@ -341,7 +351,25 @@ def _inverted_subject(verb: Any) -> Any | None:
             organization = token
         elif name_part is None and token.dep_.startswith("flat") and token.pos_ == "PROPN":
             name_part = token  # the name under a title the parser made the head ("M." over "Poutine")
-    return person or organization or name_part
+        elif (
+            description is None
+            and token.pos_ == "NOUN"
+            and token.head.i == verb.i
+            and any(c.lower_ == "the" for c in token.children)
+        ):
+            description = token  # '"…," added the doctor': a role the speaker resolution reads
+    return person or organization or name_part or description
+
+
+def _name_between(doc: Any, quote_end: int, verb: Any) -> Any | None:
+    """The last person named between a quote's end and its framing verb, when the parser gave the
+    verb no subject: '"…," general manager A. J. Smith said' (with "Smith" taken for an appositive)."""
+    index = verb.i - 1
+    while index >= 0 and doc[index].idx >= quote_end:
+        if doc[index].ent_type_ in ("PER", "PERSON"):
+            return doc[index]
+        index -= 1
+    return None
 
 
 def _according_to(token: Any) -> Any | None:
@@ -389,7 +417,16 @@ def _direct_quotes(reader: _Reader, settings: Settings) -> list[Quote]:
         cue = None
         if cue_token is not None:
             cue = cue_token.lemma_.lower()
-            source = _according_to(cue_token) or reader.subject_of(cue_token) or _inverted_subject(cue_token)
+            subject = reader.subject_of(cue_token)
+            inverted = _inverted_subject(cue_token)
+            if (
+                subject is not None
+                and subject.i > cue_token.i
+                and inverted is not None
+                and (subject.ent_type_ not in ("PER", "PERSON") and inverted.ent_type_ in ("PER", "PERSON"))
+            ):
+                subject = inverted  # 'said Hardester's Market clerk Alicia Mullin': the person, not the shop
+            source = _according_to(cue_token) or subject or inverted or _name_between(reader.doc, end, cue_token)
             if _according_to(cue_token) is not None:
                 cue = "according to"
             if source is not None:
@@ -651,8 +688,13 @@ def _continued(text: str, quotes: list[Quote]) -> list[Quote]:
     result: list[Quote] = []
     for quote in quotes:
         before = result[-1] if result else None
-        if (quote.cue is None and quote.speaker is None and before is not None and before.speaker is not None
-                and _paragraphs_between(text, before.span[1], quote.span[0]) <= 1):
+        if (
+            quote.cue is None
+            and quote.speaker is None
+            and before is not None
+            and before.speaker is not None
+            and _paragraphs_between(text, before.span[1], quote.span[0]) <= 1
+        ):
             quote = replace(quote, speaker=before.speaker, speaker_span=before.speaker_span, cue="continued")
         result.append(quote)
     return result
