@@ -182,3 +182,13 @@ def test_translations_align_by_their_vectors() -> None:
     assert len(align_quotes(quotes, words, ["en", "fr"], frozenset(), SETTINGS, vectors, 0.9)) == 1
     orthogonal = np.eye(2, dtype=np.float32)
     assert len(align_quotes(quotes, words, ["en", "fr"], frozenset(), SETTINGS, orthogonal, 0.9)) == 2
+
+
+def test_speakers_the_parser_left_without_a_subject() -> None:
+    text = (
+        "One man died, said Ema Suryani, a doctor at a clinic in the district.\n\n"
+        '"We have received around 50 injured people," added the doctor.\n\n'
+        '"It is disappointing to hear about the issue," general manager A. J. Smith said in a statement.'
+    )
+    speakers = [(kind, speaker) for kind, _, speaker in _quotes(text)]
+    assert speakers == [("reported", "Ema Suryani"), ("direct", "Ema Suryani"), ("direct", "A. J. Smith")]

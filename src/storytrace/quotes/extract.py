@@ -291,7 +291,14 @@ class _Reader:
         """
         for earlier in self.doc[: token.i]:
             if earlier.lower_ == token.lower_ and any(c.lower_ in ("a", "an") for c in earlier.children):
-                describes_name = earlier.dep_ == "appos" and earlier.head.ent_type_ in ("PERSON", "PER")
+                after = self.doc[earlier.right_edge.i + 1] if earlier.right_edge.i + 1 < len(self.doc) else None
+                # An appositive ends with punctuation; one followed by a verb is a misparsed subject
+                # ("Responding to Mr Putin, a senior US official said …").
+                describes_name = (
+                    earlier.dep_ == "appos"
+                    and earlier.head.ent_type_ in ("PERSON", "PER")
+                    and (after is None or after.is_punct)
+                )
                 if not describes_name:
                     return True
         return False
