@@ -95,31 +95,30 @@ def main() -> int:
     settings = Settings()
     nlp = load_pipeline("en")
     rows = []
-    with tempfile.TemporaryDirectory() as folder:
-        with Store(Path(folder) / "cache.db", settings) as store:
-            for event, articles in _stories(settings):
-                references = {article.id: date(2024, 3, 5) for article in articles}
-                texts = [article.text for article in articles]
-                parse = _median(lambda texts=texts: list(nlp.pipe(texts, batch_size=16)))  # type: ignore[attr-defined]
-                cold = _median(lambda a=articles: compare_story(event, a, (), settings))
-                cold_two = _median(lambda a=articles: compare_story(event, a, (), settings, workers=2))
-                store.save_analyses(analyze_articles(articles, references, settings))
+    with tempfile.TemporaryDirectory() as folder, Store(Path(folder) / "cache.db", settings) as store:
+        for event, articles in _stories(settings):
+            references = {article.id: date(2024, 3, 5) for article in articles}
+            texts = [article.text for article in articles]
+            parse = _median(lambda texts=texts: list(nlp.pipe(texts, batch_size=16)))  # type: ignore[attr-defined]
+            cold = _median(lambda a=articles: compare_story(event, a, (), settings))
+            cold_two = _median(lambda a=articles: compare_story(event, a, (), settings, workers=2))
+            store.save_analyses(analyze_articles(articles, references, settings))
 
-                def warm(a: list[Article] = articles, r: dict[str, date] = references) -> None:
-                    cached = store.load_analyses({x.id: (x, r[x.id]) for x in a})
-                    compare_story(event, a, (), settings, None, cached)
+            def warm(a: list[Article] = articles, r: dict[str, date] = references) -> None:
+                cached = store.load_analyses({x.id: (x, r[x.id]) for x in a})
+                compare_story(event, a, (), settings, None, cached)
 
-                rows.append(
-                    {
-                        "event": event,
-                        "articles": len(articles),
-                        "characters": sum(len(t) for t in texts),
-                        "parse_seconds": parse,
-                        "cold_seconds": cold,
-                        "cold_two_processes_seconds": cold_two,
-                        "warm_seconds": _median(warm),
-                    }
-                )
+            rows.append(
+                {
+                    "event": event,
+                    "articles": len(articles),
+                    "characters": sum(len(t) for t in texts),
+                    "parse_seconds": parse,
+                    "cold_seconds": cold,
+                    "cold_two_processes_seconds": cold_two,
+                    "warm_seconds": _median(warm),
+                }
+            )
     header = (
         f"{'ECB+ event':<12} {'articles':>8} {'chars':>7} {'spaCy parse':>12} {'cold':>7} "
         f"{'cold, 2 proc.':>13} {'warm':>7}"
