@@ -35,8 +35,11 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -76,11 +79,15 @@ def _stories(settings: Settings) -> list[tuple[str, list[Article]]]:
     return stories
 
 
-def _median(function: object) -> float:
+def _parse(nlp: Any, texts: list[str]) -> list[Any]:
+    return list(nlp.pipe(texts, batch_size=16))
+
+
+def _median(function: Callable[[], object]) -> float:
     times = []
     for _ in range(RUNS):
         started = time.perf_counter()
-        function()  # type: ignore[operator]
+        function()
         times.append(time.perf_counter() - started)
     return statistics.median(times)
 
@@ -99,14 +106,14 @@ def main() -> int:
         for event, articles in _stories(settings):
             references = {article.id: date(2024, 3, 5) for article in articles}
             texts = [article.text for article in articles]
-            parse = _median(lambda texts=texts: list(nlp.pipe(texts, batch_size=16)))  # type: ignore[attr-defined]
-            cold = _median(lambda a=articles: compare_story(event, a, (), settings))
-            cold_two = _median(lambda a=articles: compare_story(event, a, (), settings, workers=2))
+            parse = _median(partial(_parse, nlp, texts))
+            cold = _median(partial(compare_story, event, articles, (), settings))
+            cold_two = _median(partial(compare_story, event, articles, (), settings, workers=2))
             store.save_analyses(analyze_articles(articles, references, settings))
 
-            def warm(a: list[Article] = articles, r: dict[str, date] = references) -> None:
+            def warm(story: str, a: list[Article], r: dict[str, date]) -> None:
                 cached = store.load_analyses({x.id: (x, r[x.id]) for x in a})
-                compare_story(event, a, (), settings, None, cached)
+                compare_story(story, a, (), settings, None, cached)
 
             rows.append(
                 {
@@ -116,7 +123,7 @@ def main() -> int:
                     "parse_seconds": parse,
                     "cold_seconds": cold,
                     "cold_two_processes_seconds": cold_two,
-                    "warm_seconds": _median(warm),
+                    "warm_seconds": _median(partial(warm, event, articles, references)),
                 }
             )
     header = (

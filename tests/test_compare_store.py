@@ -70,7 +70,9 @@ def test_compare_names_an_unknown_story(tmp_path: Path) -> None:
 
 
 def test_analysis_version_is_part_of_the_cache_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    articles = list(storytrace.analyze(EXAMPLES / "text", db=tmp_path / "v.db", embedder="none", compare=False).articles)
+    articles = list(
+        storytrace.analyze(EXAMPLES / "text", db=tmp_path / "v.db", embedder="none", compare=False).articles
+    )
     made = analyze_articles(articles[:1], {}, SETTINGS)
     with Store(tmp_path / "v.db", SETTINGS) as store:
         store.save_analyses(made)
