@@ -61,7 +61,7 @@ def _facts(text: str, article_id: str = "a") -> list[Fact]:
 def test_numbers_say_what_they_count_and_places_what_they_locate() -> None:
     facts = _facts("The conflict has claimed more than 13,000 lives. Talks are set to take place in Geneva next year.")
     numbers = [(f.about, f.value) for f in facts if f.kind == "number"]
-    assert numbers == [("life (claim)", "more than 13,000")]
+    assert numbers == [("people (kill)", "more than 13,000")]
     assert [(f.about, f.value) for f in facts if f.kind == "place"] == [("place of talks", "Geneva")]
     assert ("date", "2022") in [(f.kind, f.value) for f in facts]
     for fact in facts:
@@ -76,7 +76,19 @@ def test_an_undecided_place_is_a_place_fact() -> None:
 
 
 def _number(article: str, value: str) -> Fact:
-    return Fact(article, (0, 5), "number", "life (claim)", value, value)
+    return Fact(article, (0, 5), "number", "people (kill)", value, value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The conflict has claimed more than 14,000 lives.",
+        "The war has killed more than 14,000 people.",
+        "There have been more than 14,000 deaths in the conflict.",
+    ],
+)
+def test_tolls_told_different_ways_meet(text: str) -> None:
+    assert [(f.about, f.value) for f in _facts(text) if f.kind == "number"] == [("people (kill)", "more than 14,000")]
 
 
 def test_disagreement_needs_independent_outlets_on_both_sides() -> None:

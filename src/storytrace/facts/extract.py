@@ -63,6 +63,26 @@ _QUALIFIERS = re.compile(
     r"less than|under|approximately|an estimated)\b",
     re.I,
 )
+# Tolls are told many ways: "claimed 13,000 lives", "killed 14,000 people", "14,000 deaths". What
+# they count and the verb they go with are brought to one form so that such facts meet.
+_COUNTED = {
+    "life": "people",
+    "person": "people",
+    "death": "people",
+    "casualty": "people",
+    "fatality": "people",
+    "victim": "people",
+}
+_DEATHS = frozenset({"death", "fatality"})
+_CASUALTY_VERBS = {
+    "claim": "kill",
+    "take": "kill",
+    "cost": "kill",
+    "leave": "kill",
+    "die": "kill",
+    "wound": "injure",
+    "hurt": "injure",
+}
 # Nouns naming a meeting whose place news reports (compared as one event: "talks").
 EVENT_NOUNS = {
     "talk": "talks",
@@ -141,9 +161,13 @@ def _number_facts(article: Article, doc: Any) -> list[Fact]:
         elif entity.label_ == "MONEY":
             what = f"money ({governor.lemma_.lower()})" if governor is not None else "money"
         elif noun is not None:
-            what = noun.lemma_.lower()
-            if governor is not None and governor.pos_ in ("VERB", "NOUN"):
-                what = f"{what} ({governor.lemma_.lower()})"
+            lemma = noun.lemma_.lower()
+            what = _COUNTED.get(lemma, lemma)
+            if lemma in _DEATHS:
+                what = "people (kill)"  # "14,000 deaths" is a toll whatever verb it comes with
+            elif governor is not None and governor.pos_ in ("VERB", "NOUN"):
+                verb = governor.lemma_.lower()
+                what = f"{what} ({_CASUALTY_VERBS.get(verb, verb) if what == 'people' else verb})"
         else:
             continue  # a bare number with nothing it counts cannot be compared
         qualifier = _QUALIFIERS.search(entity.text)
