@@ -106,3 +106,13 @@ def test_rounded_numbers_agree() -> None:
     facts = [_number("a", "about 100,000"), _number("b", "100,000"), _number("c", "101,000")]
     result = compare_facts(facts, {"a": "a", "b": "b", "c": "c"}, Settings())
     assert len(result) == 1 and not result[0].disagreement and len(result[0].values) == 1
+
+
+def test_event_dates_are_compared_and_saying_dates_are_not() -> None:
+    first = _facts("Talks are set to take place in Geneva next year, Putin said on Thursday.", "a")
+    second = _facts("The talks will be held in March 2023, officials said on Tuesday.", "b")
+    compared = compare_facts(first + second, {"a": "a", "b": "b"}, Settings())
+    dates = [c for c in compared if c.kind == "date"]
+    assert [(c.about, [v for v, _ in c.values], c.disagreement) for c in dates] == [
+        ("date of talks", ["2022", "2023-03"], True)
+    ]

@@ -193,16 +193,20 @@ def _date_facts(article: Article, doc: Any, reference: date | None) -> list[Fact
         resolved = resolve_date(entity.text, reference)
         if resolved is None:
             continue
+        # "talks … next year", "negotiations in early January": the date of an event, compared across
+        # the story; any other date is kept with the word it goes with ("said on Thursday": say).
+        event = _event_of(entity.root.head if entity.root.dep_ == "pobj" else entity.root)
         head = entity.root.head
         while head.pos_ == "ADP" and head.head.i != head.i:
             head = head.head
-        about = head.lemma_.lower() if head.i != entity.root.i else "date"
+        about = f"date of {event}" if event else (head.lemma_.lower() if head.i != entity.root.i else "date")
         facts.append(Fact(article.id, (entity.start_char, entity.end_char), "date", about, resolved.value, entity.text))
     return facts
 
 
 def _event_of(preposition: Any) -> str | None:
-    """The event a place is attached to: "talks in Geneva", "meet in Geneva", "talks … set to take place in Geneva".
+    """The event a place (its preposition) or a date is attached to: "talks in Geneva", "meet in
+    Geneva", "talks … set to take place in Geneva next year".
 
     Climbs at most three heads from the preposition, looking at each head and its direct dependents
     (the subject of "take place", the object of "hold").
