@@ -2,7 +2,8 @@
 
 Facts meet on ``(kind, about)``. Numbers agree when they differ by at most
 ``Settings.fact_number_gap`` (rounding: "about 100,000" and "100,000"); dates when one contains the
-other ("2022" and "2022-01"); places and names when they are written alike. A disagreement needs two
+other ("2022" and "2022-01"); places and names when they are written alike. Dates are compared
+only when they date an event ("talks … in early January"), not the days things were said on. A disagreement needs two
 values each stated by an independent outlet: a copy repeating its original is not a second voice.
 """
 
@@ -13,7 +14,6 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from storytrace.facts.extract import EVENT_NOUNS
 from storytrace.model import Fact, FactComparison
 from storytrace.quotes.align import merge_aliases
 from storytrace.settings import Settings
@@ -65,6 +65,8 @@ def compare_facts(facts: Sequence[Fact], groups: Mapping[str, str], settings: Se
     for (kind, about), stated in by_key.items():
         if len({groups.get(f.article, f.article) for f in stated}) < 2:
             continue
+        if kind == "date" and not about.startswith("date of "):
+            continue  # the days things were said on are the timeline's, not facts to compare
         clusters: list[list[Fact]] = []
         for fact in stated:
             home = next((c for c in clusters if _agree(kind, c[0].value, fact.value, settings)), None)
@@ -74,11 +76,8 @@ def compare_facts(facts: Sequence[Fact], groups: Mapping[str, str], settings: Se
                 home.append(fact)
         voices = [{groups.get(f.article, f.article) for f in cluster} for cluster in clusters]
         # Two values disagree when outlets stand on different sides (not one outlet stating both).
-        # A date disagrees only about an event ("talks in early January" / "talks in March"): the date a
-        # verb is said with ("said on Thursday", "said last week") is about different sayings.
-        comparable = kind in _COMPARABLE and (kind != "date" or about in EVENT_NOUNS)
         disagreement = (
-            comparable
+            kind in _COMPARABLE
             and len(clusters) > 1
             and len(set().union(*voices)) > 1
             and any(voices[i] != voices[j] for i in range(len(voices)) for j in range(i + 1, len(voices)))
