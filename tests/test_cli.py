@@ -279,3 +279,19 @@ def test_show_compares_the_story(seeds: Path, tmp_path: Path) -> None:
     assert 1 <= len(detail["summary"]) <= 7 and all(s["sources"] for s in detail["summary"])
     brief = _run("show", biggest["id"], "--db", db, "--no-compare")
     assert brief.returncode == 0 and "\nQuotes\n" not in brief.stdout
+
+
+def test_show_prints_hostile_quotes_and_facts_literally(tmp_path: Path) -> None:
+    db = _two_outlets_with(
+        tmp_path,
+        "Mayor Jane Doakes spoke on Monday about the flood barrier for the river port.\n\n"
+        '"We will [bold red]never[/] give up \x1b]0;pwned\x07 on the [link=javascript:alert(1)]barrier[/link]," '
+        "Doakes said.\n\nThe storm destroyed forty houses in the northern district, firefighters said.",
+    )
+    (story,) = json.loads(_run("stories", "--db", db, "--json").stdout)
+    shown = _run("show", story["id"], "--db", db)
+    assert shown.returncode == 0, shown.stderr
+    flat = " ".join(shown.stdout.split())
+    assert "\x1b]" not in shown.stdout and "\x07" not in shown.stdout
+    assert "[bold red]never[/]" in flat and "[link=javascript:alert(1)]barrier[/link]" in flat
+    assert "Jane Doakes" in flat
