@@ -97,3 +97,26 @@ def test_single_article_story_is_summarized_from_its_lead() -> None:
     article = _article("a", ONLY_A, SHARED, TOLL, ONLY_C)
     summary = compare_story("s", [article], settings=Settings(summary_max_sentences=2)).summary
     assert [s.text for s in summary] == [ONLY_A, SHARED]
+
+
+def test_a_quote_and_its_translation_are_one_statement_of_one_speaker() -> None:
+    from storytrace.embed import load_embedder
+
+    english = (
+        "Russian President Vladimir Putin said on Thursday that the West must answer quickly.\n\n"
+        '"We just directly posed the question that there should be no further NATO movement to the east. '
+        'The ball is in their court, they should answer us with something," Putin said.'
+    )
+    french = (
+        "Le président russe Vladimir Poutine a exigé jeudi une réponse rapide de l'Occident.\n\n"
+        "« Nous avons posé directement la question : il ne doit plus y avoir de mouvement de l'OTAN vers l'Est. "
+        "La balle est dans leur camp, ils doivent nous répondre quelque chose », a déclaré M. Poutine."
+    )
+    articles = [_article("en", english), _article("fr", french, language="fr")]
+    groups = compare_story("s", articles, embedder=load_embedder("use")).quotes
+    statement = next(g for g in groups if any("ball is in their court" in q.text for q in g.quotes))
+    assert {q.article for q in statement.quotes} == {"en", "fr"}
+    assert statement.speaker == "Vladimir Putin"  # "Poutine" is the same person, spelled the French way
+    # Without an embedder nothing links the two languages.
+    plain = compare_story("s", articles).quotes
+    assert all(len({q.article for q in g.quotes}) == 1 for g in plain)

@@ -312,14 +312,18 @@ class _Reader:
         """
         current = verb
         for _ in range(4):
-            subjects = [c for c in current.children if c.dep_ in _SUBJECT_DEPS and self._same_paragraph(c, current)]
+            subjects = [
+                c
+                for c in current.children
+                if c.dep_ in _SUBJECT_DEPS and self._same_paragraph(c, current) and not self.inside_quote(c.idx)
+            ]
             if subjects:
                 return min(subjects, key=lambda c: abs(c.i - current.i))
             if current.lower_ == "according":
                 return None
             climbing = ("advcl", "conj", "xcomp", "ccomp", "acl", "parataxis", "dobj", "obj")
-            if current.dep_ in climbing and current.head.i != current.i:
-                current = current.head
+            if current.dep_ in climbing and current.head.i != current.i and not self.inside_quote(current.head.idx):
+                current = current.head  # (never into the quote itself: '« … », a déclaré M. Poutine')
             else:
                 return None
         return None
