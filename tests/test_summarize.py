@@ -120,3 +120,12 @@ def test_a_quote_and_its_translation_are_one_statement_of_one_speaker() -> None:
     # Without an embedder nothing links the two languages.
     plain = compare_story("s", articles).quotes
     assert all(len({q.article for q in g.quotes}) == 1 for g in plain)
+
+
+def test_a_very_long_article_is_read_in_part() -> None:
+    paragraph = '"We will rebuild the bridge before winter," Mayor Jane Doakes said on Monday.'
+    article = _article("long", *([paragraph] * 40))
+    comparison = compare_story("s", [article], settings=Settings(compare_max_chars=1_000))
+    quotes = [q for g in comparison.quotes for q in g.quotes]
+    assert quotes and all(q.span[1] <= 1_000 for q in quotes)
+    assert all(article.text[q.span[0] : q.span[1]] == q.text for q in quotes)

@@ -219,6 +219,10 @@ class Settings:
     # A quoted stretch shorter than this is a term or a scare quote ("positive", "deep state"), not a
     # statement; the annotation guideline (docs/quote-annotation.md) draws the same line.
     quote_min_words: int = 3
+    # Quotes and facts are read from at most this many characters of an article: spaCy's parser
+    # needs about 1 GB of memory per 100,000 characters (its documentation), and news articles
+    # are 2,000-30,000 characters.
+    compare_max_chars: int = 100_000
     # A reporting verb's clause mostly inside a direct quote is that quote's frame, not reported speech.
     reported_direct_overlap_share: float = 0.5
     # Two quotes of one speaker are the same statement when this share of the shorter one's content
@@ -272,7 +276,7 @@ class Settings:
                      "copy_sketch_rows", "copy_candidate_max_per_article", "story_vector_terms",
                      "story_vector_names", "story_centroid_terms", "story_query_terms", "story_candidates",
                      "story_time_decay_days", "story_max_keys", "summary_max_sentences",
-                     "timeline_max_events", "quote_min_words"):  # fmt: skip
+                     "timeline_max_events", "quote_min_words", "compare_max_chars"):  # fmt: skip
             if getattr(self, name) < 1:
                 raise ConfigError(f"setting {name} must be at least 1")
 

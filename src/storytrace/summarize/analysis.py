@@ -12,7 +12,7 @@ import re
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -111,6 +111,13 @@ def _doc_words(doc: Any, spans: Sequence[Span]) -> list[frozenset[str]]:
     return [frozenset(bucket) for bucket in buckets]
 
 
+def _head(article: Article, limit: int) -> Article:
+    """The article cut to its first ``limit`` characters (sentences past the cut dropped)."""
+    if len(article.text) <= limit:
+        return article
+    return replace(article, text=article.text[:limit], sentences=tuple(s for s in article.sentences if s[1] <= limit))
+
+
 def _sentences(article: Article) -> tuple[Span, ...]:
     if article.sentences:
         return article.sentences
@@ -139,16 +146,17 @@ def analyze_articles(
             continue
         processes = min(workers, len(indexes) // _PARALLEL_BATCH) if len(indexes) >= _PARALLEL_MIN_ARTICLES else 1
         batch = _PARALLEL_BATCH if processes > 1 else 16
-        texts = (articles[i].text for i in indexes)
-        docs = nlp.pipe(texts, batch_size=batch, n_process=max(1, processes))  # type: ignore[attr-defined]
-        for index, doc in zip(indexes, docs, strict=True):
-            article = articles[index]
+        # Beyond compare_max_chars an article is read in part: spaCy's parser needs about 1 GB per
+        # 100,000 characters, and no news article is that long (spans stay offsets into the text).
+        parts = [_head(articles[i], settings.compare_max_chars) for i in indexes]
+        docs = nlp.pipe((part.text for part in parts), batch_size=batch, n_process=max(1, processes))  # type: ignore[attr-defined]
+        for index, article, doc in zip(indexes, parts, docs, strict=True):
             quotes = tuple(extract_quotes(article, doc, settings))
             facts = tuple(extract_facts(article, doc, references.get(article.id)))
             sentences = _sentences(article)
             sentence_words = tuple(_doc_words(doc, sentences))
             quote_words = tuple(_doc_words(doc, [quote.span for quote in quotes]))
             results[index] = ArticleAnalysis(
-                article, quotes, facts, sentences, sentence_words, quote_words, True, references.get(article.id)
+                articles[index], quotes, facts, sentences, sentence_words, quote_words, True, references.get(article.id)
             )
     return [result for result in results if result is not None]
