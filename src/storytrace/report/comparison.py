@@ -155,8 +155,8 @@ def print_story_comparison(comparison: StoryComparison, articles: Mapping[str, A
                 continue
             name = label.get(coverage.article, coverage.article)
             head = _text(name, "green")
-            where = "" if name == coverage.article else f"  {terminal_safe(coverage.article)}"
-            head.append(f"{where}: adds {len(coverage.adds)}, omits {len(coverage.omits)}", style="dim")
+            place = "" if name == coverage.article else f"  {terminal_safe(coverage.article)}"
+            head.append(f"{place}: adds {len(coverage.adds)}, omits {len(coverage.omits)}", style="dim")
             console.print(head)
             for text in coverage.added[:_SHOWN_COVERAGE_ITEMS]:
                 console.print(Text("  + " + terminal_safe(_short(text, 160))))
