@@ -234,6 +234,12 @@ class _Reader:
             name = next((c for c in token.children if c.dep_.startswith("flat") and c.pos_ == "PROPN"), None)
             if name is not None:
                 token = name
+        if token.ent_type_ not in ("PERSON", "PER"):
+            # A person in apposition to a place is the subject a dateline hid: "HANOI, Vietnam (AP) —
+            # U.S. Defense Secretary Mark Esper on Wednesday accused …" parses HANOI as the subject.
+            person = next((c for c in token.children if c.dep_ == "appos" and c.ent_type_ in ("PERSON", "PER")), None)
+            if person is not None and token.ent_type_ in ("GPE", "LOC", "FAC", ""):
+                token = person
         entity = self._entity(token)
         if entity is not None and entity.label_ in _NAME_LABELS and entity.label_ != "NORP":
             return self.names.full(entity.text), (entity.start_char, entity.end_char)

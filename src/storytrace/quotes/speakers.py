@@ -235,10 +235,15 @@ def clean_name(text: str) -> str:
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
 
+_COMPANY_SUFFIXES = frozenset({"co", "corp", "inc", "ltd", "llc", "plc", "sa", "ag", "gmbh"})
+
+
 def _initials(name: str) -> str:
     """Capital initials of a name, dotted abbreviations whole: "U.S. Geological Survey" -> "USGS"."""
     letters = []
     for word in name.split():
+        if word.lower().rstrip(".") in _COMPANY_SUFFIXES:
+            continue  # "Pacific Gas & Electric Co." is PG&E
         if "." in word.strip(".") and word.replace(".", "").isupper():
             letters.append(word.replace(".", ""))
         elif word[:1].isupper():
@@ -335,7 +340,7 @@ class NameBook:
         key = name_key(cleaned)
         if key in self._full:
             return self._full[key]
-        letters = cleaned.replace(".", "")
+        letters = cleaned.replace(".", "").replace("&", "")
         if letters.isupper() and 2 <= len(letters) <= 6 and letters in self._acronyms:
             return self._acronyms[letters]
         if len(key.split()) == 1 and key in self._other:
