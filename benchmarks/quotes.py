@@ -188,14 +188,14 @@ def textacy_quotes(doc: Any, resolve: Any = None) -> list[Predicted]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--set", choices=("heldout", "dev", "dev2", "all"), default="heldout")
+    parser.add_argument("--set", choices=("heldout", "dev", "dev2", "dev3", "all"), default="heldout")
     parser.add_argument("--errors", action="store_true", help="print each miss, extra and wrong speaker")
     parser.add_argument("--json", type=Path, help="write the figures to this file")
     args = parser.parse_args()
     if not DATA.exists():
         print(f"missing {DATA}: the benchmark needs ../shared/data", file=sys.stderr)
         return 2
-    names = ["dev", "dev2", "heldout"] if args.set == "all" else [args.set]
+    names = ["dev", "dev2", "dev3", "heldout"] if args.set == "all" else [args.set]
     records = [json.loads(line) for name in names for line in (ANNOTATIONS / f"{name}.jsonl").open()]
     bodies = {key: value["articleBody"] for key, value in json.loads(DATA.read_text()).items()}
     if any(record["source"] == "ecbplus" for record in records):

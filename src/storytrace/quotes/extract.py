@@ -19,6 +19,8 @@ from storytrace.quotes.speakers import (
     ORGANIZATION_ROLES,
     PERSON_ROLES,
     PRONOUNS_PERSON,
+    RANKS,
+    TITLES,
     Mention,
     NameBook,
     clean_name,
@@ -180,6 +182,8 @@ class _Reader:
             label = _NAME_LABELS.get(entity.label_)
             if label is None:
                 continue
+            if label != "PERSON" and _looks_like_person(entity):
+                label = "PERSON"
             if self.inside_quote(entity.start_char):
                 quoted.append(Mention(entity.text, (entity.start_char, entity.end_char), label, False))
                 continue
@@ -337,6 +341,17 @@ class _Reader:
     def _same_paragraph(self, first: Any, second: Any) -> bool:
         start, end = sorted((first.idx, second.idx))
         return "\n" not in self.text[start:end]
+
+
+def _looks_like_person(entity: Any) -> bool:
+    """An entity NER labelled otherwise that the text shows to be a person: a personal title before
+    it ("Professor Varoufakis") or a person noun it stands in apposition to ("A professor of
+    economics …, Yanis Varoufakis")."""
+    first = entity[0].lower_.rstrip(".")
+    if first in TITLES or first in RANKS:
+        return len(entity) > 1
+    root = entity.root
+    return root.dep_ == "appos" and root.head.lemma_.lower() in PERSON_ROLES and root.head.pos_ == "NOUN"
 
 
 def _path_up(token: Any, top: Any) -> list[Any]:

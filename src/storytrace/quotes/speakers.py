@@ -227,12 +227,73 @@ def clean_name(text: str) -> str:
         words = words[abbreviation + 1 :]
     while words and (words[0].lower() in TITLES or words[0].lower() in ("the", "a", "an")):
         words.pop(0)
+    # A rank inside the name ends the title before it: "Bloomington Police Sgt. Marty Earley",
+    # "Lampung Coroner Gary Hargrove" keep the name after the last rank word.
+    rank = max((i for i, w in enumerate(words[:-1]) if w.lower().rstrip(".") in RANKS), default=-1)
+    if rank >= 0 and all(w[:1].isupper() for w in words[rank + 1 :]):
+        words = words[rank + 1 :]
     if words:
         words[-1] = _POSSESSIVE.sub("", words[-1])
     return " ".join(word for word in words if word)
 
 
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+# Ranks and offices written before a name, however long the title before them.
+RANKS = frozenset(
+    [
+        "president",
+        "minister",
+        "secretary",
+        "senator",
+        "governor",
+        "mayor",
+        "chancellor",
+        "ambassador",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "professor",
+        "prof",
+        "dr",
+        "coroner",
+        "sheriff",
+        "sergeant",
+        "sgt",
+        "detective",
+        "inspector",
+        "officer",
+        "commander",
+        "col",
+        "colonel",
+        "lt",
+        "lieutenant",
+        "capt",
+        "captain",
+        "gen",
+        "general",
+        "adm",
+        "admiral",
+        "chief",
+        "superintendent",
+        "judge",
+        "justice",
+        "attorney",
+        "prosecutor",
+        "councilman",
+        "councilwoman",
+        "assemblyman",
+        "assemblywoman",
+        "rep",
+        "sen",
+        "gov",
+        "coach",
+        "director",
+        "chairman",
+        "chairwoman",
+        "ceo",
+        "manager",
+    ]
+)
 
 
 _COMPANY_SUFFIXES = frozenset({"co", "corp", "inc", "ltd", "llc", "plc", "sa", "ag", "gmbh"})
