@@ -187,7 +187,11 @@ class _Reader:
             if self.inside_quote(entity.start_char):
                 quoted.append(Mention(entity.text, (entity.start_char, entity.end_char), label, False))
                 continue
-            subject = any(token.dep_ in _SUBJECT_DEPS for token in entity)
+            # A name in apposition to a subject is the subject: "A professor …, Yanis Varoufakis, did not go".
+            root = entity.root
+            subject = any(token.dep_ in _SUBJECT_DEPS for token in entity) or (
+                root.dep_ == "appos" and root.head.dep_ in _SUBJECT_DEPS
+            )
             mentions.append(Mention(entity.text, (entity.start_char, entity.end_char), label, subject))
             if label == "PERSON":
                 # The words right before the name are its title ("Russian President", "ambassador to
