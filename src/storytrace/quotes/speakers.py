@@ -352,6 +352,7 @@ class NameBook:
         self._other = self._tails(others, Counter(name_key(name) for name in others))
         self._organization_names = {name_key(n): clean_name(n) for n in others if len(name_key(n).split()) > 1}
         self._organizations = sorted(self._organization_names)
+        self._organization_counts = Counter(name_key(n) for n in others)
         self._acronyms: dict[str, str] = {}
         for name in sorted({clean_name(n) for n in persons + others}, key=len, reverse=True):
             initials = _initials(name)
@@ -408,8 +409,12 @@ class NameBook:
             return self._other[key]
         if key and key not in self._full:
             # An organization's short form names its full one: "Big Machine" -> "Big Machine Records".
+            # Of several, the one the article names most often ("Kraft Foods" over "Kraft Factory Shooting").
             longer = [n for n in self._organizations if n != key and (n.startswith(key + " ") or n.endswith(" " + key))]
-            if len(longer) == 1:
+            longer.sort(key=lambda n: -self._organization_counts[n])
+            if longer and (
+                len(longer) == 1 or self._organization_counts[longer[0]] > self._organization_counts[longer[1]]
+            ):
                 return self._organization_names[longer[0]]
         return cleaned
 
