@@ -122,8 +122,12 @@ def analyze(
     workers: Annotated[int | None, typer.Option(help="Processes for cleaning (default: all cores).", min=1)] = None,
     embedder: EmbedderOption = "auto",
     compare: Annotated[
-        bool, typer.Option("--compare/--no-compare", help="Compare each story's coverage (quotes, facts, summary); "
-                           "the slowest step, skip it for large corpora and use `storytrace show` on demand.")
+        bool,
+        typer.Option(
+            "--compare/--no-compare",
+            help="Compare each story's coverage (quotes, facts, summary); "
+            "the slowest step, skip it for large corpora and use `storytrace show` on demand.",
+        ),
     ] = True,
 ) -> None:
     """Ingest, clean and store articles, then print a summary (and write the JSON report)."""
@@ -331,6 +335,47 @@ def show(
     print_story(found, articles, relations, line, console, merges=merges, requested=story)
     if comparison is not None:
         print_story_comparison(comparison, articles, console)
+
+
+@app.command()
+def serve(
+    db: DbOption = "storytrace.db",
+    host: Annotated[
+        str, typer.Option(help="Address to listen on (localhost by default; pages are not authenticated).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+) -> None:
+    """Serve the web app: stories, a story's timeline, copy graph, quotes and facts, side-by-side
+    comparisons, outlets, an upload form, and the JSON API (listed at /docs)."""
+    import uvicorn
+
+    from storytrace.web import create_app
+
+    try:
+        with Store(db, DEFAULT_SETTINGS):
+            pass  # fail here, clearly, rather than on the first request
+    except StorytraceError as error:
+        _fail(error)
+    uvicorn.run(create_app(db), host=host, port=port, log_level="warning")
+
+
+@app.command()
+def report(
+    stories: Annotated[list[str] | None, typer.Argument(help="Story ids (see storytrace stories).")] = None,
+    all_stories: Annotated[bool, typer.Option("--all", help="Every stored story.")] = False,
+    output: Annotated[str, typer.Option("--output", "-o", help="The HTML file to write.")] = "report.html",
+    db: DbOption = "storytrace.db",
+) -> None:
+    """Write one self-contained HTML file (no external requests) with the stories' views, to share."""
+    from storytrace.web.report import write_report
+
+    if not stories and not all_stories:
+        _fail(InputError("report", "name story ids or pass --all"))
+    try:
+        count = write_report(db, output, () if all_stories else stories or ())
+    except (StorytraceError, OSError) as error:
+        _fail(error)
+    Console().print(f"{count} stories written to {escape(output)}", highlight=False)
 
 
 def main() -> None:

@@ -1,0 +1,396 @@
+"""The web app: server-rendered pages (FastAPI + Jinja2) over the store, each with a JSON twin.
+
+Pages: stories (search and filters), a story (timeline and copy graph as SVG, summary, quotes,
+disagreements, coverage), an article, two articles side by side, outlets (who originates, who
+copies, how fast), an upload form. ``POST /api/articles`` ingests files or JSONL and adds them
+to the stories. Article text is hostile: Jinja2 autoescapes everything, pages carry a strict
+Content-Security-Policy (no script at all, styles from the stylesheet only), uploads are
+size-limited, and errors say what went wrong without internals.
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+from collections import defaultdict
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from storytrace.errors import InputError, StorytraceError
+from storytrace.model import Article, Copy, StoryComparison
+from storytrace.pipeline import add as add_articles
+from storytrace.pipeline import compare as compare_story
+from storytrace.provenance import compare_articles
+from storytrace.report import comparison_record
+from storytrace.settings import DEFAULT_SETTINGS, Settings
+from storytrace.store import Store, StoredStory
+from storytrace.web.svg import copy_graph_svg, timeline_svg
+
+# The strictest policy the pages work under: nothing but this origin's stylesheet and images
+# (inline SVG needs no source), no script anywhere, no framing, forms only to this origin.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'"
+)
+# An upload larger than this is refused before it is read (a few thousand news articles).
+MAX_UPLOAD_BYTES = 20_000_000
+# Colour classes for aligned passages (c0 … c7 in the stylesheet), reused in turn.
+_PASSAGE_COLOURS = 8
+
+templates = Environment(loader=PackageLoader("storytrace.web", "templates"), autoescape=select_autoescape(["html"]))
+
+
+def stylesheet() -> str:
+    """The pages' CSS (also inlined into the shareable report)."""
+    return resources.files("storytrace.web").joinpath("static/app.css").read_text("utf-8")
+
+
+def render(name: str, **context: Any) -> str:
+    """A page from its template, every value autoescaped."""
+    return templates.get_template(name).render(**context)
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def server_url(kind: str, *ids: str) -> str:
+    """Links between the app's pages."""
+    return f"/articles/{ids[0]}" if kind == "article" else f"/compare/{ids[0]}/{ids[1]}"
+
+
+def story_view(
+    story: StoredStory,
+    articles: list[Article],
+    copies: list[Copy],
+    comparison: StoryComparison | None,
+    url: Any = server_url,
+) -> dict[str, Any]:
+    """What the story page, its JSON twin and the shareable report show of a story."""
+    by_id = {article.id: article for article in articles}
+    members = sorted(articles, key=lambda a: (a.published is None, a.published or "", a.outlet or "", a.id))
+    copy_of = defaultdict(list)
+    for relation in copies:
+        copy_of[relation.copy].append(relation)
+    return {
+        "story": story,
+        "members": members,
+        "copy_of": copy_of,
+        "copies": copies,
+        "by_id": by_id,
+        "comparison": comparison,
+        "record": comparison_record(comparison) if comparison is not None else None,
+        "timeline_svg": timeline_svg(
+            articles, comparison.timeline if comparison else (), copies, lambda article_id: url("article", article_id)
+        ),
+        "graph_svg": copy_graph_svg(articles, copies, lambda article_id: url("article", article_id)),
+        "url": url,
+    }
+
+
+def highlight(text: str, spans: list[tuple[int, int, int]]) -> list[tuple[str, int | None]]:
+    """The text cut into (piece, colour) with each aligned span's colour, for the side-by-side page."""
+    pieces: list[tuple[str, int | None]] = []
+    position = 0
+    for start, end, colour in sorted(spans):
+        if start < position:
+            continue
+        if start > position:
+            pieces.append((text[position:start], None))
+        pieces.append((text[start:end], colour))
+        position = end
+    pieces.append((text[position:], None))
+    return pieces
+
+
+def _outlets(articles: list[Article], copies: list[Copy]) -> list[dict[str, Any]]:
+    """Per outlet: articles, how many others copied, how many are copies, median delay of its copies."""
+    by_id = {article.id: article for article in articles}
+    rows: dict[str, dict[str, Any]] = {}
+    for article in articles:
+        row = rows.setdefault(
+            article.outlet or "(unknown)", {"articles": 0, "copied_by_others": 0, "copies": 0, "delays": []}
+        )
+        row["articles"] += 1
+    for relation in copies:
+        original, copy = by_id.get(relation.original), by_id.get(relation.copy)
+        if original is None or copy is None:
+            continue
+        rows[original.outlet or "(unknown)"]["copied_by_others"] += 1
+        row = rows[copy.outlet or "(unknown)"]
+        row["copies"] += 1
+        hours = _hours(original.published, copy.published)
+        if hours is not None:
+            row["delays"].append(hours)
+    result = []
+    for outlet, row in sorted(rows.items(), key=lambda item: (-item[1]["copied_by_others"], item[0])):
+        delays = row.pop("delays")
+        result.append(
+            {"outlet": outlet, **row, "median_copy_delay_hours": statistics.median(delays) if delays else None}
+        )
+    return result
+
+
+def _hours(first: str | None, second: str | None) -> float | None:
+    if not first or not second:
+        return None
+    try:
+        start, end = datetime.fromisoformat(first), datetime.fromisoformat(second)
+    except ValueError:
+        return None
+    if (start.tzinfo is None) != (end.tzinfo is None):
+        start, end = start.replace(tzinfo=None), end.replace(tzinfo=None)
+    return round((end - start).total_seconds() / 3600, 1)
+
+
+def create_app(db: str | Path = "storytrace.db", settings: Settings = DEFAULT_SETTINGS) -> FastAPI:
+    """The app over one database (a SQLite path or a PostgreSQL URL)."""
+    app = FastAPI(title="storytrace", docs_url=None, redoc_url=None)
+    app.state.db = str(db)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Any) -> Response:
+        length = request.headers.get("content-length")
+        if length is not None and length.isdigit() and int(length) > MAX_UPLOAD_BYTES:
+            return JSONResponse({"error": f"upload larger than {MAX_UPLOAD_BYTES} bytes"}, status_code=413)
+        response: Response = await call_next(request)
+        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Frame-Options"] = "DENY"
+        return response
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        message = error.detail if error.status_code < 500 else "internal error"
+        if _wants_json(request):
+            return JSONResponse({"error": message}, status_code=error.status_code)
+        return HTMLResponse(
+            render("error.html", message=message, status=error.status_code), status_code=error.status_code
+        )
+
+    @app.exception_handler(StorytraceError)
+    async def storytrace_error(request: Request, error: StorytraceError) -> Response:
+        status = 404 if isinstance(error, InputError) else 400
+        if _wants_json(request):
+            return JSONResponse({"error": str(error)}, status_code=status)
+        return HTMLResponse(render("error.html", message=str(error), status=status), status_code=status)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"error": "internal error"}, status_code=500)
+        return HTMLResponse(render("error.html", message="internal error", status=500), status_code=500)
+
+    def store() -> Store:
+        return Store(app.state.db, settings)
+
+    def list_stories(
+        q: str | None, outlet: str | None, language: str | None, since: str | None, until: str | None
+    ) -> list[StoredStory]:
+        with store() as opened:
+            found = opened.load_stories(
+                outlet=outlet or None, language=language or None, since=since or None, until=until or None
+            )
+        if q:
+            needle = q.casefold()
+            found = [story for story in found if needle in (story.title or "").casefold()]
+        return found
+
+    @app.get("/static/app.css", include_in_schema=False)
+    def css() -> Response:
+        return Response(stylesheet(), media_type="text/css")
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def home(
+        q: str | None = None,
+        outlet: str | None = None,
+        language: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> str:
+        found = list_stories(q, outlet, language, since, until)
+        return render(
+            "stories.html",
+            stories=found,
+            q=q or "",
+            outlet=outlet or "",
+            language=language or "",
+            since=since or "",
+            until=until or "",
+        )
+
+    @app.get("/api/stories", summary="Stories, newest filters applied (q searches titles)")
+    def api_stories(
+        q: str | None = None,
+        outlet: str | None = None,
+        language: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> list[dict[str, Any]]:
+        return [
+            story.__dict__
+            | {"articles": list(story.articles), "languages": list(story.languages), "outlets": list(story.outlets)}
+            for story in list_stories(q, outlet, language, since, until)
+        ]
+
+    def story_data(story_id: str) -> dict[str, Any]:
+        with store() as opened:
+            found = opened.load_story(story_id)
+            if found is None:
+                raise InputError(story_id, "no such story")
+            articles = opened.load_articles(found.articles)
+            copies = [c for c in opened.load_copies(found.articles) if c.copy in found.articles]
+        _, comparison = compare_story(found.id, db=app.state.db, settings=settings, embedder="none")
+        return story_view(found, articles, copies, comparison)
+
+    @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+    def story_page(story_id: str) -> str:
+        return render("story.html", **story_data(story_id))
+
+    @app.get("/api/stories/{story_id}", summary="One story with its comparison (the report's story record)")
+    def api_story(story_id: str) -> dict[str, Any]:
+        view = story_data(story_id)
+        story: StoredStory = view["story"]
+        return {
+            "id": story.id,
+            "title": story.title,
+            "storyline": story.storyline,
+            "start": story.start,
+            "end": story.end,
+            "articles": list(story.articles),
+            "copies": [copy.to_record() for copy in view["copies"]],
+        } | (view["record"] or {})
+
+    def article_data(article_id: str) -> dict[str, Any]:
+        with store() as opened:
+            found = opened.load_articles([article_id])
+            if not found:
+                raise InputError(article_id, "no such article")
+            relations = opened.load_copies([article_id])
+            story_id = opened.story_of(article_id)
+        return {"article": found[0], "relations": relations, "story_id": story_id}
+
+    @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    def article_page(article_id: str) -> str:
+        return render("article.html", **article_data(article_id))
+
+    @app.get("/api/articles/{article_id}", summary="One article with its copy relations and story")
+    def api_article(article_id: str) -> dict[str, Any]:
+        data = article_data(article_id)
+        return data["article"].to_record() | {
+            "story": data["story_id"],
+            "copies": [r.to_record() for r in data["relations"]],
+        }
+
+    def compare_data(first: str, second: str) -> dict[str, Any]:
+        if first == second:
+            raise InputError(first, "compare needs two different articles")
+        with store() as opened:
+            found = {a.id: a for a in opened.load_articles([first, second])}
+        missing = [i for i in (first, second) if i not in found]
+        if missing:
+            raise InputError(", ".join(missing), "no such article")
+        passages, relation = compare_articles(found[first], found[second], settings)
+        left = [(p.original[0], p.original[1], n % _PASSAGE_COLOURS) for n, p in enumerate(passages)]
+        right = [(p.copy[0], p.copy[1], n % _PASSAGE_COLOURS) for n, p in enumerate(passages)]
+        return {
+            "first": found[first],
+            "second": found[second],
+            "passages": passages,
+            "relation": relation,
+            "left": highlight(found[first].text, left),
+            "right": highlight(found[second].text, right),
+        }
+
+    @app.get("/compare/{first}/{second}", response_class=HTMLResponse, include_in_schema=False)
+    def compare_page(first: str, second: str) -> str:
+        return render("compare.html", **compare_data(first, second))
+
+    @app.get("/api/compare/{first}/{second}", summary="Two articles aligned: shared passages and the copy relation")
+    def api_compare(first: str, second: str) -> dict[str, Any]:
+        data = compare_data(first, second)
+        return {
+            "first": first,
+            "second": second,
+            "passages": [
+                {"first": list(p.original), "second": list(p.copy), "similarity": p.similarity}
+                for p in data["passages"]
+            ],
+            "copy": data["relation"].to_record() if data["relation"] is not None else None,
+        }
+
+    def outlet_rows() -> list[dict[str, Any]]:
+        with store() as opened:
+            return _outlets(opened.load_articles(), opened.load_copies())
+
+    @app.get("/outlets", response_class=HTMLResponse, include_in_schema=False)
+    def outlets_page() -> str:
+        return render("outlets.html", outlets=outlet_rows())
+
+    @app.get("/api/outlets", summary="Outlets: articles, copied by others, copies, median copy delay (hours)")
+    def api_outlets() -> list[dict[str, Any]]:
+        return outlet_rows()
+
+    @app.get("/upload", response_class=HTMLResponse, include_in_schema=False)
+    def upload_page() -> str:
+        return render("upload.html", result=None)
+
+    async def ingest(request: Request) -> dict[str, Any]:
+        """Files of a multipart form, or a JSONL body, written to a private folder and added."""
+        content_type = request.headers.get("content-type", "")
+        with tempfile.TemporaryDirectory(prefix="storytrace-upload-") as folder:
+            target = Path(folder)
+            if content_type.startswith("multipart/form-data"):
+                form = await request.form()
+                count = 0
+                for _, value in form.multi_items():
+                    if isinstance(value, str):
+                        continue
+                    name = Path(value.filename or "upload.txt").name or "upload.txt"
+                    data = await value.read()
+                    (target / f"{count:04d}-{name}").write_bytes(data)
+                    count += 1
+                if not count:
+                    raise InputError("upload", "no file in the form")
+            else:
+                body = await request.body()
+                if not body.strip():
+                    raise InputError("upload", "empty body: send files (multipart) or JSONL")
+                (target / "upload.jsonl").write_bytes(body)
+            report = add_articles([str(target)], db=app.state.db, settings=settings, embedder="none")
+        return {
+            "stored": report.stored,
+            "grouped": report.grouped,
+            "articles": [article.id for article in report.articles],
+            "stories": [story.id for story in report.stories],
+            "problems": [
+                {"source": Path(p.source).name, "reason": p.reason, "kind": p.kind.value} for p in report.problems
+            ],
+        }
+
+    @app.post("/api/articles", summary="Ingest files (multipart) or JSONL and add them to the stories")
+    async def api_ingest(request: Request) -> dict[str, Any]:
+        return await ingest(request)
+
+    @app.post("/upload", response_class=HTMLResponse, include_in_schema=False)
+    async def upload_form(request: Request) -> str:
+        return render("upload.html", result=await ingest(request))
+
+    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    def docs() -> str:
+        schema = app.openapi()
+        return render("docs.html", paths=schema.get("paths", {}))
+
+    @app.get("/story", include_in_schema=False)
+    def story_redirect(id: str) -> RedirectResponse:  # noqa: A002 - the form field's name
+        return RedirectResponse(f"/stories/{id}", status_code=303)
+
+    return app

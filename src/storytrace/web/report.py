@@ -1,0 +1,78 @@
+"""The shareable HTML report: chosen stories in one self-contained file (no request leaves it).
+
+The stylesheet is inlined, pictures are inline SVG, there is no script; links point inside the
+file: each story, each copy shown side by side, and each article's text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from markupsafe import Markup
+
+from storytrace.errors import InputError
+from storytrace.pipeline import compare as compare_story
+from storytrace.provenance import compare_articles
+from storytrace.settings import DEFAULT_SETTINGS, Settings
+from storytrace.store import Store
+from storytrace.web.app import highlight, render, story_view, stylesheet
+
+# Passage colour classes in the stylesheet (c0 … c7).
+_COLOURS = 8
+
+
+def _anchor(kind: str, *ids: str) -> str:
+    return f"#article-{ids[0]}" if kind == "article" else f"#compare-{ids[0]}-{ids[1]}"
+
+
+def build_report(db: str | Path, stories: Sequence[str] = (), settings: Settings = DEFAULT_SETTINGS) -> str:
+    """The report's HTML for the given story ids (all stored stories when none is given)."""
+    with Store(db, settings) as store:
+        chosen = [s.id for s in store.load_stories()] if not stories else list(stories)
+        found = []
+        for story_id in chosen:
+            story = store.load_story(story_id)
+            if story is None:
+                raise InputError(story_id, "no such story in the database (see storytrace stories)")
+            articles = store.load_articles(story.articles)
+            copies = [c for c in store.load_copies(story.articles) if c.copy in story.articles]
+            found.append((story, articles, copies))
+    sections = []
+    for story, articles, copies in found:
+        _, comparison = compare_story(story.id, db=db, settings=settings, embedder="none")
+        view = story_view(story, articles, copies, comparison, _anchor)
+        by_id = {article.id: article for article in articles}
+        pairs = []
+        for relation in copies:
+            first, second = by_id[relation.original], by_id[relation.copy]
+            passages, _ = compare_articles(first, second, settings)
+            left = [(p.original[0], p.original[1], n % _COLOURS) for n, p in enumerate(passages)]
+            right = [(p.copy[0], p.copy[1], n % _COLOURS) for n, p in enumerate(passages)]
+            pairs.append(
+                {
+                    "relation": relation,
+                    "first": first,
+                    "second": second,
+                    "passages": passages,
+                    "left": highlight(first.text, left),
+                    "right": highlight(second.text, right),
+                }
+            )
+        html = render("story_body.html", **view, inline_css=True)
+        sections.append({"story": story, "html": Markup(html), "pairs": pairs, "articles": view["members"]})
+    generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return render("report.html", stories=sections, generated=generated, inline_css=Markup(stylesheet()))
+
+
+def write_report(
+    db: str | Path, target: str | Path, stories: Sequence[str] = (), settings: Settings = DEFAULT_SETTINGS
+) -> int:
+    """Write the report atomically; returns how many stories it holds."""
+    html = build_report(db, stories, settings)
+    path = Path(target)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(html, encoding="utf-8")
+    temporary.replace(path)
+    return html.count('<section class="story"')

@@ -1,0 +1,161 @@
+"""Server-side SVG pictures: a story's timeline and its copy graph.
+
+Built as strings with every article-derived text escaped (markupsafe), no script, no style
+attributes (the pages' Content-Security-Policy allows styles only from the stylesheet, so
+colours come from classes and SVG presentation attributes).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+
+from markupsafe import Markup, escape
+
+from storytrace.model import Article, Copy, TimelineEvent
+
+_WIDTH = 960
+_ROW = 26
+_MARGIN = 150
+
+
+def _day(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(
+            value[:10] if len(value) >= 10 else f"{value[:7]}-01" if len(value) == 7 else f"{value}-01-01"
+        )
+    except ValueError:
+        return None
+
+
+def article_path(article_id: str) -> str:
+    """Where the web app shows an article."""
+    return f"/articles/{article_id}"
+
+
+def timeline_svg(
+    articles: Sequence[Article],
+    events: Sequence[TimelineEvent],
+    copies: Sequence[Copy],
+    link: Callable[[str], str] = article_path,
+) -> Markup:
+    """Outlets on rows, their articles as dots on a day axis (copies hollow), the story's dated events
+    as ticks below, each with its text in a tooltip (``<title>``)."""
+    dated = [(article, _day(article.published)) for article in articles]
+    days = [d for _, d in dated if d is not None] + [d for d in (_day(e.date) for e in events) if d is not None]
+    if not days:
+        return Markup('<p class="muted">No dates to draw a timeline.</p>')
+    first, last = min(days), max(days)
+    span = max(1, (last - first).days)
+    copied = {copy.copy for copy in copies}
+    outlets = list(dict.fromkeys(article.outlet or article.id for article in articles))
+    height = (len(outlets) + 2) * _ROW + 40
+
+    def x(day: date) -> float:
+        return _MARGIN + (_WIDTH - _MARGIN - 20) * (day - first).days / span
+
+    parts = [
+        f'<svg class="timeline" viewBox="0 0 {_WIDTH} {height}" width="{_WIDTH}" height="{height}" '
+        'role="img" aria-label="Story timeline" xmlns="http://www.w3.org/2000/svg">'
+    ]
+    for row, outlet in enumerate(outlets):
+        y = (row + 1) * _ROW
+        parts.append(f'<text x="4" y="{y + 4}" class="label">{escape(outlet[:24])}</text>')
+        parts.append(f'<line x1="{_MARGIN}" y1="{y}" x2="{_WIDTH - 20}" y2="{y}" class="row"/>')
+    for article, day in dated:
+        if day is None:
+            continue
+        y = (outlets.index(article.outlet or article.id) + 1) * _ROW
+        kind = "copy" if article.id in copied else "original"
+        tip = f"{article.published} · {article.title or article.id}"
+        parts.append(
+            f'<a href="{escape(link(article.id))}"><circle cx="{x(day):.1f}" cy="{y}" r="6" '
+            f'class="{kind}"><title>{escape(tip)}</title></circle></a>'
+        )
+    axis = (len(outlets) + 1) * _ROW
+    parts.append(f'<line x1="{_MARGIN}" y1="{axis}" x2="{_WIDTH - 20}" y2="{axis}" class="axis"/>')
+    parts.append(f'<text x="{_MARGIN}" y="{axis + 16}" class="label">{first.isoformat()}</text>')
+    parts.append(f'<text x="{_WIDTH - 20}" y="{axis + 16}" class="label end">{last.isoformat()}</text>')
+    for event in events:
+        day = _day(event.date)
+        if day is None:
+            continue
+        parts.append(
+            f'<line x1="{x(day):.1f}" y1="{axis - 6}" x2="{x(day):.1f}" y2="{axis + 6}" class="event">'
+            f"<title>{escape(event.date)}: {escape(event.text[:200])}</title></line>"
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def copy_graph_svg(
+    articles: Sequence[Article], copies: Sequence[Copy], link: Callable[[str], str] = article_path
+) -> Markup:
+    """Originals on the left, their copies on the right, an arrow per copy relation labelled with its
+    kind and delay (hours between the two publication times, when both are known)."""
+    involved = {i for copy in copies for i in (copy.original, copy.copy)}
+    by_id: Mapping[str, Article] = {a.id: a for a in articles}
+    if not copies:
+        return Markup('<p class="muted">No copies among these articles.</p>')
+    originals = sorted({c.original for c in copies} - {c.copy for c in copies}) + sorted(
+        {c.original for c in copies} & {c.copy for c in copies}
+    )
+    copied = sorted({c.copy for c in copies} - set(originals))
+    rows = max(len(originals), len(copied))
+    height = rows * 44 + 30
+    left, right = 40, _WIDTH - 320
+    place = {article: (left, 30 + 44 * i) for i, article in enumerate(originals)}
+    place.update({article: (right, 30 + 44 * i) for i, article in enumerate(copied)})
+    parts = [
+        f'<svg class="graph" viewBox="0 0 {_WIDTH} {height}" width="{_WIDTH}" height="{height}" role="img" '
+        'aria-label="Copy graph" xmlns="http://www.w3.org/2000/svg">',
+        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
+        'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead"/></marker></defs>',
+    ]
+    for copy in copies:
+        if copy.original not in place or copy.copy not in place:
+            continue
+        (x1, y1), (x2, y2) = place[copy.original], place[copy.copy]
+        delay = _delay(by_id.get(copy.original), by_id.get(copy.copy))
+        label = f"{copy.kind}{', ' + delay if delay else ''}"
+        parts.append(
+            f'<line x1="{x1 + 250}" y1="{y1}" x2="{x2 - 8}" y2="{y2}" class="edge {escape(copy.kind)}" '
+            f'marker-end="url(#arrow)"><title>{escape(label)}</title></line>'
+        )
+        parts.append(
+            f'<text x="{(x1 + 250 + x2) / 2:.0f}" y="{(y1 + y2) / 2 - 4:.0f}" class="label mid">{escape(label)}</text>'
+        )
+    for article_id in involved:
+        if article_id not in place:
+            continue
+        x, y = place[article_id]
+        article = by_id.get(article_id)
+        name = (article.outlet if article and article.outlet else article_id)[:30]
+        parts.append(
+            f'<a href="{escape(link(article_id))}"><rect x="{x}" y="{y - 14}" width="250" height="28" '
+            f'rx="5" class="node"/><text x="{x + 8}" y="{y + 5}" class="label">{escape(name)}</text></a>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def _delay(original: Article | None, copy: Article | None) -> str:
+    """Hours (or days) from the original's publication to the copy's, when both are dated."""
+    if original is None or copy is None or not original.published or not copy.published:
+        return ""
+    from datetime import datetime
+
+    try:
+        start = datetime.fromisoformat(original.published)
+        end = datetime.fromisoformat(copy.published)
+    except ValueError:
+        return ""
+    if (start.tzinfo is None) != (end.tzinfo is None):
+        start, end = start.replace(tzinfo=None), end.replace(tzinfo=None)
+    hours = (end - start).total_seconds() / 3600
+    if abs(hours) >= 48:
+        return f"{hours / 24:+.0f} d"
+    return f"{hours:+.0f} h" if not math.isclose(hours, 0.0) else "same time"
