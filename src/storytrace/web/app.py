@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import statistics
 import tempfile
+from dataclasses import asdict
 from collections import defaultdict
 from datetime import datetime
 from importlib import resources
@@ -235,11 +236,7 @@ def create_app(db: str | Path = "storytrace.db", settings: Settings = DEFAULT_SE
         since: str | None = None,
         until: str | None = None,
     ) -> list[dict[str, Any]]:
-        return [
-            story.__dict__
-            | {"articles": list(story.articles), "languages": list(story.languages), "outlets": list(story.outlets)}
-            for story in list_stories(q, outlet, language, since, until)
-        ]
+        return [asdict(story) for story in list_stories(q, outlet, language, since, until)]
 
     def story_data(story_id: str) -> dict[str, Any]:
         with store() as opened:

@@ -1,0 +1,120 @@
+"""The web app through its HTTP interface (FastAPI's test client) and the shareable report."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+import storytrace
+from storytrace.web import create_app
+from storytrace.web.app import CONTENT_SECURITY_POLICY
+from storytrace.web.report import build_report
+
+HOSTILE = (
+    '<script>window.pwned = 1</script> The council met on Monday. <img src=x onerror="window.pwned=2"> '
+    '<a href="javascript:window.pwned=3">click</a> approved the flood barrier for the river port.\n\n'
+    '"We will <b>never</b> give up on the barrier," Mayor Jane Doakes said on Monday.'
+)
+
+
+@pytest.fixture(scope="module")
+def seeded(seeds: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    db = str(tmp_path_factory.mktemp("web") / "seeds.db")
+    storytrace.analyze(seeds, db=db, workers=1, embedder="none")
+    return db
+
+
+@pytest.fixture(scope="module")
+def client(seeded: str) -> TestClient:
+    return TestClient(create_app(seeded))
+
+
+def _biggest_story(client: TestClient) -> dict[str, object]:
+    return max(client.get("/api/stories").json(), key=lambda story: len(story["articles"]))
+
+
+def test_pages_and_their_json_twins(client: TestClient) -> None:
+    story = _biggest_story(client)
+    page = client.get(f"/stories/{story['id']}")
+    assert page.status_code == 200 and page.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+    assert "<svg" in page.text and "Summary" in page.text and "disagree" in page.text
+    twin = client.get(f"/api/stories/{story['id']}").json()
+    assert twin["id"] == story["id"] and twin["quotes"] and twin["summary"] and twin["copies"]
+    assert any(fact["disagreement"] for fact in twin["facts"])
+    article = twin["articles"][0]
+    assert client.get(f"/articles/{article}").status_code == 200
+    assert client.get(f"/api/articles/{article}").json()["id"] == article
+    copy = twin["copies"][0]
+    side = client.get(f"/compare/{copy['original']}/{copy['copy']}")
+    assert side.status_code == 200 and side.text.count('<mark class="c') >= 2
+    pair = client.get(f"/api/compare/{copy['original']}/{copy['copy']}").json()
+    assert pair["copy"]["kind"] == copy["kind"] and pair["passages"]
+    outlets = client.get("/api/outlets").json()
+    assert sum(row["articles"] for row in outlets) == 5 and client.get("/outlets").status_code == 200
+
+
+def test_story_list_search_and_filters(client: TestClient) -> None:
+    every = client.get("/api/stories").json()
+    assert len(every) == 2
+    assert [s["id"] for s in client.get("/api/stories", params={"q": "IMMEDIATE"}).json()] == [
+        s["id"] for s in every if "immediate" in s["title"].lower()
+    ]
+    assert client.get("/api/stories", params={"since": "2021-12-20"}).json() == [
+        s for s in every if s["end"] and s["end"] >= "2021-12-20"
+    ]
+    assert "No stories match" in client.get("/", params={"q": "no such words"}).text
+
+
+def test_errors_are_clear_and_internal_free(client: TestClient) -> None:
+    missing = client.get("/api/stories/st-missing")
+    assert missing.status_code == 404 and missing.json() == {"error": "st-missing: no such story"}
+    page = client.get("/articles/<script>")
+    assert page.status_code == 404 and "<script>" not in page.text and "&lt;script&gt;" in page.text
+    assert "Traceback" not in page.text
+
+
+def test_docs_list_the_api_without_external_scripts(client: TestClient) -> None:
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and "/api/stories/{story_id}" in docs.text and "<script" not in docs.text
+    assert "/api/articles" in client.get("/openapi.json").json()["paths"]
+
+
+def test_upload_jsonl_then_files_and_hostile_text_is_escaped(tmp_path: Path) -> None:
+    client = TestClient(create_app(str(tmp_path / "u.db")))
+    records = "\n".join(
+        json.dumps({"id": i, "outlet": outlet, "title": "Flood barrier approved", "text": HOSTILE,
+                    "published": "2024-03-05"})
+        for i, outlet in (("h1", "one.example"), ("h2", "two.example"))
+    )
+    added = client.post("/api/articles", content=records, headers={"content-type": "application/x-ndjson"}).json()
+    assert added["articles"] == ["h1", "h2"] and added["stories"]
+    files = {"files": ("note.txt", b"Harbour FC beat Castellmar Athletic three goals to one on Saturday night.")}
+    assert client.post("/upload", files=files).status_code == 200
+    assert len(client.get("/api/stories").json()) == 2
+    for path in ("/articles/h1", f"/stories/{added['stories'][0]}", "/compare/h1/h2"):
+        html = client.get(path).text
+        assert "<script>window.pwned" not in html and "onerror=\"window" not in html
+        assert 'href="javascript:' not in html and "&lt;script&gt;" in html
+    empty = client.post("/api/articles", content=b"", headers={"content-type": "application/x-ndjson"})
+    assert empty.status_code == 404 and "empty body" in empty.json()["error"]
+
+
+def test_oversized_upload_is_refused_before_reading(tmp_path: Path) -> None:
+    client = TestClient(create_app(str(tmp_path / "big.db")))
+    response = client.post("/api/articles", content=b"x" * 10, headers={"content-length": str(30_000_000)})
+    assert response.status_code == 413
+
+
+def test_report_is_self_contained(seeded: str, tmp_path: Path) -> None:
+    html = build_report(seeded)
+    # No request can leave the file: no external stylesheet, script, image or frame.
+    assert "<script" not in html and "<link" not in html and "<iframe" not in html
+    assert not re.search(r'(?:src|href)="(?:https?:)?//', html)
+    assert html.count('<section class="story">') == 2 and "<mark class=\"c" in html and "<svg" in html
+    # Links point inside the file.
+    targets = set(re.findall(r'href="#([^"]+)"', html))
+    assert targets and all(f'id="{target}"' in html for target in targets)
