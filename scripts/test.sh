@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install, start PostgreSQL for the store tests (when possible), and run the whole test suite.
+# Install, start PostgreSQL for the store tests and make Chromium available for the browser tests
+# (when possible), and run the whole test suite.
 # With STORYTRACE_REQUIRE_PG=1 (set by CI) a PostgreSQL that cannot be started fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,5 +14,12 @@ if [ -z "${STORYTRACE_TEST_PG_URL:-}" ]; then
   else
     echo "PostgreSQL tests will be skipped" >&2
   fi
+fi
+if ! scripts/browser.sh; then
+  if [ "${STORYTRACE_REQUIRE_BROWSER:-0}" = "1" ]; then
+    echo "Chromium could not be installed and STORYTRACE_REQUIRE_BROWSER=1" >&2
+    exit 1
+  fi
+  echo "browser tests will be skipped" >&2
 fi
 exec .venv/bin/python -m pytest "$@"

@@ -86,8 +86,9 @@ def test_docs_list_the_api_without_external_scripts(client: TestClient) -> None:
 def test_upload_jsonl_then_files_and_hostile_text_is_escaped(tmp_path: Path) -> None:
     client = TestClient(create_app(str(tmp_path / "u.db")))
     records = "\n".join(
-        json.dumps({"id": i, "outlet": outlet, "title": "Flood barrier approved", "text": HOSTILE,
-                    "published": "2024-03-05"})
+        json.dumps(
+            {"id": i, "outlet": outlet, "title": "Flood barrier approved", "text": HOSTILE, "published": "2024-03-05"}
+        )
         for i, outlet in (("h1", "one.example"), ("h2", "two.example"))
     )
     added = client.post("/api/articles", content=records, headers={"content-type": "application/x-ndjson"}).json()
@@ -97,7 +98,7 @@ def test_upload_jsonl_then_files_and_hostile_text_is_escaped(tmp_path: Path) -> 
     assert len(client.get("/api/stories").json()) == 2
     for path in ("/articles/h1", f"/stories/{added['stories'][0]}", "/compare/h1/h2"):
         html = client.get(path).text
-        assert "<script>window.pwned" not in html and "onerror=\"window" not in html
+        assert "<script>window.pwned" not in html and 'onerror="window' not in html
         assert 'href="javascript:' not in html and "&lt;script&gt;" in html
     empty = client.post("/api/articles", content=b"", headers={"content-type": "application/x-ndjson"})
     assert empty.status_code == 404 and "empty body" in empty.json()["error"]
@@ -114,7 +115,7 @@ def test_report_is_self_contained(seeded: str, tmp_path: Path) -> None:
     # No request can leave the file: no external stylesheet, script, image or frame.
     assert "<script" not in html and "<link" not in html and "<iframe" not in html
     assert not re.search(r'(?:src|href)="(?:https?:)?//', html)
-    assert html.count('<section class="story">') == 2 and "<mark class=\"c" in html and "<svg" in html
+    assert html.count('<section class="story">') == 2 and '<mark class="c' in html and "<svg" in html
     # Links point inside the file.
     targets = set(re.findall(r'href="#([^"]+)"', html))
     assert targets and all(f'id="{target}"' in html for target in targets)
