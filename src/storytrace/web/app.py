@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import statistics
 import tempfile
-from dataclasses import asdict
 from collections import defaultdict
+from dataclasses import asdict
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
