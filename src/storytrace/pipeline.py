@@ -254,8 +254,14 @@ def _compare(
     missing = [article_id for story in stories for article_id in story.articles if article_id not in known]
     known.update((article.id, article) for article in store.load_articles(missing))
     members = {story.id: [known[i] for i in story.articles if i in known] for story in stories}
-    analyses = _analyses(store, [m for story in stories for m in members[story.id]],
-                         {story.id: members[story.id] for story in stories}, settings, sink, workers)
+    analyses = _analyses(
+        store,
+        [m for story in stories for m in members[story.id]],
+        {story.id: members[story.id] for story in stories},
+        settings,
+        sink,
+        workers,
+    )
     comparisons: list[StoryComparison] = []
     sink.stage("comparing coverage", len(stories))
     for story in stories:
@@ -293,12 +299,14 @@ def compare(
     db: str | Path = "storytrace.db",
     settings: Settings = DEFAULT_SETTINGS,
     embedder: Embedder | str | None = "auto",
+    workers: int | None = None,
 ) -> tuple[StoredStory, StoryComparison]:
     """Compare one stored story's coverage: its quotes, facts, additions and omissions, summary and timeline.
 
     ``story`` may name a story since merged into another (the result is the one it joined).
     Articles analysed before are read from the store's cache; the others are analysed and cached.
-    The embedder is loaded only for a story in several languages.
+    The embedder is loaded only for a story in several languages; ``workers`` parser processes
+    (default: all cores; a server passes 1) read articles not analysed yet.
     """
     with Store(db, settings) as store:
         found = store.load_story(story)
@@ -306,7 +314,8 @@ def compare(
             raise InputError(story, "no such story in the database (see storytrace stories)")
         articles = store.load_articles(found.articles)
         relations = store.load_copies(found.articles)
-        analyses = _analyses(store, articles, {found.id: articles}, settings, SilentProgress(), os.cpu_count() or 1)
+        processes = workers if workers is not None else (os.cpu_count() or 1)
+        analyses = _analyses(store, articles, {found.id: articles}, settings, SilentProgress(), processes)
     multilingual = len({article.language for article in articles}) > 1
     model = (load_embedder(embedder) if isinstance(embedder, str) else embedder) if multilingual else None
     return found, compare_story(found.id, articles, relations, settings, model, analyses)

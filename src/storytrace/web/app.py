@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import statistics
 import tempfile
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import datetime
 from importlib import resources
@@ -42,6 +45,8 @@ CONTENT_SECURITY_POLICY = (
 )
 # An upload larger than this is refused before it is read (a few thousand news articles).
 MAX_UPLOAD_BYTES = 20_000_000
+# How many rendered story views the server keeps (each a few hundred kB at most).
+_VIEW_CACHE = 256
 # Colour classes for aligned passages (c0 … c7 in the stylesheet), reused in turn.
 _PASSAGE_COLOURS = 8
 
@@ -190,8 +195,17 @@ def create_app(db: str | Path = "storytrace.db", settings: Settings = DEFAULT_SE
             return JSONResponse({"error": "internal error"}, status_code=500)
         return HTMLResponse(render("error.html", message="internal error", status=500), status_code=500)
 
-    def store() -> Store:
-        return Store(app.state.db, settings)
+    # One store (one connection pool) for the app's life: opening a Store checks the schema, far
+    # too slow to do per request. SQLAlchemy's engine is safe to share between request threads.
+    shared = Store(app.state.db, settings)
+
+    @contextmanager
+    def store() -> Iterator[Store]:
+        yield shared
+
+    @app.on_event("shutdown")
+    def close_store() -> None:
+        shared.close()
 
     def list_stories(
         q: str | None, outlet: str | None, language: str | None, since: str | None, until: str | None
@@ -238,19 +252,35 @@ def create_app(db: str | Path = "storytrace.db", settings: Settings = DEFAULT_SE
     ) -> list[dict[str, Any]]:
         return [asdict(story) for story in list_stories(q, outlet, language, since, until)]
 
+    # Story views by (story id, its articles): a story changes only when an article joins it, which
+    # changes the key, so a cached view is never stale; the last _VIEW_CACHE views are kept.
+    views: OrderedDict[tuple[str, tuple[str, ...]], dict[str, Any]] = OrderedDict()
+    lock = threading.Lock()
+
     def story_data(story_id: str) -> dict[str, Any]:
         with store() as opened:
             found = opened.load_story(story_id)
             if found is None:
                 raise InputError(story_id, "no such story")
+            key = (found.id, found.articles)
+            with lock:
+                if key in views:
+                    views.move_to_end(key)
+                    return views[key]
             articles = opened.load_articles(found.articles)
             copies = [c for c in opened.load_copies(found.articles) if c.copy in found.articles]
-        _, comparison = compare_story(found.id, db=app.state.db, settings=settings, embedder="none")
-        return story_view(found, articles, copies, comparison)
+        _, comparison = compare_story(found.id, db=app.state.db, settings=settings, embedder="none", workers=1)
+        view = story_view(found, articles, copies, comparison)
+        view["html"] = render("story.html", **view)
+        with lock:
+            views[key] = view
+            while len(views) > _VIEW_CACHE:
+                views.popitem(last=False)
+        return view
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(story_id: str) -> str:
-        return render("story.html", **story_data(story_id))
+        return str(story_data(story_id)["html"])
 
     @app.get("/api/stories/{story_id}", summary="One story with its comparison (the report's story record)")
     def api_story(story_id: str) -> dict[str, Any]:

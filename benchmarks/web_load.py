@@ -1,0 +1,164 @@
+"""Web load: the story page and the JSON API under 50 concurrent clients for 30 s.
+
+What it measures
+    A store of 10,000 articles (the scraped-page articles of ``benchmarks/ingest_throughput.py``,
+    built from the real bodies of ``../shared/data``, then the seeds, analysed without the
+    comparison, which pages compute and cache on first view) is served by ``storytrace serve``
+    (uvicorn, one process, in a child process). 50 clients (httpx, asyncio) each loop for the
+    duration over a mix of requests: the story page of one of the 20 largest stories, its JSON twin
+    (``/api/stories/{id}``), the story list API, and an article's JSON. Each story is viewed once
+    before the clock starts (its comparison computed and cached), as a served store would be.
+
+    Printed: requests, errors (non-2xx or transport errors), p50/p99/max latency in ms, overall and
+    per kind. The baseline in the same run: ``/static/app.css``, a constant response, under the
+    same 50 clients — the floor of the server and client on this machine.
+
+Command (from the repository root)::
+
+    .venv/bin/python benchmarks/web_load.py                 # about 3 minutes (building the store)
+    .venv/bin/python benchmarks/web_load.py --articles 2000 --seconds 10
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import multiprocessing
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from ingest_throughput import write_articles  # noqa: E402
+
+import storytrace  # noqa: E402
+
+CLIENTS = 50
+PORT = 8765
+
+
+def _serve(db: str, port: int) -> None:
+    import uvicorn
+
+    from storytrace.web import create_app
+
+    uvicorn.run(create_app(db), host="127.0.0.1", port=port, log_level="error")
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
+
+
+async def _load(base: str, paths: list[tuple[str, str]], seconds: float) -> dict[str, list[float] | int]:
+    import httpx
+
+    latencies: dict[str, list[float]] = {}
+    errors = 0
+    deadline = time.perf_counter() + seconds
+    rng = random.Random(5)
+
+    async def client() -> None:
+        nonlocal errors
+        async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+            while time.perf_counter() < deadline:
+                kind, path = rng.choice(paths)
+                started = time.perf_counter()
+                try:
+                    response = await http.get(path)
+                    ok = response.status_code < 300
+                except httpx.HTTPError:
+                    ok = False
+                latencies.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
+                errors += not ok
+
+    await asyncio.gather(*(client() for _ in range(CLIENTS)))
+    return {**latencies, "errors": errors}
+
+
+def _report(name: str, result: dict[str, list[float] | int], seconds: float) -> dict[str, object]:
+    every = [v for key, values in result.items() if key != "errors" for v in values]  # type: ignore[union-attr]
+    row = {
+        "run": name,
+        "requests": len(every),
+        "per_second": len(every) / seconds,
+        "errors": result["errors"],
+        "p50_ms": _percentile(every, 0.5),
+        "p99_ms": _percentile(every, 0.99),
+        "max_ms": max(every, default=0.0),
+    }
+    print(
+        f"{name:<22} {row['requests']:>7} {row['per_second']:>7.0f}/s errors {row['errors']:>3}  "
+        f"p50 {row['p50_ms']:6.1f} ms  p99 {row['p99_ms']:7.1f} ms  max {row['max_ms']:7.1f} ms"
+    )
+    for kind, values in sorted(result.items()):
+        if kind == "errors":
+            continue
+        print(
+            f"   {kind:<19} {len(values):>7}  p50 {statistics.median(values):6.1f} ms  "  # type: ignore[arg-type]
+            f"p99 {_percentile(values, 0.99):7.1f} ms"
+        )  # type: ignore[arg-type]
+    return row
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    import httpx
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / "articles").mkdir()
+        write_articles(root / "articles", root / "manifest.json", args.articles, seed=7)
+        db = str(root / "load.db")
+        started = time.perf_counter()
+        storytrace.analyze(
+            [str(root / "articles"), str(ROOT.parent / "shared" / "seeds")], db=db, embedder="none", compare=False
+        )
+        print(f"store: {args.articles} articles analysed in {time.perf_counter() - started:.0f} s")
+        with storytrace.Store(db, storytrace.Settings()) as store:
+            stories = sorted(store.load_stories(), key=lambda s: -len(s.articles))[:20]
+            articles = [a for s in stories for a in s.articles][:200]
+        paths = [("story page", f"/stories/{s.id}") for s in stories]
+        paths += [("story JSON", f"/api/stories/{s.id}") for s in stories]
+        paths += [("story list JSON", "/api/stories?q=the")] * 5
+        paths += [("article JSON", f"/api/articles/{a}") for a in articles[:20]]
+        server = multiprocessing.get_context("spawn").Process(target=_serve, args=(db, PORT), daemon=True)
+        server.start()
+        base = f"http://127.0.0.1:{PORT}"
+        for _ in range(200):
+            try:
+                httpx.get(base + "/static/app.css", timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        warm = time.perf_counter()
+        for _, path in paths:
+            httpx.get(base + path, timeout=120)
+        print(f"warm-up (first views: comparisons computed and cached): {time.perf_counter() - warm:.0f} s\n")
+        baseline = asyncio.run(_load(base, [("stylesheet", "/static/app.css")], args.seconds))
+        measured = asyncio.run(_load(base, paths, args.seconds))
+        server.terminate()
+        server.join()
+    print(f"{CLIENTS} clients, {args.seconds:.0f} s each run")
+    rows = [
+        _report("baseline: stylesheet", baseline, args.seconds),
+        _report("story pages and API", measured, args.seconds),
+    ]
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
