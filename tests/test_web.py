@@ -119,3 +119,29 @@ def test_report_is_self_contained(seeded: str, tmp_path: Path) -> None:
     # Links point inside the file.
     targets = set(re.findall(r'href="#([^"]+)"', html))
     assert targets and all(f'id="{target}"' in html for target in targets)
+
+
+def test_cached_pages_follow_new_articles(tmp_path: Path) -> None:
+    client = TestClient(create_app(str(tmp_path / "c.db")))
+
+    def upload(article_id: str, outlet: str) -> dict[str, object]:
+        record = {
+            "id": article_id,
+            "outlet": outlet,
+            "title": "Flood barrier approved",
+            "published": "2024-03-05",
+            "text": "The harbour council approved the new flood barrier for the river port on Monday after a "
+            "long debate.\n\nEngineers said the barrier would protect four thousand homes.",
+        }
+        return client.post(
+            "/api/articles", content=json.dumps(record), headers={"content-type": "application/x-ndjson"}
+        ).json()
+
+    first = upload("a1", "one.example")
+    story = first["stories"][0]
+    assert client.get(f"/api/stories/{story}").json()["articles"] == ["a1"]
+    assert len(client.get("/api/stories").json()) == 1
+    upload("a2", "two.example")
+    assert client.get(f"/api/stories/{story}").json()["articles"] == ["a1", "a2"]
+    assert "a2" in client.get(f"/stories/{story}").text
+    assert sum(len(s["articles"]) for s in client.get("/api/stories").json()) == 2

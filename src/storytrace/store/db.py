@@ -288,6 +288,13 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def stories_version(self) -> str:
+        """A value that changes whenever the stories change (the index's document count): a cheap
+        key for caches of story lists."""
+        with self.engine.connect() as connection:
+            value = connection.execute(select(meta.c.value).where(meta.c.key == _STORY_DOCUMENTS)).scalar()
+        return str(value or 0)
+
     def count_articles(self) -> int:
         """How many articles are stored."""
         with self.engine.connect() as connection:

@@ -47,6 +47,8 @@ CONTENT_SECURITY_POLICY = (
 MAX_UPLOAD_BYTES = 20_000_000
 # How many rendered story views the server keeps (each a few hundred kB at most).
 _VIEW_CACHE = 256
+# How many filtered story lists the server keeps (dropped whenever the stories change).
+_LIST_CACHE = 64
 # Colour classes for aligned passages (c0 … c7 in the stylesheet), reused in turn.
 _PASSAGE_COLOURS = 8
 
@@ -207,13 +209,27 @@ def create_app(db: str | Path = "storytrace.db", settings: Settings = DEFAULT_SE
     def close_store() -> None:
         shared.close()
 
+    # Cached story lists and rendered story views, and the lock guarding both.
+    lists: OrderedDict[tuple[str, ...], list[StoredStory]] = OrderedDict()
+    lock = threading.Lock()
+
     def list_stories(
         q: str | None, outlet: str | None, language: str | None, since: str | None, until: str | None
     ) -> list[StoredStory]:
+        """Stories matching the filters; lists are cached until the stories change (any add)."""
         with store() as opened:
-            found = opened.load_stories(
-                outlet=outlet or None, language=language or None, since=since or None, until=until or None
-            )
+            key = (opened.stories_version(), outlet or "", language or "", since or "", until or "")
+            with lock:
+                cached = lists.get(key)
+            if cached is None:
+                cached = opened.load_stories(
+                    outlet=outlet or None, language=language or None, since=since or None, until=until or None
+                )
+                with lock:
+                    lists[key] = cached
+                    while len(lists) > _LIST_CACHE:
+                        lists.popitem(last=False)
+        found = cached
         if q:
             needle = q.casefold()
             found = [story for story in found if needle in (story.title or "").casefold()]
@@ -255,7 +271,6 @@ def create_app(db: str | Path = "storytrace.db", settings: Settings = DEFAULT_SE
     # Story views by (story id, its articles): a story changes only when an article joins it, which
     # changes the key, so a cached view is never stale; the last _VIEW_CACHE views are kept.
     views: OrderedDict[tuple[str, tuple[str, ...]], dict[str, Any]] = OrderedDict()
-    lock = threading.Lock()
 
     def story_data(story_id: str) -> dict[str, Any]:
         with store() as opened:
@@ -285,8 +300,10 @@ def create_app(db: str | Path = "storytrace.db", settings: Settings = DEFAULT_SE
     @app.get("/api/stories/{story_id}", summary="One story with its comparison (the report's story record)")
     def api_story(story_id: str) -> dict[str, Any]:
         view = story_data(story_id)
+        if "json" in view:
+            return view["json"]  # type: ignore[no-any-return]
         story: StoredStory = view["story"]
-        return {
+        view["json"] = {
             "id": story.id,
             "title": story.title,
             "storyline": story.storyline,
@@ -295,6 +312,7 @@ def create_app(db: str | Path = "storytrace.db", settings: Settings = DEFAULT_SE
             "articles": list(story.articles),
             "copies": [copy.to_record() for copy in view["copies"]],
         } | (view["record"] or {})
+        return view["json"]  # type: ignore[no-any-return]
 
     def article_data(article_id: str) -> dict[str, Any]:
         with store() as opened:
