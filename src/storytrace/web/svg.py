@@ -18,6 +18,8 @@ from storytrace.model import Article, Copy, TimelineEvent
 _WIDTH = 960
 _ROW = 26
 _MARGIN = 150
+# Dated events this many days around the articles' dates are drawn on the timeline.
+_EVENT_REACH_DAYS = 90
 
 
 def _day(value: str | None) -> date | None:
@@ -45,7 +47,17 @@ def timeline_svg(
     """Outlets on rows, their articles as dots on a day axis (copies hollow), the story's dated events
     as ticks below, each with its text in a tooltip (``<title>``)."""
     dated = [(article, _day(article.published)) for article in articles]
-    days = [d for _, d in dated if d is not None] + [d for d in (_day(e.date) for e in events) if d is not None]
+    published = [d for _, d in dated if d is not None]
+    event_days = [d for d in (_day(e.date) for e in events) if d is not None]
+    if published:
+        # Background events years before the articles ("opened in 1887") are in the table under the
+        # picture; drawn, they would squeeze the articles into one pixel column.
+        low, high = min(published), max(published)
+        event_days = [
+            d for d in event_days if (low - d).days <= _EVENT_REACH_DAYS and (d - high).days <= _EVENT_REACH_DAYS
+        ]
+        events = [e for e in events if _day(e.date) in event_days]
+    days = published + event_days
     if not days:
         return Markup('<p class="muted">No dates to draw a timeline.</p>')
     first, last = min(days), max(days)
