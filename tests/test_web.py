@@ -145,3 +145,12 @@ def test_cached_pages_follow_new_articles(tmp_path: Path) -> None:
     assert client.get(f"/api/stories/{story}").json()["articles"] == ["a1", "a2"]
     assert "a2" in client.get(f"/stories/{story}").text
     assert sum(len(s["articles"]) for s in client.get("/api/stories").json()) == 2
+
+
+def test_copy_delays_in_hours() -> None:
+    from storytrace.web.svg import hours_between
+
+    assert hours_between("2024-03-05T08:00:00", "2024-03-05T11:30:00") == 3.5
+    assert hours_between("2024-03-05", "2024-03-07") == 48.0
+    assert hours_between("2024-03-05T08:00:00+00:00", "2024-03-05T09:00:00") == 1.0  # one zone-less: both naive
+    assert hours_between(None, "2024-03-05") is None and hours_between("soon", "2024-03-05") is None

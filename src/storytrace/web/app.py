@@ -17,7 +17,6 @@ from collections import OrderedDict, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
-from datetime import datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -35,7 +34,7 @@ from storytrace.provenance import compare_articles
 from storytrace.report import comparison_record
 from storytrace.settings import DEFAULT_SETTINGS, Settings
 from storytrace.store import Store, StoredStory
-from storytrace.web.svg import copy_graph_svg, timeline_svg
+from storytrace.web.svg import copy_graph_svg, hours_between, timeline_svg
 
 # The strictest policy the pages work under: nothing but this origin's stylesheet and images
 # (inline SVG needs no source), no script anywhere, no framing, forms only to this origin.
@@ -134,7 +133,7 @@ def _outlets(articles: list[Article], copies: list[Copy]) -> list[dict[str, Any]
         rows[original.outlet or "(unknown)"]["copied_by_others"] += 1
         row = rows[copy.outlet or "(unknown)"]
         row["copies"] += 1
-        hours = _hours(original.published, copy.published)
+        hours = hours_between(original.published, copy.published)
         if hours is not None:
             row["delays"].append(hours)
     result = []
@@ -144,18 +143,6 @@ def _outlets(articles: list[Article], copies: list[Copy]) -> list[dict[str, Any]
             {"outlet": outlet, **row, "median_copy_delay_hours": statistics.median(delays) if delays else None}
         )
     return result
-
-
-def _hours(first: str | None, second: str | None) -> float | None:
-    if not first or not second:
-        return None
-    try:
-        start, end = datetime.fromisoformat(first), datetime.fromisoformat(second)
-    except ValueError:
-        return None
-    if (start.tzinfo is None) != (end.tzinfo is None):
-        start, end = start.replace(tzinfo=None), end.replace(tzinfo=None)
-    return round((end - start).total_seconds() / 3600, 1)
 
 
 def create_app(db: str | Path = "storytrace.db", settings: Settings = DEFAULT_SETTINGS) -> FastAPI:

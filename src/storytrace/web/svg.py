@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 
 from markupsafe import Markup, escape
 
@@ -154,20 +154,24 @@ def copy_graph_svg(
     return Markup("".join(parts))
 
 
-def _delay(original: Article | None, copy: Article | None) -> str:
-    """Hours (or days) from the original's publication to the copy's, when both are dated."""
-    if original is None or copy is None or not original.published or not copy.published:
-        return ""
-    from datetime import datetime
-
+def hours_between(first: str | None, second: str | None) -> float | None:
+    """Hours from one ISO publication date or time to another (None when either is missing or unreadable)."""
+    if not first or not second:
+        return None
     try:
-        start = datetime.fromisoformat(original.published)
-        end = datetime.fromisoformat(copy.published)
+        start, end = datetime.fromisoformat(first), datetime.fromisoformat(second)
     except ValueError:
-        return ""
+        return None
     if (start.tzinfo is None) != (end.tzinfo is None):
         start, end = start.replace(tzinfo=None), end.replace(tzinfo=None)
-    hours = (end - start).total_seconds() / 3600
+    return round((end - start).total_seconds() / 3600, 1)
+
+
+def _delay(original: Article | None, copy: Article | None) -> str:
+    """Hours (or days) from the original's publication to the copy's, when both are dated."""
+    hours = hours_between(original.published if original else None, copy.published if copy else None)
+    if hours is None:
+        return ""
     if abs(hours) >= 48:
         return f"{hours / 24:+.0f} d"
     return f"{hours:+.0f} h" if not math.isclose(hours, 0.0) else "same time"
