@@ -63,10 +63,9 @@ _PATTERNS = [
 
 @dataclass(frozen=True, slots=True)
 class ResolvedDate:
-    """An ISO date as precise as its words, and whether it needed the publication date to resolve."""
+    """An ISO date as precise as its words."""
 
     value: str
-    relative: bool
 
 
 def _month_value(year: int, month: int) -> str:
@@ -89,18 +88,17 @@ def resolve_date(expression: str, reference: date | None) -> ResolvedDate | None
             continue
         groups = match.groupdict()
         if kind == "iso":
-            return ResolvedDate(f"{groups['year']}-{groups['month']}-{groups['day']}", False)
+            return ResolvedDate(f"{groups['year']}-{groups['month']}-{groups['day']}")
         if kind in ("month_day", "day_month", "month_year"):
             month = MONTHS[groups["month"].lower()]
             if kind == "month_year" and groups["month"].lower() == "may" and not groups.get("year"):
                 continue  # "may" is far more often the verb
             year_text = groups.get("year")
             if year_text:
-                year, relative = int(year_text), False
+                year = int(year_text)
             elif reference is not None:
                 # The year putting the month nearest the reference: December news saying "early January"
                 # means the coming one, "November" the one just past; "next January" is always ahead.
-                relative = True
                 years = (
                     (reference.year + 1,)
                     if "next" in expression.lower() and month <= reference.month
@@ -110,37 +108,37 @@ def resolve_date(expression: str, reference: date | None) -> ResolvedDate | None
             else:
                 return None
             if kind == "month_year":
-                return ResolvedDate(_month_value(year, month), relative)
+                return ResolvedDate(_month_value(year, month))
             day = int(groups["day"])
             try:
-                return ResolvedDate(date(year, month, day).isoformat(), relative)
+                return ResolvedDate(date(year, month, day).isoformat())
             except ValueError:
                 return None
         if kind == "year":
-            return ResolvedDate(groups["year"], False)
+            return ResolvedDate(groups["year"])
         if reference is None:
             return None
         if kind == "relative_day":
             shift = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}[groups["word"].lower()]
-            return ResolvedDate((reference + timedelta(days=shift)).isoformat(), True)
+            return ResolvedDate((reference + timedelta(days=shift)).isoformat())
         if kind == "weekday":
             target = WEEKDAYS[groups["weekday"].lower()]
             which = (groups.get("which") or "").lower()
             if which == "next":
                 ahead = (target - reference.weekday()) % 7 or 7
-                return ResolvedDate((reference + timedelta(days=ahead)).isoformat(), True)
+                return ResolvedDate((reference + timedelta(days=ahead)).isoformat())
             back = (reference.weekday() - target) % 7  # a bare weekday is the latest one on or before the day
             if which == "last" and back == 0:
                 back = 7
-            return ResolvedDate((reference - timedelta(days=back)).isoformat(), True)
+            return ResolvedDate((reference - timedelta(days=back)).isoformat())
         which, unit = groups["which"].lower(), groups["unit"].lower()
         step = {"last": -1, "past": -1, "next": 1, "coming": 1, "this": 0}[which]
         if unit == "year":
-            return ResolvedDate(f"{reference.year + step:04d}", True)
+            return ResolvedDate(f"{reference.year + step:04d}")
         if unit == "month":
-            return ResolvedDate(_month_value(*_shift_months(reference, step)), True)
+            return ResolvedDate(_month_value(*_shift_months(reference, step)))
         monday = reference - timedelta(days=reference.weekday()) + timedelta(weeks=step)
-        return ResolvedDate(monday.isoformat(), True)  # a week is given by its Monday
+        return ResolvedDate(monday.isoformat())  # a week is given by its Monday
     return None
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import importlib.util
-from collections.abc import Iterable, Iterator
 
 from storytrace.errors import ConfigError
 
@@ -52,11 +51,3 @@ def load_pipeline(language: str | None) -> object | None:
     import spacy
 
     return spacy.load(package)
-
-
-def parse(texts: Iterable[str], language: str | None, batch_size: int = 16) -> Iterator[object]:
-    """Parse texts of one language with its pipeline (``ConfigError`` for a language without one)."""
-    nlp = load_pipeline(language)
-    if nlp is None:
-        raise ConfigError(f"no spaCy pipeline installed for language {language!r}")
-    yield from nlp.pipe(texts, batch_size=batch_size)  # type: ignore[attr-defined]

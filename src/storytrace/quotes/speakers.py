@@ -358,7 +358,6 @@ class NameBook:
             initials = _initials(name)
             if len(initials) >= 2:
                 self._acronyms.setdefault(initials, name)
-        self.salience = Counter(self.full(mention.name) for mention in self.mentions if mention.label == "PERSON")
 
     @staticmethod
     def _tails(names: list[str], counts: Counter[str]) -> dict[str, str]:

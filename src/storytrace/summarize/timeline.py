@@ -6,15 +6,13 @@ An event is a sentence holding a resolved date. Sentences with the same date who
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
+from storytrace.facts import resolve_date
 from storytrace.model import TimelineEvent
 from storytrace.settings import Settings
 from storytrace.summarize.analysis import ArticleAnalysis
 from storytrace.summarize.sentences import SentenceTable
-
-_YEAR = re.compile(r"\b\d{4}\b")
 
 
 def build_timeline(
@@ -33,7 +31,7 @@ def build_timeline(
             index = table.index_at(article, fact.span[0])
             if index is None:
                 continue
-            relative = _YEAR.search(fact.text) is None
+            relative = resolve_date(fact.text, None) is None  # it needed the publication day
             if index not in dated or (relative and not dated[index][0]):
                 dated[index] = (relative, fact.value)
         for index, (_, value) in dated.items():
