@@ -314,6 +314,7 @@ def test_version_2_database_gets_its_stories_on_next_use(tmp_path: Path) -> None
         assert store.schema_version == SCHEMA_VERSION
         assert [a.id for a in store.unassigned_articles()] == ["s1", "s2", "s3"]
         tracker = Tracker(store, Settings())
+        tracker.catch_up()
         assert set(tracker.index.story_of) == {"s1", "s2", "s3"}
         assert store.unassigned_articles() == []
         assert store.load_story_index(Settings()).documents == 3

@@ -1,18 +1,23 @@
 """The ``storytrace`` command: a thin Typer + Rich layer over the Python API.
 
 Exit codes: 0 all inputs ingested; 1 the batch was partial (some inputs named as errors);
-2 usage or configuration error, an unknown article or story, or the database could not be used.
+2 usage or configuration error, an unknown article or story, or the database could not be used;
+3 an internal error (a bug: reported in one line, with the traceback under ``--debug``);
+130 interrupted (Ctrl-C; what was written is kept and said).
 """
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import sys
-from collections.abc import Iterator
+import traceback
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date
-from typing import Annotated, NoReturn
+from typing import Annotated, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
@@ -26,9 +31,11 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
+from sqlalchemy.exc import SQLAlchemyError
 
+from storytrace import __version__
 from storytrace.embed import load_embedder
-from storytrace.errors import InputError, StorytraceError
+from storytrace.errors import InputError, Interrupted, StorytraceError
 from storytrace.pipeline import add as run_add
 from storytrace.pipeline import analyze as run_analysis
 from storytrace.pipeline import compare as run_compare
@@ -57,6 +64,18 @@ app = typer.Typer(
 
 EXIT_PARTIAL = 1
 EXIT_FAILED = 2
+EXIT_INTERNAL = 3
+EXIT_INTERRUPTED = 130
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class _Options:
+    """Options of the whole command line (set by the callback before any command runs)."""
+
+    debug = os.environ.get("STORYTRACE_DEBUG") == "1"
+
 
 DbOption = Annotated[
     str, typer.Option("--db", help="SQLite file path, or a postgresql://user:pass@host/db URL.", show_default=True)
@@ -89,6 +108,10 @@ class _RichProgress:
         if self.task is not None:
             self.progress.advance(self.task, count)
 
+    def note(self, message: str) -> None:
+        # Printed above the bar, and printed even when no bar is drawn (output not a terminal).
+        self.progress.console.print(message, markup=False, highlight=False)
+
 
 @contextmanager
 def _progress_bar(console: Console, show: bool) -> Iterator[ProgressSink]:
@@ -106,12 +129,79 @@ def _progress_bar(console: Console, show: bool) -> Iterator[ProgressSink]:
         yield _RichProgress(bar)
 
 
+def _version(value: bool) -> None:
+    if value:
+        Console().print(f"storytrace {__version__}", highlight=False)
+        raise typer.Exit()
+
+
 @app.callback()
-def _commands() -> None:
+def _commands(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="On an internal error, print its traceback (also STORYTRACE_DEBUG=1).")
+    ] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
     """Trace one news story across many outlets."""
+    _Options.debug = _Options.debug or debug
+
+
+def _error_line(message: str) -> None:
+    """One line on standard error: ``error:`` and the message, printed literally (never as markup)."""
+    console = Console(stderr=True)
+    console.print("[red]error:[/] ", end="", highlight=False)
+    console.print(message, markup=False, highlight=False, soft_wrap=True)
+
+
+def _guarded(command: Callable[P, R]) -> Callable[P, R]:
+    """A command whose failures end in one line and an exit code, never in a traceback (unless
+    ``--debug``): storytrace's own errors and database or file errors exit 2, Ctrl-C 130, and
+    anything else is a bug, exit 3."""
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except Interrupted as error:
+            _error_line(str(error))
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+        except KeyboardInterrupt:
+            _error_line("interrupted")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+        except StorytraceError as error:
+            _debug_traceback()
+            _error_line(str(error))
+            raise typer.Exit(EXIT_FAILED) from None
+        except SQLAlchemyError as error:
+            _debug_traceback()
+            _error_line(f"database error: {getattr(error, 'orig', None) or error}")
+            raise typer.Exit(EXIT_FAILED) from None
+        except OSError as error:
+            _debug_traceback()
+            _error_line(f"{error.filename}: {error.strerror}" if error.filename else str(error))
+            raise typer.Exit(EXIT_FAILED) from None
+        except Exception as error:  # noqa: BLE001 - the last resort: a bug, said in one line
+            _debug_traceback()
+            hint = "" if _Options.debug else "; run with --debug for the traceback"
+            _error_line(
+                f"internal error (a bug in storytrace, please report it): {type(error).__name__}: {error}{hint}"
+            )
+            raise typer.Exit(EXIT_INTERNAL) from None
+
+    return run
+
+
+def _debug_traceback() -> None:
+    if _Options.debug:
+        traceback.print_exc()
 
 
 @app.command()
+@_guarded
 def analyze(
     paths: Annotated[list[str], typer.Argument(help="Files, directories (recursive) or - for JSONL on stdin.")],
     db: DbOption = "storytrace.db",
@@ -135,17 +225,10 @@ def analyze(
     # With the report on stdout, the summary moves to stderr so stdout stays pure JSON.
     out = errors if json_out == "-" else Console()
     show_progress = not quiet and errors.is_terminal
-    try:
-        with _progress_bar(errors, show_progress) as sink:
-            report = run_analysis(paths, db=db, progress=sink, workers=workers, embedder=embedder, compare=compare)
-        if json_out is not None:
-            write_json(report, json_out)
-    except StorytraceError as error:
-        errors.print(f"[red]error:[/] {error}", markup=True, highlight=False)
-        raise typer.Exit(EXIT_FAILED) from None
-    except OSError as error:
-        errors.print(f"[red]error:[/] {error}", highlight=False)
-        raise typer.Exit(EXIT_FAILED) from None
+    with _progress_bar(errors, show_progress) as sink:
+        report = run_analysis(paths, db=db, progress=sink, workers=workers, embedder=embedder, compare=compare)
+    if json_out is not None:
+        write_json(report, json_out)
     if not quiet:
         print_summary(report, out)
     elif report.partial:
@@ -155,12 +238,8 @@ def analyze(
         raise typer.Exit(EXIT_PARTIAL)
 
 
-def _fail(error: Exception) -> NoReturn:
-    Console(stderr=True).print(f"[red]error:[/] {escape(str(error))}", highlight=False)
-    raise typer.Exit(EXIT_FAILED)
-
-
 @app.command()
+@_guarded
 def copies(
     db: DbOption = "storytrace.db",
     article: Annotated[
@@ -172,16 +251,13 @@ def copies(
     json_out: Annotated[bool, typer.Option("--json", help="Print the relations as JSON.")] = False,
 ) -> None:
     """List copy relations: which article copied which, the kind of copy, and the evidence."""
-    try:
-        with Store(db, DEFAULT_SETTINGS) as store:
-            wanted = article
-            if story is not None:
-                wanted = [*(article or []), *_stored_story(store, story).articles]
-            relations = store.load_copies(wanted)
-            involved = {i for r in relations for i in (r.original, r.copy)}
-            articles = {a.id: a for a in store.load_articles(involved)}
-    except StorytraceError as error:
-        _fail(error)
+    with Store(db, DEFAULT_SETTINGS, must_exist=True) as store:
+        wanted = article
+        if story is not None:
+            wanted = [*(article or []), *_stored_story(store, story).articles]
+        relations = store.load_copies(wanted)
+        involved = {i for r in relations for i in (r.original, r.copy)}
+        articles = {a.id: a for a in store.load_articles(involved)}
     if json_out:
         sys.stdout.write(json.dumps([r.to_record() for r in relations], ensure_ascii=False, indent=2) + "\n")
         return
@@ -189,6 +265,7 @@ def copies(
 
 
 @app.command()
+@_guarded
 def compare(
     first: Annotated[str, typer.Argument(help="Id of one stored article.")],
     second: Annotated[str, typer.Argument(help="Id of another stored article.")],
@@ -196,17 +273,14 @@ def compare(
     embedder: EmbedderOption = "none",
 ) -> None:
     """Show two articles side by side with their aligned passages coloured alike and changes marked."""
-    try:
-        with Store(db, DEFAULT_SETTINGS) as store:
-            found = {a.id: a for a in store.load_articles([first, second])}
-        if first == second:
-            raise InputError(first, "compare needs two different articles")
-        missing = [i for i in (first, second) if i not in found]
-        if missing:
-            raise InputError(", ".join(missing), "no such article in the database")
-        passages, relation = compare_articles(found[first], found[second], DEFAULT_SETTINGS, load_embedder(embedder))
-    except StorytraceError as error:
-        _fail(error)
+    with Store(db, DEFAULT_SETTINGS, must_exist=True) as store:
+        found = {a.id: a for a in store.load_articles([first, second])}
+    if first == second:
+        raise InputError(first, "compare needs two different articles")
+    missing = [i for i in (first, second) if i not in found]
+    if missing:
+        raise InputError(", ".join(missing), "no such article in the database")
+    passages, relation = compare_articles(found[first], found[second], DEFAULT_SETTINGS, load_embedder(embedder))
     print_comparison(found[first], found[second], passages, relation, Console())
 
 
@@ -218,11 +292,15 @@ def _stored_story(store: Store, story_id: str) -> StoredStory:
 
 
 @app.command()
+@_guarded
 def add(
     paths: Annotated[list[str], typer.Argument(help="Files, directories (recursive) or - for JSONL on stdin.")],
     db: DbOption = "storytrace.db",
     embedder: EmbedderOption = "auto",
     json_out: Annotated[bool, typer.Option("--json", help="Print the report as JSON instead of the summary.")] = False,
+    workers: Annotated[
+        int | None, typer.Option(help="Processes for cleaning and parsing (default: all cores).", min=1)
+    ] = None,
     compare: Annotated[
         bool, typer.Option("--compare/--no-compare", help="Compare the coverage of the stories the articles joined.")
     ] = True,
@@ -230,11 +308,8 @@ def add(
     """Add articles one at a time to the stored stories: each joins a story or opens one, and
     is checked for copies of the stored articles of its nearest stories."""
     errors = Console(stderr=True)
-    try:
-        with _progress_bar(errors, errors.is_terminal) as sink:
-            report = run_add(paths, db=db, progress=sink, embedder=embedder, compare=compare)
-    except (StorytraceError, OSError) as error:
-        _fail(error)
+    with _progress_bar(errors, errors.is_terminal) as sink:
+        report = run_add(paths, db=db, progress=sink, embedder=embedder, compare=compare, workers=workers)
     if json_out:
         write_json(report, "-")
     else:
@@ -256,6 +331,7 @@ def _iso_date(value: str | None, option: str) -> str | None:
 
 
 @app.command()
+@_guarded
 def stories(
     db: DbOption = "storytrace.db",
     outlet: Annotated[
@@ -271,12 +347,9 @@ def stories(
     json_out: Annotated[bool, typer.Option("--json", help="Print the stories as JSON.")] = False,
 ) -> None:
     """List the stored stories: title, dates, articles, outlets, languages and storyline."""
-    try:
-        window = _iso_date(since, "--since"), _iso_date(until, "--until")
-        with Store(db, DEFAULT_SETTINGS) as store:
-            found = store.load_stories(outlet=outlet, language=language, since=window[0], until=window[1])
-    except StorytraceError as error:
-        _fail(error)
+    window = _iso_date(since, "--since"), _iso_date(until, "--until")
+    with Store(db, DEFAULT_SETTINGS, must_exist=True) as store:
+        found = store.load_stories(outlet=outlet, language=language, since=window[0], until=window[1])
     if json_out:
         sys.stdout.write(json.dumps([asdict(story) for story in found], ensure_ascii=False, indent=2) + "\n")
         return
@@ -284,6 +357,7 @@ def stories(
 
 
 @app.command()
+@_guarded
 def show(
     story: Annotated[str, typer.Argument(help="Id of a stored story (see storytrace stories).")],
     db: DbOption = "storytrace.db",
@@ -299,16 +373,13 @@ def show(
     Articles are parsed once and their quotes and facts cached in the database; the embedder is
     loaded only for a story in several languages (to match translated quotes and sentences).
     """
-    try:
-        with Store(db, DEFAULT_SETTINGS) as store:
-            found = _stored_story(store, story)
-            articles = store.load_article_heads(found.articles)
-            relations = [r for r in store.load_copies(found.articles) if r.copy in articles]
-            line = store.load_stories(storyline=found.storyline)
-            merges = store.load_merges(found.id)
-        comparison = run_compare(found.id, db=db, embedder=embedder)[1] if compare else None
-    except StorytraceError as error:
-        _fail(error)
+    with Store(db, DEFAULT_SETTINGS, must_exist=True) as store:
+        found = _stored_story(store, story)
+        articles = store.load_article_heads(found.articles)
+        relations = [r for r in store.load_copies(found.articles) if r.copy in articles]
+        line = store.load_stories(storyline=found.storyline)
+        merges = store.load_merges(found.id)
+    comparison = run_compare(found.id, db=db, embedder=embedder)[1] if compare else None
     if json_out:
         document = asdict(found) | {
             "requested": story,
@@ -338,6 +409,7 @@ def show(
 
 
 @app.command()
+@_guarded
 def serve(
     db: DbOption = "storytrace.db",
     host: Annotated[
@@ -351,15 +423,13 @@ def serve(
 
     from storytrace.web import create_app
 
-    try:
-        with Store(db, DEFAULT_SETTINGS):
-            pass  # fail here, clearly, rather than on the first request
-    except StorytraceError as error:
-        _fail(error)
+    with Store(db, DEFAULT_SETTINGS):
+        pass  # fail here, clearly, rather than on the first request
     uvicorn.run(create_app(db), host=host, port=port, log_level="warning")
 
 
 @app.command()
+@_guarded
 def report(
     stories: Annotated[list[str] | None, typer.Argument(help="Story ids (see storytrace stories).")] = None,
     all_stories: Annotated[bool, typer.Option("--all", help="Every stored story.")] = False,
@@ -370,11 +440,8 @@ def report(
     from storytrace.web.report import write_report
 
     if not stories and not all_stories:
-        _fail(InputError("report", "name story ids or pass --all"))
-    try:
-        count = write_report(db, output, () if all_stories else stories or ())
-    except (StorytraceError, OSError) as error:
-        _fail(error)
+        raise InputError("report", "name story ids or pass --all")
+    count = write_report(db, output, () if all_stories else stories or ())
     Console().print(f"{count} stories written to {escape(output)}", highlight=False)
 
 
@@ -382,9 +449,9 @@ def main() -> None:
     """Console-script entry point."""
     try:
         app()
-    except KeyboardInterrupt:
-        Console(stderr=True).print("interrupted; stored batches are kept")
-        sys.exit(130)
+    except KeyboardInterrupt:  # outside any command (while starting or parsing options)
+        _error_line("interrupted")
+        sys.exit(EXIT_INTERRUPTED)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,10 @@
 StorytraceError
 ├── ConfigError   bad settings or arguments
 ├── InputError    one input (file, line, record) cannot be read; the batch goes on
-└── StoreError    the database cannot be opened, is from a newer version, or a write failed
+├── StoreError    the database cannot be opened, is from a newer version, or a write failed
+└── Interrupted   a run was stopped (Ctrl-C); what it had written is kept and said
+
+Any other exception is a bug: the CLI reports it as an internal error with its own exit code.
 """
 
 from __future__ import annotations
@@ -28,3 +31,7 @@ class InputError(StorytraceError):
 
 class StoreError(StorytraceError):
     """The database cannot be used."""
+
+
+class Interrupted(StorytraceError):
+    """A run stopped by Ctrl-C; every transaction it finished is kept, and the message says what."""

@@ -267,11 +267,14 @@ class StoryComparison:
 
 @dataclass(frozen=True, slots=True)
 class IngestResult:
-    """What happened to one stored article: new, updated or a duplicate of one already stored."""
+    """What happened to one cleaned article at the store: new, updated, unchanged, a duplicate of
+    one already stored (or given earlier in the batch), or rejected by the database."""
 
     article_id: str
-    status: str  # "new" | "updated" | "unchanged" | "duplicate"
+    status: str  # "new" | "updated" | "unchanged" | "duplicate" | "rejected" (the database refused it)
     duplicate_of: str | None = None
+    source: str = ""  # the input it came from
+    reason: str | None = None  # why a rejected article was refused
 
 
 @dataclass(frozen=True)
@@ -289,6 +292,8 @@ class Report:
     # known / duplicate, and "merged" for stories merged on the way.
     grouped: dict[str, int] = field(default_factory=dict)
     comparisons: tuple[StoryComparison, ...] = ()  # filled when the analysis compares coverage
+    # What the store did with each article read (its source, id and status), in input order.
+    results: tuple[IngestResult, ...] = ()
 
     @property
     def partial(self) -> bool:

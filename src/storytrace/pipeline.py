@@ -8,23 +8,26 @@ finds them within its batch, ``add`` among the stored articles of each article's
 
 from __future__ import annotations
 
+import functools
 import os
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from storytrace.clean import clean_document, remove_outlet_repeats
 from storytrace.embed import Embedder, load_embedder
-from storytrace.errors import InputError, StorytraceError
+from storytrace.errors import InputError, Interrupted, StoreError, StorytraceError
+from storytrace.executor import ordered_map
 from storytrace.ingest import InputItem, read_inputs
 from storytrace.model import (
     Article,
     Copy,
     IngestResult,
     Problem,
+    ProblemKind,
     RawDocument,
     Report,
     Story,
@@ -34,9 +37,9 @@ from storytrace.model import (
 from storytrace.progress import ProgressSink, SilentProgress
 from storytrace.provenance import detect_copies
 from storytrace.settings import DEFAULT_SETTINGS, Settings
-from storytrace.store import Store, StoredStory
+from storytrace.store import Store, StoredStory, text_hash
 from storytrace.stories import Assignment, arrival_order
-from storytrace.summarize import ArticleAnalysis, analyze_articles, compare_story, date_references
+from storytrace.summarize import ArticleAnalysis, compare_story, date_references, iter_analyses
 from storytrace.tracker import Tracker
 
 __all__ = ["Tracker", "add", "analyze", "compare"]
@@ -61,13 +64,9 @@ def _clean(
     raws: list[RawDocument], settings: Settings, workers: int, progress: ProgressSink
 ) -> tuple[list[Article], list[Problem]]:
     """Per-document cleaning (in worker processes for large batches), then the corpus-level pass."""
-    if workers > 1 and len(raws) >= _PARALLEL_MIN_DOCUMENTS:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(
-                _advancing(pool.map(_prepare, raws, [settings] * len(raws), chunksize=_PARALLEL_CHUNK), progress)
-            )
-    else:
-        results = list(_advancing((_prepare(raw, settings) for raw in raws), progress))
+    processes = workers if len(raws) >= _PARALLEL_MIN_DOCUMENTS else 1
+    prepare = functools.partial(_prepare, settings=settings)
+    results = list(_advancing(ordered_map(prepare, raws, workers=processes, chunksize=_PARALLEL_CHUNK), progress))
     problems = [result for result in results if isinstance(result, Problem)]
     articles = remove_outlet_repeats([result for result in results if isinstance(result, Article)], settings)
     problems.extend(
@@ -91,7 +90,8 @@ def _as_inputs(inputs: InputItem | Iterable[InputItem]) -> list[InputItem]:
 def _read_and_clean(
     inputs: InputItem | Iterable[InputItem], settings: Settings, sink: ProgressSink, workers: int
 ) -> tuple[list[Article], list[Problem]]:
-    """Read every input and clean the documents (the corpus-level pass included)."""
+    """Read every input and clean the documents (the corpus-level pass included); an article id
+    given twice keeps its first article (see ``_first_of_each_id``)."""
     problems: list[Problem] = []
     raws: list[RawDocument] = []
     sink.stage("reading", None)
@@ -103,7 +103,70 @@ def _read_and_clean(
             sink.advance()
     sink.stage("cleaning", len(raws))
     articles, cleaning_problems = _clean(raws, settings, workers, sink)
-    return articles, problems + cleaning_problems
+    articles, repeats = _first_of_each_id(articles)
+    return articles, problems + cleaning_problems + repeats
+
+
+def _first_of_each_id(articles: list[Article]) -> tuple[list[Article], list[Problem]]:
+    """The batch with each article id once. A repeat with the same text is reported as a warning;
+    one with another text as an error, since it is not stored (the first is: reruns then agree)."""
+    first: dict[str, Article] = {}
+    problems: list[Problem] = []
+    for article in articles:
+        earlier = first.setdefault(article.id, article)
+        if earlier is article:
+            continue
+        if text_hash(earlier.text, earlier.outlet) == text_hash(article.text, article.outlet):
+            problems.append(
+                Problem(article.source, f"repeats article {article.id} of {earlier.source}", ProblemKind.WARNING)
+            )
+        else:
+            problems.append(
+                Problem(
+                    article.source, f"id {article.id} was already given to another text by {earlier.source}; not stored"
+                )
+            )
+    return list(first.values()), problems
+
+
+class _StageRecorder:
+    """A progress sink passing everything on while remembering the current stage (for interrupts)."""
+
+    def __init__(self, sink: ProgressSink) -> None:
+        self.sink = sink
+        self.current = "starting"
+
+    def stage(self, name: str, total: int | None) -> None:
+        self.current = name
+        self.sink.stage(name, total)
+
+    def advance(self, count: int = 1) -> None:
+        self.sink.advance(count)
+
+    def note(self, message: str) -> None:
+        self.sink.note(message)
+
+
+@contextmanager
+def _interruptible(db: str | Path, settings: Settings, sink: _StageRecorder, batch: list[Article]) -> Iterator[None]:
+    """Turn Ctrl-C into ``Interrupted`` saying in which stage the run stopped and what of its batch
+    is kept (every finished transaction is), so that the user knows a rerun resumes."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        stage = sink.current
+        if not batch:
+            raise Interrupted(f"interrupted while {stage}; nothing of this batch was stored yet") from None
+        try:
+            with Store(db, settings, must_exist=True) as store:
+                kept = store.batch_progress([article.id for article in batch])
+        except StoreError:  # stopped before the database was made
+            kept = {"stored": 0, "grouped": 0, "analysed": 0}
+        raise Interrupted(
+            f"interrupted while {stage}; kept: {kept['stored']} of {len(batch)} articles stored, "
+            f"{kept['grouped']} in stories, {kept['analysed']} analysed. Run the same command again "
+            "to finish: finished work is not redone"
+        ) from None
 
 
 def analyze(
@@ -120,7 +183,8 @@ def analyze(
 
     ``inputs`` are paths (files or directories), ``-`` for JSONL on standard input, or dicts
     shaped like JSONL records. ``db`` is a SQLite path or a ``postgresql://`` URL. Inputs that
-    cannot be read are listed in ``Report.problems`` while the rest proceeds.
+    cannot be read are listed in ``Report.problems`` while the rest proceeds; ``Report.results``
+    says what became of every article read.
 
     ``embedder`` (an :class:`~storytrace.embed.Embedder` or a spec for ``load_embedder``, such
     as ``"auto"``) adds translation detection and cross-language stories; without one, copies
@@ -128,35 +192,39 @@ def analyze(
 
     The batch's articles join the stored stories (``Report.stories`` holds the stories of the
     batch's articles and the other stories of their storylines); re-analysing stored articles
-    leaves their stories as they are.
+    leaves their stories as they are. Another run writing to the same database is waited for.
+    A run stopped by Ctrl-C raises ``Interrupted``; one killed outright leaves whole
+    transactions only, and running it again gives what an uninterrupted run gives.
 
     ``compare`` fills each story's quotes, facts, coverage, summary and timeline
     (``Report.comparisons``); it parses every article with spaCy, the slowest step by far
     (docs/compare.md), so large corpora may leave it off and compare stories on demand
     (``storytrace show``).
     """
-    sink = progress or SilentProgress()
-    model = load_embedder(embedder) if isinstance(embedder, str) else embedder
+    sink = _StageRecorder(progress or SilentProgress())
     worker_count = workers if workers is not None else (os.cpu_count() or 1)
-    articles, problems = _read_and_clean(inputs, settings, sink, worker_count)
-
-    results: list[IngestResult] = []
-    with Store(db, settings) as store:
-        # Loaded first: the catch-up of older unassigned articles must not take this batch's.
-        tracker = Tracker(store, settings, model, sink)
-        sink.stage("storing", len(articles))
-        for start in range(0, len(articles), settings.store_batch_size):
-            batch = articles[start : start + settings.store_batch_size]
-            results.extend(store.save_articles(batch))
-            sink.advance(len(batch))
-        unique = _unique(articles, results)
-        copies = detect_copies(unique, settings, model, sink, worker_count)
-        store.save_copies(copies, (article.id for article in unique))
-        sink.stage("grouping stories", len(unique))
-        assignments = tracker.assign(unique, sink, worker_count)
-        stories, storylines = tracker.stories_of(article.id for article in unique)
-        tracker.close()
-        comparisons = _compare(store, stories, unique, settings, model, sink, worker_count) if compare else []
+    articles: list[Article] = []
+    with _interruptible(db, settings, sink, articles):
+        model = load_embedder(embedder) if isinstance(embedder, str) else embedder
+        articles[:], problems = _read_and_clean(inputs, settings, sink, worker_count)
+        with Store(db, settings) as store, store.writer_lock("storytrace analyze", sink.note):
+            tracker = Tracker(store, settings, model)
+            sink.stage("storing", len(articles))
+            results: list[IngestResult] = []
+            for start in range(0, len(articles), settings.store_batch_size):
+                batch = articles[start : start + settings.store_batch_size]
+                results.extend(store.save_articles(batch))
+                sink.advance(len(batch))
+            unique = _unique(articles, results)
+            # Left by a killed run of other inputs; this batch's own go through the steps below.
+            tracker.catch_up(sink, skip={article.id for article in articles})
+            copies = detect_copies(unique, settings, model, sink, worker_count)
+            store.save_copies(copies, (article.id for article in unique))
+            sink.stage("grouping stories", len(unique))
+            assignments = tracker.assign(unique, sink, worker_count)
+            stories, storylines = tracker.stories_of(article.id for article in unique)
+            tracker.close()
+            comparisons = _compare(store, stories, unique, settings, model, sink, worker_count) if compare else []
     report = _report(unique, copies, results, problems, (stories, storylines), assignments)
     return replace(report, comparisons=tuple(comparisons))
 
@@ -168,6 +236,7 @@ def add(
     progress: ProgressSink | None = None,
     embedder: Embedder | str | None = None,
     compare: bool = True,
+    workers: int | None = None,
 ) -> Report:
     """Read and clean inputs like ``analyze``, then add the articles one at a time in
     ``arrival_order``: each is stored, compared with the stored articles of its nearest stories
@@ -175,38 +244,45 @@ def add(
 
     The report holds the articles, the copies found for them, and their stories with their
     storylines (compared as ``analyze`` does when ``compare``); ``Report.grouped`` counts where
-    the articles went.
+    the articles went. Waiting, interrupts and kills behave as in ``analyze``; ``workers``
+    processes clean and parse (default: all cores).
     """
-    sink = progress or SilentProgress()
-    model = load_embedder(embedder) if isinstance(embedder, str) else embedder
-    articles, problems = _read_and_clean(inputs, settings, sink, os.cpu_count() or 1)
-    results: list[IngestResult] = []
-    copies: list[Copy] = []
-    assignments: list[Assignment] = []
-    with Store(db, settings) as store:
-        tracker = Tracker(store, settings, model, sink)
-        ordered = arrival_order(articles)
-        sink.stage("adding", len(ordered))
-        for article in ordered:
-            result, assignment, found = tracker.add(article)
-            results.append(result)
-            assignments.append(assignment)
-            copies.extend(found)
-            sink.advance()
-        unique = _unique(ordered, results)
-        stories = tracker.stories_of(article.id for article in unique)
-        tracker.close()
-        comparisons = _compare(store, stories[0], unique, settings, model, sink) if compare else []
+    sink = _StageRecorder(progress or SilentProgress())
+    worker_count = workers if workers is not None else (os.cpu_count() or 1)
+    articles: list[Article] = []
+    with _interruptible(db, settings, sink, articles):
+        model = load_embedder(embedder) if isinstance(embedder, str) else embedder
+        articles[:], problems = _read_and_clean(inputs, settings, sink, worker_count)
+        results: list[IngestResult] = []
+        copies: list[Copy] = []
+        assignments: list[Assignment] = []
+        with Store(db, settings) as store, store.writer_lock("storytrace add", sink.note):
+            tracker = Tracker(store, settings, model)
+            ordered = arrival_order(articles)
+            tracker.catch_up(sink, skip={article.id for article in ordered})
+            sink.stage("adding", len(ordered))
+            for article in ordered:
+                result, assignment, found = tracker.add(article)
+                results.append(result)
+                if assignment is not None:
+                    assignments.append(assignment)
+                copies.extend(found)
+                sink.advance()
+            unique = _unique(ordered, results)
+            stories = tracker.stories_of(article.id for article in unique)
+            tracker.close()
+            comparisons = _compare(store, stories[0], unique, settings, model, sink, worker_count) if compare else []
     report = _report(unique, copies, results, problems, stories, assignments)
     return replace(report, comparisons=tuple(comparisons))
 
 
 def _unique(articles: list[Article], results: list[IngestResult]) -> list[Article]:
-    """The batch's articles, each once: duplicates of stored articles are mapped, not repeated."""
+    """The batch's stored articles, each once: duplicates of stored articles are mapped, not
+    repeated, and articles the database rejected are left out."""
     seen: set[str] = set()
     unique: list[Article] = []
     for article, result in zip(articles, results, strict=True):
-        if result.status == "duplicate" or article.id in seen:
+        if result.status in ("duplicate", "rejected") or article.id in seen:
             continue
         seen.add(article.id)
         unique.append(article)
@@ -222,6 +298,8 @@ def _report(
     assignments: list[Assignment],
 ) -> Report:
     duplicates = {r.article_id: r.duplicate_of for r in results if r.status == "duplicate" and r.duplicate_of}
+    rejected = [Problem(r.source, f"the database refused article {r.article_id}: {r.reason}") for r in results
+                if r.status == "rejected"]  # fmt: skip
     grouped = Counter(assignment.reason for assignment in assignments)
     grouped["merged"] = sum(len(assignment.merges) for assignment in assignments)
     return Report(
@@ -229,10 +307,11 @@ def _report(
         copies=tuple(copies),
         stories=tuple(stories[0]),
         storylines=tuple(stories[1]),
-        problems=tuple(problems),
+        problems=tuple(problems + rejected),
         duplicates=duplicates,
         stored=dict(Counter(result.status for result in results)),
         grouped={reason: count for reason, count in grouped.items() if count},
+        results=tuple(results),
     )
 
 
@@ -279,19 +358,33 @@ def _analyses(
     sink: ProgressSink,
     workers: int = 1,
 ) -> dict[str, ArticleAnalysis]:
-    """Every article's analysis: from the store's cache when still valid, else made now and cached."""
+    """Every article's analysis: from the store's cache when still valid, else made now and
+    cached as they come, ``store_batch_size`` at a time (an interrupted run keeps what it parsed;
+    a read-only store caches nothing)."""
     references: dict[str, date | None] = {}
     for members in stories.values():
         references.update(date_references(members))
     cached = store.load_analyses({article.id: (article, references.get(article.id)) for article in articles})
-    missing = [article for article in articles if article.id not in cached]
-    if missing:
-        sink.stage("reading quotes and facts", len(missing))
-        fresh = analyze_articles(missing, references, settings, workers)
-        sink.advance(len(fresh))
-        store.save_analyses(fresh)
-        cached.update((analysis.article.id, analysis) for analysis in fresh)
+    missing = list({article.id: article for article in articles if article.id not in cached}.values())
+    if not missing:
+        return cached
+    sink.stage("reading quotes and facts", len(missing))
+    pending: list[ArticleAnalysis] = []
+    for analysis in iter_analyses(missing, references, settings, workers):
+        cached[analysis.article.id] = analysis
+        pending.append(analysis)
+        sink.advance()
+        if len(pending) >= settings.store_batch_size:
+            _keep(store, pending)
+    _keep(store, pending)
     return cached
+
+
+def _keep(store: Store, analyses: list[ArticleAnalysis]) -> None:
+    """Cache analyses in the store (unless it is read-only) and empty the list."""
+    if analyses and not store.readonly:
+        store.save_analyses(analyses)
+    analyses.clear()
 
 
 def compare(
@@ -308,7 +401,7 @@ def compare(
     The embedder is loaded only for a story in several languages; ``workers`` parser processes
     (default: all cores; a server passes 1) read articles not analysed yet.
     """
-    with Store(db, settings) as store:
+    with Store(db, settings, must_exist=True) as store:
         found = store.load_story(story)
         if found is None:
             raise InputError(story, "no such story in the database (see storytrace stories)")

@@ -6,11 +6,14 @@ from typing import Protocol
 
 
 class ProgressSink(Protocol):
-    """Receives progress: a new stage with its total (``None`` if unknown), then advances."""
+    """Receives progress: a new stage with its total (``None`` if unknown), then advances, and notes."""
 
     def stage(self, name: str, total: int | None) -> None: ...
 
     def advance(self, count: int = 1) -> None: ...
+
+    def note(self, message: str) -> None:
+        """A message to show even where no bar is drawn (a run waiting for another, say)."""
 
 
 class SilentProgress:
@@ -21,3 +24,6 @@ class SilentProgress:
 
     def advance(self, count: int = 1) -> None:
         """Ignore progress."""
+
+    def note(self, message: str) -> None:
+        """Ignore a message."""

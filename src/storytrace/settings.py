@@ -25,6 +25,34 @@ class Settings:
     max_record_bytes: int = 10_000_000
     # Share of control characters above which a file is treated as binary, not text.
     binary_control_share: float = 0.05
+    # A JSONL article record is flat (a few strings); JSON nested deeper than this is refused
+    # before parsing, so a hostile line cannot exhaust the parser's recursion.
+    max_json_depth: int = 64
+    # The store's id and outlet columns are 512 characters wide (PostgreSQL refuses longer
+    # values and loses the batch): a longer id is refused, a longer outlet cut.
+    max_id_chars: int = 512
+    max_outlet_chars: int = 512
+    # Headlines and bylines are under 300 characters; a longer title or author (or a stated
+    # date) is a paragraph or a dump misread as metadata: cut (a date: dropped) at this length.
+    max_metadata_chars: int = 1_000
+    # URLs are unique-indexed, and PostgreSQL's index entries hold at most about 2,700 bytes;
+    # browsers stop at about 2,000 characters. A longer URL is dropped (not stated).
+    max_url_bytes: int = 2_000
+    # Below this many bytes, encoding detection "explains" random bytes (1 in 3 random 8-byte
+    # strings decode as some code page): a shorter file that is not UTF-8 is refused.
+    guessed_encoding_min_bytes: int = 32
+    # News prose has at least 85 % of its non-space characters in words (the rest digits and
+    # punctuation); random bytes decoded as a code page, tables and encoded blobs fall below
+    # this share, so a plain-text file under it is refused as not language.
+    text_min_word_share: float = 0.6
+    # No real news sentence is this long (sentence encoders truncate at a few hundred tokens):
+    # a longer "sentence" (a page without sentence ends) is split at spaces, so every later
+    # stage (embeddings, alignment, parsing) works on bounded pieces.
+    max_sentence_chars: int = 1_500
+    # Extracting and cleaning one document normally takes milliseconds; a pathological page
+    # (lxml/trafilatura on hostile markup) is stopped after this many seconds and reported
+    # (0: no limit; enforced on the main thread only, with a timer signal).
+    clean_timeout_s: float = 60.0
 
     # --- paragraph scoring (jusText defaults, Pomikálek 2011, scaled to lines) ------------
     # A line is "good" story text when it has at least this many characters...
@@ -262,6 +290,10 @@ class Settings:
     # --- store ---------------------------------------------------------------------------
     # Articles written per transaction: a killed run loses at most one batch, never half an article.
     store_batch_size: int = 200
+    # How long a run waits for another run writing to the same database (an analyze or add, a web
+    # upload) before giving up: writers take turns, since the story index is one sequence. An hour
+    # covers an analyze of tens of thousands of articles; waiters say whom they wait for.
+    writer_wait_seconds: float = 3600.0
 
     def __post_init__(self) -> None:
         for item in fields(self):

@@ -9,7 +9,7 @@ compares each new article with the stored articles of its nearest stories only.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import TypeVar
 
 import numpy as np
@@ -59,12 +59,12 @@ def _head(article: Article) -> Article:
 class Tracker:
     """Adds articles to the story index stored in ``store``, writing each change as it goes.
 
-    On construction the stored index is loaded and every stored article that has no story yet
-    (a database from before stories, or a run killed between storing an article and writing its
-    story) is added first, in arrival order. Every write is one transaction: ``add`` stores the
-    article, then its copies, then the index's changes, so a killed run leaves at most one
-    article without a story, which the next ``Tracker`` adds. One tracker at a time may write a
-    database's stories (a second one fails with ``StoreError`` instead of overwriting).
+    On construction the stored index is loaded (nothing is written). Every write is one
+    transaction: ``add`` stores the article, then its copies, then the index's changes, so a
+    killed run leaves at most one article without a story; ``catch_up`` adds such articles (and
+    those of a database from before stories) the way ``add`` would. One tracker at a time may
+    write a database's stories (a second one fails with ``StoreError`` instead of overwriting;
+    runs take the store's ``writer_lock`` to take turns).
 
     ``store`` stays the caller's to close; ``close`` only releases the tracker's memory.
     """
@@ -74,7 +74,6 @@ class Tracker:
         store: Store,
         settings: Settings = DEFAULT_SETTINGS,
         embedder: Embedder | None = None,
-        progress: ProgressSink | None = None,
     ) -> None:
         self.store = store
         self.settings = settings
@@ -82,7 +81,6 @@ class Tracker:
         self.index = store.load_story_index(settings)
         self._heads: dict[str, Article] = {}
         self._copy_features: OrderedDict[str, tuple[ArticleFeatures, np.ndarray | None]] = OrderedDict()
-        self.catch_up(progress)
 
     def close(self) -> None:
         """Release the caches (everything added is already written)."""
@@ -97,16 +95,24 @@ class Tracker:
 
     # --- batches ---------------------------------------------------------------------------
 
-    def catch_up(self, progress: ProgressSink | None = None) -> list[Assignment]:
-        """Add the stored articles that have no story yet, in arrival order."""
-        backlog = arrival_order(self.store.unassigned_articles())
+    def catch_up(self, progress: ProgressSink | None = None, skip: Collection[str] = ()) -> list[Assignment]:
+        """Add the stored articles that have no story yet (but those in ``skip``: the caller's own
+        batch, which it adds itself) in arrival order, each checked for copies as ``add`` does.
+
+        Such articles were left by a killed run, or come from a database from before stories.
+        Checking them for copies before they join a story matters: a copy must join its source's.
+        """
+        backlog = arrival_order([a for a in self.store.unassigned_articles() if a.id not in skip])
         sink = progress or SilentProgress()
         if backlog:
             sink.stage("adding stored articles to stories", len(backlog))
         assignments: list[Assignment] = []
         for chunk in _chunks(backlog, self.settings.store_batch_size):
             loaded = {article.id: article for article in self.store.load_articles(a.id for a in chunk)}
-            assignments.extend(self.assign([loaded[a.id] for a in chunk if a.id in loaded], sink))
+            for head in chunk:
+                if head.id in loaded:
+                    assignments.append(self._place(loaded[head.id], "unchanged")[0])
+            sink.advance(len(chunk))
         return assignments
 
     def assign(
@@ -137,32 +143,41 @@ class Tracker:
 
     # --- one article -----------------------------------------------------------------------
 
-    def add(self, article: Article) -> tuple[IngestResult, Assignment, list[Copy]]:
+    def add(self, article: Article) -> tuple[IngestResult, Assignment | None, list[Copy]]:
         """Store one article, find its copies among the stored articles of its nearest stories,
         and add it to the index: where it went and the copies found.
 
         A duplicate of a stored article (same URL or text) goes nowhere (reason "duplicate",
         the story of the article it duplicates); an article already in a story stays there
-        ("known"), though an updated one has its copies looked for again.
+        ("known"), though an updated one has its copies looked for again. An article the
+        database rejected has no assignment.
         """
         (result,) = self.store.save_articles([article])
+        if result.status == "rejected":
+            return result, None, []
         if result.status == "duplicate":
             original = result.duplicate_of or ""
             return result, Assignment(article.id, self.index.story_of.get(original, ""), 1.0, "duplicate"), []
+        assignment, copies = self._place(article, result.status)
+        return result, assignment, copies
+
+    def _place(self, article: Article, status: str) -> tuple[Assignment, list[Copy]]:
+        """Check a stored article for copies and add it to the index (unless it is in a story
+        and ``status`` says it did not change): where it went and the copies found."""
         known = self.index.story_of.get(article.id)
-        if known is not None and result.status == "unchanged":
-            return result, Assignment(article.id, known, 1.0, "known"), []
+        if known is not None and status == "unchanged":
+            return Assignment(article.id, known, 1.0, "known"), []
         features = story_features(article)
         leads = self._leads([article])
         lead = leads[0] if leads is not None else None
         compared, copies = self._copies(article, features, lead)
-        if copies or (compared and result.status != "new"):  # a new article has no stored relations to replace
+        if copies or (compared and status != "new"):  # a new article has no stored relations to replace
             self.store.replace_copies_of(article.id, compared, copies)
         linked = {relation.original if relation.copy == article.id else relation.copy for relation in copies}
         assignment = self.index.add(features, lead, linked)
         self._heads[article.id] = _head(article)
         self._save([assignment])
-        return result, assignment, copies
+        return assignment, copies
 
     def _copies(
         self, article: Article, features: StoryFeatures, lead: np.ndarray | None

@@ -6,7 +6,6 @@ one :class:`~storytrace.model.Copy` per derived article and source.
 
 from __future__ import annotations
 
-import multiprocessing
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
@@ -26,6 +25,7 @@ from storytrace.align import (
     strongest,
 )
 from storytrace.embed import Embedder, embed_unique, lead_vectors
+from storytrace.executor import ordered_map
 from storytrace.model import Article, Copy, Passage
 from storytrace.progress import ProgressSink, SilentProgress
 from storytrace.provenance.direction import original_side
@@ -176,10 +176,11 @@ def _align_all(
         aligner.frequency.counts()  # count once in the parent rather than once per worker
         _INHERITED = aligner
         try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                for chunk, results in zip(chunks, pool.imap(_align_chunk, chunks), strict=True):
-                    sink.advance(len(chunk))
-                    yield from results
+            for chunk, results in zip(
+                chunks, ordered_map(_align_chunk, chunks, workers=workers, fork=True), strict=True
+            ):
+                sink.advance(len(chunk))
+                yield from results
         finally:
             _INHERITED = None
         return

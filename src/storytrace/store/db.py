@@ -10,10 +10,15 @@ The store persists the stories stage's state, so it imports that stage's plain r
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import os
 import re
+import socket
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -33,10 +38,11 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    text,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 from sqlalchemy.sql.elements import ColumnElement
 
 from storytrace.errors import StoreError
@@ -67,6 +73,12 @@ _LOOKUP_CHUNK = 500
 _RELATION_CHUNK = _LOOKUP_CHUNK // 2
 # storytrace_meta key of the story index's document count (articles added to it).
 _STORY_DOCUMENTS = "story_documents"
+# storytrace_meta key naming the run that holds (or last held) the writer lock, for waiters' messages.
+_WRITER = "writer"
+# PostgreSQL advisory lock key of the writer lock (any constant; "story" in ASCII).
+_WRITER_LOCK_KEY = 0x73746F7279
+# How often a waiting writer tries the lock again.
+_WRITER_POLL_SECONDS = 0.2
 # Article columns without the text: enough to order, title and list stories.
 _HEAD_COLUMNS = ("id", "source", "url", "outlet", "title", "published", "language", "author", "summary_only")
 # Story columns: the index's state, and the presentation written beside it for listing.
@@ -82,6 +94,26 @@ def text_hash(text: str, outlet: str | None) -> str:
     """
     basis = f"{(outlet or '').casefold()}\n{_SPACES.sub(' ', text.casefold()).strip()}"
     return hashlib.sha1(basis.encode("utf-8")).hexdigest()
+
+
+def _reason(error: BaseException) -> str:
+    """A database error's first line, with the two a user meets most put plainly."""
+    original = getattr(error, "orig", None) or error
+    message = (str(original).strip().splitlines() or [type(original).__name__])[0]
+    if "readonly database" in message or "read-only" in message:
+        return f"the database is read-only ({message})"
+    if "file is not a database" in message:
+        return "the file is not a SQLite database"
+    return message
+
+
+@contextmanager
+def _translated(action: str) -> Iterator[None]:
+    """Database errors as one ``StoreError`` saying what failed and why (the traceback stays chained)."""
+    try:
+        yield
+    except SQLAlchemyError as error:
+        raise StoreError(f"{action}: {_reason(error)}") from error
 
 
 def database_url(db: str | Path) -> str:
@@ -102,6 +134,26 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _sqlite_reader_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # A read-only connection cannot change the journal mode; it only waits for writers.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _sqlite_file(url: str) -> Path | None:
+    """The file of a ``sqlite:///path`` URL (None for an in-memory or URI-style database)."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or "?" in url or url == prefix:
+        return None
+    return Path(url.removeprefix(prefix))
+
+
+def _writable(path: Path) -> bool:
+    """True when SQLite can write the database file and its journal files beside it."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
 def _row_to_article(row: Any) -> Article:
@@ -242,35 +294,56 @@ def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
 
 
 class Store:
-    """A storytrace database; the schema is created on first use and its version checked."""
+    """A storytrace database; the schema is created on first use and its version checked.
 
-    def __init__(self, db: str | Path, settings: Settings) -> None:
+    ``must_exist`` is for commands that only read: a SQLite file that is not there is an error
+    (instead of a new empty database), and a file that cannot be written (a read-only mount or
+    file) is opened read-only, with ``readonly`` set.
+    """
+
+    def __init__(self, db: str | Path, settings: Settings, *, must_exist: bool = False) -> None:
         self.url = database_url(db)
         self.settings = settings
+        self.file = _sqlite_file(self.url)
+        self.readonly = False
+        url = self.url
+        if self.file is not None and must_exist:
+            if not self.file.is_file():
+                raise StoreError(f"no database at {db} (storytrace analyze or add creates one)")
+            if not _writable(self.file):
+                self.readonly = True
+                # immutable: no journal files to read or create, as on a read-only mount nobody writes.
+                immutable = "&immutable=1" if not os.access(self.file.parent, os.W_OK) else ""
+                url = f"sqlite:///file:{self.file.resolve()}?mode=ro{immutable}&uri=true"
         try:
-            self.engine: Engine = create_engine(self.url, future=True)
+            self.engine: Engine = create_engine(url, future=True)
         except (SQLAlchemyError, ImportError) as error:
             raise StoreError(f"cannot use database {db}: {error}") from None
         if self.engine.dialect.name == "sqlite":
-            event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "connect", _sqlite_reader_pragmas if self.readonly else _sqlite_pragmas)
         self._ensure_schema()
 
     def _ensure_schema(self) -> None:
-        try:
-            with self.engine.begin() as connection:
+        with _translated(f"cannot open database {self.url}"), self.engine.begin() as connection:
+            if not self.readonly:
                 metadata.create_all(connection)
-                stored = connection.execute(select(meta.c.value).where(meta.c.key == "schema_version")).scalar()
-                if stored is None:
-                    connection.execute(insert(meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
-                elif int(stored) > SCHEMA_VERSION:
-                    raise StoreError(
-                        f"database schema version {stored} is newer than this storytrace "
-                        f"(version {SCHEMA_VERSION}); upgrade storytrace"
-                    )
-                elif int(stored) < SCHEMA_VERSION:
-                    _migrate(connection, int(stored))
-        except OperationalError as error:
-            raise StoreError(f"cannot open database {self.url}: {error.orig}") from None
+            stored = connection.execute(select(meta.c.value).where(meta.c.key == "schema_version")).scalar()
+            if stored is None and not self.readonly:
+                connection.execute(insert(meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
+            elif stored is None:
+                raise StoreError(f"{self.url} is not a storytrace database (it has no schema version)")
+            elif int(stored) > SCHEMA_VERSION:
+                raise StoreError(
+                    f"database schema version {stored} is newer than this storytrace "
+                    f"(version {SCHEMA_VERSION}); upgrade storytrace"
+                )
+            elif int(stored) < SCHEMA_VERSION and self.readonly:
+                raise StoreError(
+                    f"{self.file} is read-only and from an older storytrace (schema {stored}); "
+                    "make it writable once so that it can be upgraded"
+                )
+            elif int(stored) < SCHEMA_VERSION:
+                _migrate(connection, int(stored))
 
     @property
     def schema_version(self) -> int:
@@ -288,12 +361,98 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @contextmanager
+    def writer_lock(self, command: str, waiting: Callable[[str], None] | None = None) -> Iterator[None]:
+        """Hold the database's writer lock for a run: runs that write (``analyze``, ``add``, web
+        uploads) take turns, a later one waiting up to ``Settings.writer_wait_seconds`` and told
+        (through ``waiting``) whom it waits for. Readers never wait.
+
+        The lock is the operating system's (a ``flock`` on ``<file>.lock`` for SQLite) or the
+        server's (a PostgreSQL advisory lock), so a killed holder releases it with its process.
+        """
+        deadline = time.monotonic() + self.settings.writer_wait_seconds
+        with self._lock_attempts() as attempt:
+            told = False
+            while not attempt():
+                holder = self._meta_value(_WRITER) or "another run"
+                if time.monotonic() >= deadline:
+                    raise StoreError(
+                        f"another run still writes to this database after {self.settings.writer_wait_seconds:.0f} s "
+                        f"({holder}); try again when it has finished"
+                    )
+                if not told and waiting is not None:
+                    waiting(f"waiting for another run writing to this database: {holder}")
+                    told = True
+                time.sleep(_WRITER_POLL_SECONDS)
+            since = datetime.now(UTC).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+            self._set_meta(_WRITER, f"{command}, pid {os.getpid()} on {socket.gethostname()}, since {since}")
+            yield
+
+    @contextmanager
+    def _lock_attempts(self) -> Iterator[Callable[[], bool]]:
+        """A function that tries once to take the writer lock (True once held), released on exit."""
+        if self.engine.dialect.name == "postgresql":
+            with _translated("cannot lock the database"), self.engine.connect() as connection:
+
+                def attempt() -> bool:
+                    taken = connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": _WRITER_LOCK_KEY})
+                    connection.commit()  # the lock is the session's; no transaction is left open
+                    return bool(taken.scalar())
+
+                try:
+                    yield attempt
+                finally:
+                    connection.execute(text("SELECT pg_advisory_unlock_all()"))
+                    connection.commit()
+            return
+        if self.file is None:  # an in-memory database lives in this process only
+            yield lambda: True
+            return
+        lock_path = self.file.with_name(self.file.name + ".lock")
+        try:
+            handle = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as error:
+            raise StoreError(f"cannot lock the database: {lock_path}: {error.strerror}") from error
+
+        def flock() -> bool:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return False
+            return True
+
+        try:
+            yield flock
+        finally:
+            os.close(handle)  # closing the descriptor releases the lock
+
+    def _meta_value(self, key: str) -> str | None:
+        with _translated("cannot read the database"), self.engine.connect() as connection:
+            return connection.execute(select(meta.c.value).where(meta.c.key == key)).scalar()
+
+    def _set_meta(self, key: str, value: str) -> None:
+        with _translated("cannot write to the database"), self.engine.begin() as connection:
+            self._upsert(connection, meta, [{"key": key, "value": value}], ("value",))
+
     def stories_version(self) -> str:
         """A value that changes whenever the stories change (the index's document count): a cheap
         key for caches of story lists."""
         with self.engine.connect() as connection:
             value = connection.execute(select(meta.c.value).where(meta.c.key == _STORY_DOCUMENTS)).scalar()
         return str(value or 0)
+
+    def batch_progress(self, ids: Iterable[str]) -> dict[str, int]:
+        """How many of these articles are stored, in a story, and analysed: what a stopped run kept."""
+        wanted = list(dict.fromkeys(ids))
+        counted = {}
+        with _translated("cannot read the database"), self.engine.connect() as connection:
+            for name, column in (
+                ("stored", articles.c.id),
+                ("grouped", story_articles.c.article_id),
+                ("analysed", article_analyses.c.article_id),
+            ):
+                counted[name] = len(_rows_where_in(connection, select(column), column.in_, wanted))
+        return counted
 
     def count_articles(self) -> int:
         """How many articles are stored."""
@@ -318,9 +477,26 @@ class Store:
         results: list[IngestResult] = []
         for chunk in _chunks(batch, self.settings.store_batch_size):
             try:
-                results.extend(self._save_chunk(chunk))
-            except IntegrityError as error:
-                raise StoreError(f"database rejected a write: {error.orig}") from None
+                with _translated("cannot store articles"):
+                    results.extend(self._save_chunk(chunk))
+            except StoreError as error:
+                if not isinstance(error.__cause__, (IntegrityError, DataError)):
+                    raise
+                # One article the database refuses (a value past a column's limit, a constraint)
+                # must not cost the others: store them one by one and name the refused ones.
+                results.extend(self._save_each(chunk))
+            except UnicodeError:  # a string the driver cannot encode, in one article of the chunk
+                results.extend(self._save_each(chunk))
+        return results
+
+    def _save_each(self, chunk: Sequence[Article]) -> list[IngestResult]:
+        """Store articles one transaction each; the ones the database refuses come back "rejected"."""
+        results: list[IngestResult] = []
+        for article in chunk:
+            try:
+                results.extend(self._save_chunk([article]))
+            except (IntegrityError, DataError, UnicodeError) as error:
+                results.append(IngestResult(article.id, "rejected", source=article.source, reason=_reason(error)))
         return results
 
     def _save_chunk(self, chunk: Sequence[Article]) -> list[IngestResult]:
@@ -347,19 +523,19 @@ class Store:
                 if other in (None, article.id):
                     other = owner_of_hash.get(digest)
                 if other is not None and other != article.id:
-                    results.append(IngestResult(article.id, "duplicate", duplicate_of=other))
+                    results.append(IngestResult(article.id, "duplicate", duplicate_of=other, source=article.source))
                     continue
                 signature = tuple(values[name] for name in _SIGNATURE)
                 stored = signature_of.get(article.id)
                 if stored is None:
                     new_rows.append(values)
-                    results.append(IngestResult(article.id, "new"))
+                    results.append(IngestResult(article.id, "new", source=article.source))
                 elif stored == signature:
-                    results.append(IngestResult(article.id, "unchanged"))
+                    results.append(IngestResult(article.id, "unchanged", source=article.source))
                 else:
                     del values["ingested_at"]  # keep when it was first stored
                     connection.execute(update(articles).where(articles.c.id == article.id).values(**values))
-                    results.append(IngestResult(article.id, "updated"))
+                    results.append(IngestResult(article.id, "updated", source=article.source))
                 signature_of[article.id] = signature
                 if article.url:
                     owner_of_url[article.url] = article.id
@@ -371,14 +547,11 @@ class Store:
     def save_analyses(self, analyses: Sequence[ArticleAnalysis]) -> None:
         """Store (replace) the comparison stage's analyses of articles, in one transaction."""
         rows = [{"article_id": a.article.id, "payload": analysis_record(a)} for a in analyses]
-        try:
-            with self.engine.begin() as connection:
-                for chunk in _chunks(rows, self.settings.store_batch_size):
-                    ids = [row["article_id"] for row in chunk]
-                    connection.execute(delete(article_analyses).where(article_analyses.c.article_id.in_(ids)))
-                    connection.execute(insert(article_analyses), list(chunk))
-        except IntegrityError as error:
-            raise StoreError(f"database rejected a write: {error.orig}") from None
+        with _translated("cannot store analyses"), self.engine.begin() as connection:
+            for chunk in _chunks(rows, self.settings.store_batch_size):
+                ids = [row["article_id"] for row in chunk]
+                connection.execute(delete(article_analyses).where(article_analyses.c.article_id.in_(ids)))
+                connection.execute(insert(article_analyses), list(chunk))
 
     def load_analyses(self, wanted: Mapping[str, tuple[Article, date | None]]) -> dict[str, ArticleAnalysis]:
         """Stored analyses still valid for the given articles and date references (stale ones are left out)."""
@@ -399,20 +572,17 @@ class Store:
         re-examined and are kept."""
         ids = set(article_ids)
         rows = [relation.to_record() for relation in relations]
-        try:
-            with self.engine.begin() as connection:
-                stale = [
-                    (row.original, row.copy)
-                    for chunk in _chunks(sorted(ids), _RELATION_CHUNK)
-                    for row in connection.execute(select(copies.c.original, copies.c.copy).where(_touching(chunk)))
-                    if row.original in ids and row.copy in ids
-                ]
-                for original, copy in stale:
-                    connection.execute(delete(copies).where(copies.c.original == original, copies.c.copy == copy))
-                for chunk in _chunks(rows, self.settings.store_batch_size):
-                    connection.execute(insert(copies), list(chunk))
-        except IntegrityError as error:
-            raise StoreError(f"database rejected a write: {error.orig}") from None
+        with _translated("cannot store copy relations"), self.engine.begin() as connection:
+            stale = [
+                (row.original, row.copy)
+                for chunk in _chunks(sorted(ids), _RELATION_CHUNK)
+                for row in connection.execute(select(copies.c.original, copies.c.copy).where(_touching(chunk)))
+                if row.original in ids and row.copy in ids
+            ]
+            for original, copy in stale:
+                connection.execute(delete(copies).where(copies.c.original == original, copies.c.copy == copy))
+            for chunk in _chunks(rows, self.settings.store_batch_size):
+                connection.execute(insert(copies), list(chunk))
 
     def load_copies(self, article_ids: Iterable[str] | None = None) -> list[Copy]:
         """Stored copy relations (all, or those touching the given articles), by original then copy."""
@@ -431,21 +601,18 @@ class Store:
         without touching relations among the stored articles it was compared with."""
         others = sorted(set(compared) - {article_id})
         rows = [relation.to_record() for relation in relations]
-        try:
-            with self.engine.begin() as connection:
-                for chunk in _chunks(others, _LOOKUP_CHUNK):
-                    connection.execute(
-                        delete(copies).where(
-                            or_(
-                                (copies.c.original == article_id) & copies.c.copy.in_(chunk),
-                                (copies.c.copy == article_id) & copies.c.original.in_(chunk),
-                            )
+        with _translated("cannot store copy relations"), self.engine.begin() as connection:
+            for chunk in _chunks(others, _LOOKUP_CHUNK):
+                connection.execute(
+                    delete(copies).where(
+                        or_(
+                            (copies.c.original == article_id) & copies.c.copy.in_(chunk),
+                            (copies.c.copy == article_id) & copies.c.original.in_(chunk),
                         )
                     )
-                if rows:
-                    connection.execute(insert(copies), rows)
-        except IntegrityError as error:
-            raise StoreError(f"database rejected a write: {error.orig}") from None
+                )
+            if rows:
+                connection.execute(insert(copies), rows)
 
     # --- the story index -----------------------------------------------------------------
 
@@ -487,17 +654,14 @@ class Store:
             if row["id"] in presented:
                 story = presented[row["id"]]
                 row.update(title=story.title, start=story.start, end=story.end)
-        try:
-            with self.engine.begin() as connection:
-                self._advance_documents(connection, changes.documents - len(added), changes.documents)
-                self._upsert(connection, story_terms, [{"term": t, "df": n} for t, n in changes.df.items()], ("df",))
-                for chunk in _chunks(changes.removed, _LOOKUP_CHUNK):
-                    connection.execute(delete(stories).where(stories.c.id.in_(chunk)))
-                self._upsert(connection, stories, [r for r in rows if "title" in r], _STATE_COLUMNS + _PRESENTATION)
-                self._upsert(connection, stories, [r for r in rows if "title" not in r], _STATE_COLUMNS)
-                self._place(connection, changes, added)
-        except IntegrityError as error:
-            raise StoreError(f"database rejected a write: {error.orig}") from None
+        with _translated("cannot store the story index"), self.engine.begin() as connection:
+            self._advance_documents(connection, changes.documents - len(added), changes.documents)
+            self._upsert(connection, story_terms, [{"term": t, "df": n} for t, n in changes.df.items()], ("df",))
+            for chunk in _chunks(changes.removed, _LOOKUP_CHUNK):
+                connection.execute(delete(stories).where(stories.c.id.in_(chunk)))
+            self._upsert(connection, stories, [r for r in rows if "title" in r], _STATE_COLUMNS + _PRESENTATION)
+            self._upsert(connection, stories, [r for r in rows if "title" not in r], _STATE_COLUMNS)
+            self._place(connection, changes, added)
 
     def _place(self, connection: Connection, changes: IndexChanges, added: Sequence[Assignment]) -> None:
         """Record the added articles' stories, then apply the merges in order (moving the merged

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 
 import numpy as np
 
 from storytrace.embed import Embedder, lead_vectors
+from storytrace.executor import ordered_map
 from storytrace.model import Article, Copy, Story, Storyline
 from storytrace.settings import DEFAULT_SETTINGS, Settings
 from storytrace.stories.features import StoryFeatures, publication_day, story_features
@@ -71,17 +71,8 @@ _PARALLEL_CHUNK = 128
 def features_stream(articles: Sequence[Article], workers: int = 1) -> Iterator[StoryFeatures]:
     """``story_features`` of each article, in order; for large batches computed in worker
     processes one window ahead of the consumer (features are per article, the index is not)."""
-    if workers < 2 or len(articles) < _PARALLEL_MIN_ARTICLES:
-        yield from map(story_features, articles)
-        return
-    windows = [articles[start : start + _WINDOW] for start in range(0, len(articles), _WINDOW)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        pending = pool.map(story_features, windows[0], chunksize=_PARALLEL_CHUNK)
-        for following in [*windows[1:], None]:
-            current = list(pending)  # this window, while the next one is submitted below
-            if following is not None:
-                pending = pool.map(story_features, following, chunksize=_PARALLEL_CHUNK)
-            yield from current
+    processes = workers if len(articles) >= _PARALLEL_MIN_ARTICLES else 1
+    yield from ordered_map(story_features, articles, workers=processes, chunksize=_PARALLEL_CHUNK, window=_WINDOW)
 
 
 def group_stories(

@@ -11,11 +11,18 @@ from storytrace.facts import compare_facts, parse_day
 from storytrace.model import Article, Copy, StoryComparison
 from storytrace.quotes.align import align_quotes
 from storytrace.settings import DEFAULT_SETTINGS, Settings
-from storytrace.summarize.analysis import ArticleAnalysis, analyze_articles
+from storytrace.summarize.analysis import ArticleAnalysis, analyze_articles, iter_analyses
 from storytrace.summarize.sentences import SentenceTable
 from storytrace.summarize.timeline import build_timeline
 
-__all__ = ["ArticleAnalysis", "analyze_articles", "compare_story", "date_references", "independent_groups"]
+__all__ = [
+    "ArticleAnalysis",
+    "analyze_articles",
+    "compare_story",
+    "date_references",
+    "independent_groups",
+    "iter_analyses",
+]
 
 
 def independent_groups(articles: Sequence[Article], copies: Sequence[Copy]) -> dict[str, str]:

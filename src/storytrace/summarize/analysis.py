@@ -11,11 +11,12 @@ import hashlib
 import re
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from storytrace.executor import ordered_map
 from storytrace.facts import extract_facts
 from storytrace.model import Article, Fact, Quote, Span
 from storytrace.quotes import extract_quotes
@@ -127,36 +128,58 @@ def _sentences(article: Article) -> tuple[Span, ...]:
 def analyze_articles(
     articles: Sequence[Article], references: Mapping[str, date | None], settings: Settings, workers: int = 1
 ) -> list[ArticleAnalysis]:
-    """Analyses in input order; each language's articles are parsed together (``nlp.pipe`` batches,
-    in ``workers`` processes for batches large enough to repay starting them)."""
-    by_language: dict[str | None, list[int]] = defaultdict(list)
-    for index, article in enumerate(articles):
-        by_language[(article.language or "en").lower()].append(index)
-    results: list[ArticleAnalysis | None] = [None] * len(articles)
-    for language, indexes in by_language.items():
-        nlp = load_pipeline(language)
-        if nlp is None:
-            for index in indexes:
-                article = articles[index]
-                sentences = _sentences(article)
-                words = tuple(frozenset(content_lemmas(article.text[a:b], language)) for a, b in sentences)
-                results[index] = ArticleAnalysis(
-                    article, (), (), sentences, words, (), False, references.get(article.id)
-                )
+    """The articles' analyses in input order (see ``iter_analyses``)."""
+    made = {analysis.article.id: analysis for analysis in iter_analyses(articles, references, settings, workers)}
+    return [made[article.id] for article in articles]
+
+
+def iter_analyses(
+    articles: Sequence[Article], references: Mapping[str, date | None], settings: Settings, workers: int = 1
+) -> Iterator[ArticleAnalysis]:
+    """Each article's analysis as soon as it is made, language by language: a caller can keep
+    them as they come (an interrupted run loses only the batch in flight). Articles of one language
+    are parsed in ``nlp.pipe`` batches, in ``workers`` processes for batches large enough to repay
+    starting them."""
+    by_language: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:
+        by_language[(article.language or "en").lower()].append(article)
+    for language, members in by_language.items():
+        if load_pipeline(language) is None:  # loaded here, before any fork, so workers inherit it
+            yield from (_unsupported(article, language, references.get(article.id)) for article in members)
             continue
-        processes = min(workers, len(indexes) // _PARALLEL_BATCH) if len(indexes) >= _PARALLEL_MIN_ARTICLES else 1
-        batch = _PARALLEL_BATCH if processes > 1 else 16
-        # Beyond compare_max_chars an article is read in part: spaCy's parser needs about 1 GB per
-        # 100,000 characters, and no news article is that long (spans stay offsets into the text).
-        parts = [_head(articles[i], settings.compare_max_chars) for i in indexes]
-        docs = nlp.pipe((part.text for part in parts), batch_size=batch, n_process=max(1, processes))  # type: ignore[attr-defined]
-        for index, article, doc in zip(indexes, parts, docs, strict=True):
-            quotes = tuple(extract_quotes(article, doc, settings))
-            facts = tuple(extract_facts(article, doc, references.get(article.id)))
-            sentences = _sentences(article)
-            sentence_words = tuple(_doc_words(doc, sentences))
-            quote_words = tuple(_doc_words(doc, [quote.span for quote in quotes]))
-            results[index] = ArticleAnalysis(
-                articles[index], quotes, facts, sentences, sentence_words, quote_words, True, references.get(article.id)
-            )
-    return [result for result in results if result is not None]
+        processes = min(workers, len(members) // _PARALLEL_BATCH) if len(members) >= _PARALLEL_MIN_ARTICLES else 1
+        size = _PARALLEL_BATCH if processes > 1 else 16
+        chunks = [
+            (language, [(article, references.get(article.id)) for article in members[start : start + size]], settings)
+            for start in range(0, len(members), size)
+        ]
+        for analyses in ordered_map(_parse_chunk, chunks, workers=processes, fork=True):
+            yield from analyses
+
+
+def _unsupported(article: Article, language: str, reference: date | None) -> ArticleAnalysis:
+    """An article no spaCy pipeline reads: sentence content words only, no quotes or facts."""
+    sentences = _sentences(article)
+    words = tuple(frozenset(content_lemmas(article.text[a:b], language)) for a, b in sentences)
+    return ArticleAnalysis(article, (), (), sentences, words, (), False, reference)
+
+
+def _parse_chunk(task: tuple[str, list[tuple[Article, date | None]], Settings]) -> list[ArticleAnalysis]:
+    """Parse a few articles of one language together and read their quotes, facts and sentence words."""
+    language, chunk, settings = task
+    nlp = load_pipeline(language)
+    # Beyond compare_max_chars an article is read in part: spaCy's parser needs about 1 GB per
+    # 100,000 characters, and no news article is that long (spans stay offsets into the text).
+    parts = [_head(article, settings.compare_max_chars) for article, _ in chunk]
+    docs = nlp.pipe((part.text for part in parts), batch_size=len(parts))  # type: ignore[attr-defined]
+    analyses = []
+    for (article, reference), part, doc in zip(chunk, parts, docs, strict=True):
+        quotes = tuple(extract_quotes(part, doc, settings))
+        facts = tuple(extract_facts(part, doc, reference))
+        sentences = _sentences(part)
+        sentence_words = tuple(_doc_words(doc, sentences))
+        quote_words = tuple(_doc_words(doc, [quote.span for quote in quotes]))
+        analyses.append(
+            ArticleAnalysis(article, quotes, facts, sentences, sentence_words, quote_words, True, reference)
+        )
+    return analyses
