@@ -100,7 +100,9 @@ def _warc(path: Path) -> None:
 def test_warc_html_responses_become_articles_with_url_date_and_record_id(tmp_path: Path) -> None:
     _warc(tmp_path / "crawl.warc.gz")
     documents, problems = _read(tmp_path / "crawl.warc.gz")
-    assert problems == []
+    assert [(p.kind, p.reason) for p in problems] == [
+        (ProblemKind.WARNING, "skipped records that are not HTML pages (1 non-HTML response)")
+    ]
     assert len(documents) == 1
     document = documents[0]
     assert document.url == "https://lp.example/2025/05/12/ferry"

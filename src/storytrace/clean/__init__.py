@@ -21,8 +21,10 @@ from storytrace.clean.metadata import (
     parse_date,
 )
 from storytrace.clean.segment import PARAGRAPH_SEPARATOR, sentence_spans
+from storytrace.clean.timeout import time_limit
+from storytrace.ingest.fields import check_article, check_document, language_code, text_value
 from storytrace.model import Article, RawDocument, RemovedLine
-from storytrace.settings import Settings
+from storytrace.settings import DEFAULT_SETTINGS, Settings
 
 __all__ = ["Draft", "clean_document", "clean_documents", "draft_article", "finish_article", "remove_outlet_repeats"]
 
@@ -56,7 +58,7 @@ def draft_article(raw: RawDocument, settings: Settings) -> Draft:
     page_date = None
     if raw.html is not None:
         page = extract_html(raw.html, raw.url)
-        text = page.text
+        text = text_value(page.text)  # lxml turns a hostile "&#0;" or "&#xD800;" into NUL or a surrogate
         title = title or page.title
         url = url or page.url
         outlet = outlet or page.outlet
@@ -67,7 +69,7 @@ def draft_article(raw: RawDocument, settings: Settings) -> Draft:
         text = raw.text or ""
     # Stated, else identified once from the longest raw lines (the body); the stop list for
     # cleaning needs it before the clutter is gone.
-    language = (language or "").split("-")[0].lower() or detect_language(text.splitlines(), settings)
+    language = language_code(language) or detect_language(text.splitlines(), settings)
     cleaned = clean_lines(text, settings, language, title, scraped=raw.html is None)
     stated = parse_date(published, language) if published else None
     published = (
@@ -90,8 +92,8 @@ def draft_article(raw: RawDocument, settings: Settings) -> Draft:
     )
 
 
-def finish_article(draft: Draft) -> Article:
-    """Join the kept paragraphs and cut sentences."""
+def finish_article(draft: Draft, settings: Settings = DEFAULT_SETTINGS) -> Article:
+    """Join the kept paragraphs and cut sentences (none longer than ``Settings.max_sentence_chars``)."""
     text = PARAGRAPH_SEPARATOR.join(draft.paragraphs)
     language = draft.language
     return Article(
@@ -105,14 +107,23 @@ def finish_article(draft: Draft) -> Article:
         language=language,
         author=draft.author,
         summary_only=draft.raw.summary_only,
-        sentences=sentence_spans(text, language),
+        sentences=sentence_spans(text, language, settings.max_sentence_chars),
         removed=draft.removed,
     )
 
 
 def clean_document(raw: RawDocument, settings: Settings) -> Article:
-    """The per-document cleaning steps: extract, clean lines, metadata, sentences."""
-    return finish_article(draft_article(raw, settings))
+    """The per-document cleaning steps: extract, clean lines, metadata, sentences.
+
+    The document is checked as ingest checks it (callers may build one directly) and the
+    article's metadata, much of it read from the page, once more at the end. Raises
+    :class:`~storytrace.errors.InputError` for a document that cannot be an article: a refused
+    id, or extraction over ``Settings.clean_timeout_s``.
+    """
+    checked, _warnings = check_document(raw, settings)  # read_inputs has reported these already
+    with time_limit(settings.clean_timeout_s, checked.source):
+        article = finish_article(draft_article(checked, settings), settings)
+    return check_article(article, settings)
 
 
 def clean_documents(raws: list[RawDocument], settings: Settings) -> list[Article]:

@@ -47,7 +47,7 @@ def remove_outlet_repeats(articles: Sequence[Article], settings: Settings) -> li
         for index in members:
             dropped = {text for key, text in short_keys[index].items() if key in repeated}
             if dropped:
-                result[index] = _without(articles[index], dropped)
+                result[index] = _without(articles[index], dropped, settings)
     return result
 
 
@@ -56,13 +56,13 @@ def paragraphs(article: Article) -> list[str]:
     return article.text.split(PARAGRAPH_SEPARATOR) if article.text else []
 
 
-def _without(article: Article, dropped: set[str]) -> Article:
+def _without(article: Article, dropped: set[str], settings: Settings) -> Article:
     kept = [p for p in paragraphs(article) if p not in dropped]
     text = PARAGRAPH_SEPARATOR.join(kept)
     return replace(
         article,
         text=text,
-        sentences=sentence_spans(text, article.language),
+        sentences=sentence_spans(text, article.language, settings.max_sentence_chars),
         removed=article.removed
         + tuple(RemovedLine(p, Removal.REPEATED_IN_OUTLET) for p in paragraphs(article) if p in dropped),
     )

@@ -215,10 +215,18 @@ def _mark_title(lines: list[Line], given_title: str | None, settings: Settings) 
     if title is None:
         return None
     folded = title.casefold()
-    for line in lines[: first_good + 1]:
-        if line.kept and line.text.casefold() == folded:
+    repeats = [line for line in lines[: first_good + 1] if line.kept and line.text.casefold() == folded]
+    if not _is_whole_story(repeats, lines):
+        for line in repeats:
             line.reason = Removal.TITLE
     return title
+
+
+def _is_whole_story(repeats: list[Line], lines: list[Line]) -> bool:
+    """True when the headline's repeat is all the text there is, and reads as story text (a
+    one-sentence article is its own headline): removing it would leave no article."""
+    others = [line for line in lines if line.kept and line not in repeats]
+    return bool(repeats) and not others and any(line.good or SENTENCE_END.search(line.text) for line in repeats)
 
 
 def _mark_edges(lines: list[Line], settings: Settings) -> None:

@@ -2,19 +2,23 @@
 
 Every reader turns one kind of input into :class:`~storytrace.model.RawDocument` records;
 a broken input becomes a :class:`~storytrace.model.Problem` naming it, and the batch goes on.
+Nothing a reader raises escapes :func:`read_inputs`, an input that yields nothing is reported,
+and every document leaving it passes :func:`~storytrace.ingest.fields.check_document`.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from storytrace.errors import InputError
-from storytrace.ingest.decode import looks_binary
+from storytrace.ingest.decode import file_kind, looks_binary, open_regular
 from storytrace.ingest.feed import read_feed_file
+from storytrace.ingest.fields import check_document, key_value, text_value
 from storytrace.ingest.html import read_html_file
 from storytrace.ingest.jsonl import read_jsonl_file, read_jsonl_stream, read_records
 from storytrace.ingest.text import read_text_file
@@ -26,6 +30,7 @@ __all__ = ["InputItem", "discover", "read_inputs", "reader_for"]
 
 InputItem = str | os.PathLike[str] | Mapping[str, Any]
 Reader = Callable[[Path, Settings], Iterator[RawDocument | Problem]]
+Found = RawDocument | Problem
 
 # Single-article formats take the file name (less its extensions) as the article id.
 _SINGLE_ARTICLE = {".txt": read_text_file, ".text": read_text_file, ".html": read_html_file, ".htm": read_html_file}
@@ -54,7 +59,7 @@ def _sniff(path: Path, settings: Settings) -> str | None:
 
     Raises :class:`InputError` for binary content; returns ``None`` for text of no known format.
     """
-    with path.open("rb") as stream:
+    with open_regular(path) as stream:
         head = stream.read(4096)
     if not head:
         raise InputError(str(path), "empty file")
@@ -84,48 +89,109 @@ def reader_for(path: Path, settings: Settings) -> Reader:
         suffix = sniffed
     if suffix in _SINGLE_ARTICLE:
         single = _SINGLE_ARTICLE[suffix]
-        return lambda file, config: single(file, stem, config)
+        # The id is the file name: a name that is not UTF-8 gets its bytes written as \xNN.
+        return lambda file, config: single(file, key_value(stem), config)
     return _MULTI_ARTICLE[suffix]
 
 
+def _entry(path: Path) -> Path | Problem:
+    """A path to read, or the problem with it: missing, unreadable, or not a regular file."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        reason = "broken symbolic link" if path.is_symlink() else "no such file or directory"
+        return Problem(str(path), reason)
+    except OSError as error:
+        return Problem(str(path), f"cannot read ({error.strerror or error})")
+    return path if stat.S_ISREG(mode) else Problem(str(path), f"not a regular file ({file_kind(mode)})")
+
+
+def _walk(root: Path) -> Iterator[Path | Problem]:
+    """A directory's files, recursively and sorted (hidden entries skipped); unreadable folders
+    and linked folders (not followed, so a link loop cannot recurse) are reported."""
+    errors: list[OSError] = []
+    for folder, dirs, files in os.walk(root, onerror=errors.append):
+        yield from (Problem(str(error.filename), f"cannot read ({error.strerror or error})") for error in errors)
+        errors.clear()
+        dirs[:] = sorted(name for name in dirs if not name.startswith("."))
+        for name in dirs:
+            if Path(folder, name).is_symlink():
+                yield Problem(str(Path(folder, name)), "linked folder not followed", ProblemKind.WARNING)
+        for name in sorted(files):
+            if not name.startswith("."):
+                yield _entry(Path(folder, name))
+    yield from (Problem(str(error.filename), f"cannot read ({error.strerror or error})") for error in errors)
+
+
 def discover(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path | Problem]:
-    """Expand directories recursively (sorted, hidden entries skipped); report missing paths."""
+    """Expand directories recursively (sorted, hidden entries skipped); report missing paths and
+    anything that is not a regular file (a FIFO would block the reader forever)."""
     for item in paths:
         path = Path(item)
         if path.is_dir():
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(name for name in dirs if not name.startswith("."))
-                for name in sorted(files):
-                    if not name.startswith("."):
-                        yield Path(root, name)
-        elif path.is_file():
-            yield path
+            yield from _walk(path)
         else:
-            yield Problem(str(path), "no such file or directory")
+            yield _entry(path)
 
 
-def read_inputs(inputs: Iterable[InputItem], settings: Settings) -> Iterator[RawDocument | Problem]:
-    """Yield every raw document of the inputs: paths, directories, ``-`` (JSONL on stdin) or dicts."""
+def _guarded(source: str, read: Callable[..., Iterator[Found]], *arguments: Any) -> Iterator[Found]:
+    """Run one reader so that nothing it raises escapes and an input never vanishes silently."""
+    found = False
+    try:
+        for item in read(*arguments):
+            found = True
+            yield item
+    except UnsupportedFile as error:
+        yield Problem(error.source, error.reason, ProblemKind.WARNING)
+    except InputError as error:
+        yield Problem(error.source, error.reason)
+    except OSError as error:
+        yield Problem(source, f"cannot read ({error.strerror or error})")
+    except Exception as error:  # noqa: BLE001 - hostile input may break any parser: report it, go on
+        yield Problem(source, f"cannot read ({type(error).__name__}: {error})")
+    else:
+        if not found:
+            yield Problem(source, "nothing read from it (no article and no reason found)")
+
+
+def _read_file(path: Path, settings: Settings) -> Iterator[Found]:
+    yield from reader_for(path, settings)(path, settings)
+
+
+def _read_all(inputs: Iterable[InputItem], settings: Settings) -> Iterator[Found]:
+    """Every reader's output over the inputs: stdin first, then records, then the files."""
     paths: list[str | os.PathLike[str]] = []
     records: list[Mapping[str, Any]] = []
     for item in inputs:
         if isinstance(item, Mapping):
             records.append(item)
         elif str(item) == "-":
-            yield from read_jsonl_stream(sys.stdin.buffer, "<stdin>", settings)
+            yield from _guarded("<stdin>", read_jsonl_stream, sys.stdin.buffer, "<stdin>", settings)
         else:
             paths.append(item)
     if records:
-        yield from read_records(records, "<records>")
+        yield from _guarded("<records>", read_records, records, "<records>")
     for found in discover(paths):
         if isinstance(found, Problem):
             yield found
+        else:
+            yield from _guarded(str(found), _read_file, found, settings)
+
+
+def read_inputs(inputs: Iterable[InputItem], settings: Settings) -> Iterator[RawDocument | Problem]:
+    """Yield every raw document of the inputs: paths, directories, ``-`` (JSONL on stdin) or dicts.
+
+    Documents are checked for what the store can hold (warnings for values changed, a problem
+    for a refused one); every problem's source and reason are made printable.
+    """
+    for item in _read_all(inputs, settings):
+        if isinstance(item, Problem):
+            yield Problem(key_value(item.source), text_value(item.reason), item.kind)
             continue
         try:
-            yield from reader_for(found, settings)(found, settings)
-        except UnsupportedFile as error:
-            yield Problem(error.source, error.reason, ProblemKind.WARNING)
+            document, warnings = check_document(item, settings)
         except InputError as error:
             yield Problem(error.source, error.reason)
-        except OSError as error:
-            yield Problem(str(found), f"cannot read ({error.strerror or error})")
+            continue
+        yield from warnings
+        yield document

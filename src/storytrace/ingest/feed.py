@@ -6,6 +6,7 @@ entries with only a summary become articles marked ``summary_only``.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,19 @@ from storytrace.errors import InputError
 from storytrace.ingest.decode import read_bytes
 from storytrace.model import Problem, RawDocument
 from storytrace.settings import Settings
+
+# A numeric character reference (``&#233;``, ``&#xE9;``); feedparser crashes on one past U+10FFFF.
+_CHAR_REFERENCE = re.compile(rb"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));")
+_LAST_CODE_POINT = 0x10FFFF
+
+
+def _valid_reference(match: re.Match[bytes]) -> bytes:
+    """The reference itself, or one to U+FFFD when it names no character (``&#xFFFFFFF;``)."""
+    hexadecimal, decimal = match.groups()
+    digits = (hexadecimal or decimal).lstrip(b"0")
+    # U+10FFFF has 7 decimal digits: checking the length first keeps int() small.
+    fits = len(digits) <= 7 and int(digits or b"0", 16 if hexadecimal else 10) <= _LAST_CODE_POINT
+    return match.group() if fits else b"&#xFFFD;"
 
 
 def _entry_date(entry: Any) -> str | None:
@@ -31,7 +45,11 @@ def _entry_date(entry: Any) -> str | None:
 def read_feed_file(path: Path, settings: Settings) -> Iterator[RawDocument | Problem]:
     """Yield one document per feed entry; a feed with no entries is an error."""
     source = str(path)
-    parsed = feedparser.parse(read_bytes(path, settings), sanitize_html=False, resolve_relative_uris=False)
+    data = _CHAR_REFERENCE.sub(_valid_reference, read_bytes(path, settings))
+    try:
+        parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
+    except Exception as error:  # noqa: BLE001 - feedparser on hostile markup may raise anything
+        raise InputError(source, f"not a readable feed ({type(error).__name__}: {error})") from None
     if not parsed.entries:
         reason = f"not a readable feed ({parsed.bozo_exception})" if parsed.bozo else "feed has no entries"
         raise InputError(source, reason)
