@@ -9,7 +9,7 @@ The public API::
     storytrace.to_dict(report)  # the JSON contract, schema storytrace.report/1
 """
 
-from storytrace.errors import ConfigError, InputError, StoreError, StorytraceError
+from storytrace.errors import ConfigError, InputError, Interrupted, StoreError, StorytraceError
 from storytrace.model import (
     Article,
     Copy,
@@ -45,6 +45,7 @@ __all__ = [
     "Fact",
     "FactComparison",
     "InputError",
+    "Interrupted",
     "Passage",
     "Problem",
     "Quote",

@@ -44,6 +44,15 @@ def to_dict(report: Report) -> dict[str, Any]:
         "copies": [copy.to_record() for copy in report.copies],
         "stories": [_story(story, comparisons.get(story.id)) for story in report.stories],
         "storylines": [_storyline(storyline) for storyline in report.storylines],
+        "inputs": [
+            {
+                "source": result.source,
+                "id": result.article_id,
+                "status": result.status,
+                "duplicate_of": result.duplicate_of,
+            }
+            for result in report.results
+        ],
         "problems": [
             {"source": problem.source, "reason": problem.reason, "kind": problem.kind.value}
             for problem in report.problems

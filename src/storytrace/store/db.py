@@ -324,6 +324,14 @@ class Store:
         self._ensure_schema()
 
     def _ensure_schema(self) -> None:
+        try:
+            self._check_schema()
+        except StoreError as error:
+            if not isinstance(error.__cause__, IntegrityError):
+                raise
+            self._check_schema()  # another run created the schema at the same moment: it is there now
+
+    def _check_schema(self) -> None:
         with _translated(f"cannot open database {self.url}"), self.engine.begin() as connection:
             if not self.readonly:
                 metadata.create_all(connection)
