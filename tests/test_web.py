@@ -101,7 +101,7 @@ def test_upload_jsonl_then_files_and_hostile_text_is_escaped(tmp_path: Path) -> 
         assert "<script>window.pwned" not in html and 'onerror="window' not in html
         assert 'href="javascript:' not in html and "&lt;script&gt;" in html
     empty = client.post("/api/articles", content=b"", headers={"content-type": "application/x-ndjson"})
-    assert empty.status_code == 404 and "empty body" in empty.json()["error"]
+    assert empty.status_code == 400 and "empty body" in empty.json()["error"]
 
 
 def test_oversized_upload_is_refused_before_reading(tmp_path: Path) -> None:

@@ -4,37 +4,44 @@ Pages: stories (search and filters), a story (timeline and copy graph as SVG, su
 disagreements, coverage), an article, two articles side by side, outlets (who originates, who
 copies, how fast), an upload form. ``POST /api/articles`` ingests files or JSONL and adds them
 to the stories. Article text is hostile: Jinja2 autoescapes everything, pages carry a strict
-Content-Security-Policy (no script at all, styles from the stylesheet only), uploads are
-size-limited, and errors say what went wrong without internals.
+Content-Security-Policy (no script at all, styles from the stylesheet only), ids of any
+characters are reachable (see ``links``), uploads are size-limited while they stream (see
+``upload``), and errors say what went wrong without internals.
 """
 
 from __future__ import annotations
 
+import logging
 import statistics
-import tempfile
 import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
+from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
-from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.exceptions import HTTPException
 
-from storytrace.errors import InputError, StorytraceError
+from storytrace.errors import StoreError, StorytraceError
 from storytrace.model import Article, Copy, StoryComparison
-from storytrace.pipeline import add as add_articles
 from storytrace.pipeline import compare as compare_story
 from storytrace.provenance import compare_articles
 from storytrace.report import comparison_record
 from storytrace.settings import DEFAULT_SETTINGS, Settings
 from storytrace.store import Store, StoredStory
+from storytrace.web.links import anchor, server_url
+from storytrace.web.protocol import HeadAsGet, allowed_methods, check_url
 from storytrace.web.svg import copy_graph_svg, hours_between, timeline_svg
+from storytrace.web.upload import ingest, public_source
+
+log = logging.getLogger(__name__)
 
 # The strictest policy the pages work under: nothing but this origin's stylesheet and images
 # (inline SVG needs no source), no script anywhere, no framing, forms only to this origin.
@@ -42,8 +49,6 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'"
 )
-# An upload larger than this is refused before it is read (a few thousand news articles).
-MAX_UPLOAD_BYTES = 20_000_000
 # How many rendered story views the server keeps (each a few hundred kB at most).
 _VIEW_CACHE = 256
 # How many filtered story lists the server keeps (dropped whenever the stories change).
@@ -52,6 +57,10 @@ _LIST_CACHE = 64
 _PASSAGE_COLOURS = 8
 
 templates = Environment(loader=PackageLoader("storytrace.web", "templates"), autoescape=select_autoescape(["html"]))
+# Every template builds its links with these (a view may pass its own ``url``, as the report does).
+templates.globals.update(url=server_url, anchor=anchor)
+# Ids no path can carry ("", ".", "..") come as ``?id=`` (see links.server_url); kept out of the schema.
+QueryId = Annotated[str | None, Query(alias="id", include_in_schema=False)]
 
 
 def stylesheet() -> str:
@@ -64,13 +73,26 @@ def render(name: str, **context: Any) -> str:
     return templates.get_template(name).render(**context)
 
 
-def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
+def _error(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    """An error answer: JSON under ``/api/``, else the error page; the message is autoescaped there."""
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"error": message}, status_code=status, headers=headers)
+    return HTMLResponse(render("error.html", message=message, status=status), status_code=status, headers=headers)
 
 
-def server_url(kind: str, *ids: str) -> str:
-    """Links between the app's pages."""
-    return f"/articles/{ids[0]}" if kind == "article" else f"/compare/{ids[0]}/{ids[1]}"
+def _given(path_id: str, query_id: str | None) -> str:
+    """The id of a one-id page: from its path, or from ``?id=`` when the path holds none."""
+    return query_id if not path_id and query_id is not None else path_id
+
+
+def _day(value: str | None, name: str) -> str | None:
+    """A date filter as an ISO date, or 400 saying it is not one (as the CLI's ``--since`` does)."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise HTTPException(400, f"{name}: {value!r} is not a date (YYYY-MM-DD)") from None
 
 
 def story_view(
@@ -147,14 +169,11 @@ def _outlets(articles: list[Article], copies: list[Copy]) -> list[dict[str, Any]
 
 def create_app(db: str | Path = "storytrace.db", settings: Settings = DEFAULT_SETTINGS) -> FastAPI:
     """The app over one database (a SQLite path or a PostgreSQL URL)."""
-    app = FastAPI(title="storytrace", docs_url=None, redoc_url=None)
+    app = FastAPI(title="storytrace", docs_url=None, redoc_url=None, dependencies=[Depends(check_url)])
     app.state.db = str(db)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Any) -> Response:
-        length = request.headers.get("content-length")
-        if length is not None and length.isdigit() and int(length) > MAX_UPLOAD_BYTES:
-            return JSONResponse({"error": f"upload larger than {MAX_UPLOAD_BYTES} bytes"}, status_code=413)
         response: Response = await call_next(request)
         response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
         response.headers["X-Content-Type-Options"] = "nosniff"
@@ -162,27 +181,31 @@ def create_app(db: str | Path = "storytrace.db", settings: Settings = DEFAULT_SE
         response.headers["X-Frame-Options"] = "DENY"
         return response
 
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+    app.add_middleware(HeadAsGet)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, error: HTTPException) -> Response:
         message = error.detail if error.status_code < 500 else "internal error"
-        if _wants_json(request):
-            return JSONResponse({"error": message}, status_code=error.status_code)
-        return HTMLResponse(
-            render("error.html", message=message, status=error.status_code), status_code=error.status_code
-        )
+        headers = {"Allow": allowed_methods(app.routes, request.scope)} if error.status_code == 405 else None
+        return _error(request, error.status_code, message, headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_parameters(request: Request, error: RequestValidationError) -> Response:
+        # What is wrong with which parameter, never the input itself (FastAPI's answer echoes it).
+        reasons = "; ".join(f"{'.'.join(str(part) for part in e['loc'][1:])}: {e['msg']}" for e in error.errors())
+        return _error(request, 400, reasons or "bad request")
 
     @app.exception_handler(StorytraceError)
     async def storytrace_error(request: Request, error: StorytraceError) -> Response:
-        status = 404 if isinstance(error, InputError) else 400
-        if _wants_json(request):
-            return JSONResponse({"error": str(error)}, status_code=status)
-        return HTMLResponse(render("error.html", message=str(error), status=status), status_code=status)
+        if isinstance(error, StoreError):
+            # Its message names the database and the holder of its lock: internals, logged only.
+            log.warning("store error: %s", error)
+            return _error(request, 503, "the database is busy or unavailable; try again later")
+        return _error(request, 400, str(error))
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> Response:
-        if _wants_json(request):
-            return JSONResponse({"error": "internal error"}, status_code=500)
-        return HTMLResponse(render("error.html", message="internal error", status=500), status_code=500)
+        return _error(request, 500, "internal error")
 
     # One store (one connection pool) for the app's life: opening a Store checks the schema, far
     # too slow to do per request. SQLAlchemy's engine is safe to share between request threads.
@@ -204,14 +227,13 @@ def create_app(db: str | Path = "storytrace.db", settings: Settings = DEFAULT_SE
         q: str | None, outlet: str | None, language: str | None, since: str | None, until: str | None
     ) -> list[StoredStory]:
         """Stories matching the filters; lists are cached until the stories change (any add)."""
+        since, until = _day(since, "since"), _day(until, "until")
         with store() as opened:
             key = (opened.stories_version(), outlet or "", language or "", since or "", until or "")
             with lock:
                 cached = lists.get(key)
             if cached is None:
-                cached = opened.load_stories(
-                    outlet=outlet or None, language=language or None, since=since or None, until=until or None
-                )
+                cached = opened.load_stories(outlet=outlet or None, language=language or None, since=since, until=until)
                 with lock:
                     lists[key] = cached
                     while len(lists) > _LIST_CACHE:
@@ -263,7 +285,7 @@ def create_app(db: str | Path = "storytrace.db", settings: Settings = DEFAULT_SE
         with store() as opened:
             found = opened.load_story(story_id)
             if found is None:
-                raise InputError(story_id, "no such story")
+                raise HTTPException(404, f"{story_id}: no such story")
             key = (found.id, found.articles)
             with lock:
                 if key in views:
@@ -280,13 +302,14 @@ def create_app(db: str | Path = "storytrace.db", settings: Settings = DEFAULT_SE
                 views.popitem(last=False)
         return view
 
-    @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
-    def story_page(story_id: str) -> str:
-        return str(story_data(story_id)["html"])
+    # Ids are whole path tails (":path"): an id may hold "/", sent percent-encoded by links.server_url.
+    @app.get("/stories/{story_id:path}", response_class=HTMLResponse, include_in_schema=False)
+    def story_page(story_id: str, query_id: QueryId = None) -> str:
+        return str(story_data(_given(story_id, query_id))["html"])
 
-    @app.get("/api/stories/{story_id}", summary="One story with its comparison (the report's story record)")
-    def api_story(story_id: str) -> dict[str, Any]:
-        view = story_data(story_id)
+    @app.get("/api/stories/{story_id:path}", summary="One story with its comparison (the report's story record)")
+    def api_story(story_id: str, query_id: QueryId = None) -> dict[str, Any]:
+        view = story_data(_given(story_id, query_id))
         if "json" in view:
             return view["json"]  # type: ignore[no-any-return]
         story: StoredStory = view["story"]
@@ -305,31 +328,33 @@ def create_app(db: str | Path = "storytrace.db", settings: Settings = DEFAULT_SE
         with store() as opened:
             found = opened.load_articles([article_id])
             if not found:
-                raise InputError(article_id, "no such article")
+                raise HTTPException(404, f"{article_id}: no such article")
             relations = opened.load_copies([article_id])
             story_id = opened.story_of(article_id)
         return {"article": found[0], "relations": relations, "story_id": story_id}
 
-    @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
-    def article_page(article_id: str) -> str:
-        return render("article.html", **article_data(article_id))
+    @app.get("/articles/{article_id:path}", response_class=HTMLResponse, include_in_schema=False)
+    def article_page(article_id: str, query_id: QueryId = None) -> str:
+        return render("article.html", **article_data(_given(article_id, query_id)))
 
-    @app.get("/api/articles/{article_id}", summary="One article with its copy relations and story")
-    def api_article(article_id: str) -> dict[str, Any]:
-        data = article_data(article_id)
-        return data["article"].to_record() | {
+    @app.get("/api/articles/{article_id:path}", summary="One article with its copy relations and story")
+    def api_article(article_id: str, query_id: QueryId = None) -> dict[str, Any]:
+        data = article_data(_given(article_id, query_id))
+        record = data["article"].to_record()
+        return record | {
+            "source": public_source(record["source"]),
             "story": data["story_id"],
             "copies": [r.to_record() for r in data["relations"]],
         }
 
     def compare_data(first: str, second: str) -> dict[str, Any]:
         if first == second:
-            raise InputError(first, "compare needs two different articles")
+            raise HTTPException(400, f"{first}: compare needs two different articles")
         with store() as opened:
             found = {a.id: a for a in opened.load_articles([first, second])}
         missing = [i for i in (first, second) if i not in found]
         if missing:
-            raise InputError(", ".join(missing), "no such article")
+            raise HTTPException(404, f"{', '.join(missing)}: no such article")
         passages, relation = compare_articles(found[first], found[second], settings)
         left = [(p.original[0], p.original[1], n % _PASSAGE_COLOURS) for n, p in enumerate(passages)]
         right = [(p.copy[0], p.copy[1], n % _PASSAGE_COLOURS) for n, p in enumerate(passages)]
@@ -342,16 +367,19 @@ def create_app(db: str | Path = "storytrace.db", settings: Settings = DEFAULT_SE
             "right": highlight(found[second].text, right),
         }
 
-    @app.get("/compare/{first}/{second}", response_class=HTMLResponse, include_in_schema=False)
-    def compare_page(first: str, second: str) -> str:
-        return render("compare.html", **compare_data(first, second))
+    # Two ids: in the query (any characters), or in the path for ids without "/" (the older form).
+    @app.get("/compare", response_class=HTMLResponse, include_in_schema=False)
+    @app.get("/compare/{a}/{b}", response_class=HTMLResponse, include_in_schema=False)
+    def compare_page(a: str, b: str) -> str:
+        return render("compare.html", **compare_data(a, b))
 
-    @app.get("/api/compare/{first}/{second}", summary="Two articles aligned: shared passages and the copy relation")
-    def api_compare(first: str, second: str) -> dict[str, Any]:
-        data = compare_data(first, second)
+    @app.get("/api/compare", summary="Two articles (a and b) aligned: shared passages and the copy relation")
+    @app.get("/api/compare/{a}/{b}", summary="The same for ids without '/'")
+    def api_compare(a: str, b: str) -> dict[str, Any]:
+        data = compare_data(a, b)
         return {
-            "first": first,
-            "second": second,
+            "first": a,
+            "second": b,
             "passages": [
                 {"first": list(p.original), "second": list(p.copy), "similarity": p.similarity}
                 for p in data["passages"]
@@ -375,46 +403,18 @@ def create_app(db: str | Path = "storytrace.db", settings: Settings = DEFAULT_SE
     def upload_page() -> str:
         return render("upload.html", result=None)
 
-    async def ingest(request: Request) -> dict[str, Any]:
-        """Files of a multipart form, or a JSONL body, written to a private folder and added."""
-        content_type = request.headers.get("content-type", "")
-        with tempfile.TemporaryDirectory(prefix="storytrace-upload-") as folder:
-            target = Path(folder)
-            if content_type.startswith("multipart/form-data"):
-                form = await request.form()
-                count = 0
-                for _, value in form.multi_items():
-                    if isinstance(value, str):
-                        continue
-                    name = Path(value.filename or "upload.txt").name or "upload.txt"
-                    data = await value.read()
-                    (target / f"{count:04d}-{name}").write_bytes(data)
-                    count += 1
-                if not count:
-                    raise InputError("upload", "no file in the form")
-            else:
-                body = await request.body()
-                if not body.strip():
-                    raise InputError("upload", "empty body: send files (multipart) or JSONL")
-                (target / "upload.jsonl").write_bytes(body)
-            report = add_articles([str(target)], db=app.state.db, settings=settings, embedder="none")
-        return {
-            "stored": report.stored,
-            "grouped": report.grouped,
-            "articles": [article.id for article in report.articles],
-            "stories": [story.id for story in report.stories],
-            "problems": [
-                {"source": Path(p.source).name, "reason": p.reason, "kind": p.kind.value} for p in report.problems
-            ],
-        }
-
-    @app.post("/api/articles", summary="Ingest files (multipart) or JSONL and add them to the stories")
-    async def api_ingest(request: Request) -> dict[str, Any]:
-        return await ingest(request)
+    @app.post(
+        "/api/articles",
+        summary="Ingest files (multipart) or JSONL and add them to the stories (400 when nothing could be stored)",
+    )
+    async def api_ingest(request: Request) -> JSONResponse:
+        result, status = await ingest(request, app.state.db, settings)
+        return JSONResponse(result, status_code=status)
 
     @app.post("/upload", response_class=HTMLResponse, include_in_schema=False)
-    async def upload_form(request: Request) -> str:
-        return render("upload.html", result=await ingest(request))
+    async def upload_form(request: Request) -> HTMLResponse:
+        result, status = await ingest(request, app.state.db, settings)
+        return HTMLResponse(render("upload.html", result=result), status_code=status)
 
     @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
     def docs() -> str:
@@ -423,6 +423,6 @@ def create_app(db: str | Path = "storytrace.db", settings: Settings = DEFAULT_SE
 
     @app.get("/story", include_in_schema=False)
     def story_redirect(id: str) -> RedirectResponse:  # noqa: A002 - the form field's name
-        return RedirectResponse(f"/stories/{id}", status_code=303)
+        return RedirectResponse(server_url("story", id), status_code=303)
 
     return app

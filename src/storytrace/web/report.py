@@ -18,13 +18,15 @@ from storytrace.provenance import compare_articles
 from storytrace.settings import DEFAULT_SETTINGS, Settings
 from storytrace.store import Store
 from storytrace.web.app import highlight, render, story_view, stylesheet
+from storytrace.web.links import anchor
 
 # Passage colour classes in the stylesheet (c0 … c7).
 _COLOURS = 8
 
 
-def _anchor(kind: str, *ids: str) -> str:
-    return f"#article-{ids[0]}" if kind == "article" else f"#compare-{ids[0]}-{ids[1]}"
+def _link(kind: str, *ids: str) -> str:
+    """Links of the story views point at the report's own anchors."""
+    return f"#{anchor(kind, *ids)}"
 
 
 def build_report(db: str | Path, stories: Sequence[str] = (), settings: Settings = DEFAULT_SETTINGS) -> str:
@@ -42,7 +44,7 @@ def build_report(db: str | Path, stories: Sequence[str] = (), settings: Settings
     sections = []
     for story, articles, copies in found:
         _, comparison = compare_story(story.id, db=db, settings=settings, embedder="none")
-        view = story_view(story, articles, copies, comparison, _anchor)
+        view = story_view(story, articles, copies, comparison, _link)
         by_id = {article.id: article for article in articles}
         pairs = []
         for relation in copies:

@@ -33,16 +33,11 @@ def _day(value: str | None) -> date | None:
         return None
 
 
-def article_path(article_id: str) -> str:
-    """Where the web app shows an article."""
-    return f"/articles/{article_id}"
-
-
 def timeline_svg(
     articles: Sequence[Article],
     events: Sequence[TimelineEvent],
     copies: Sequence[Copy],
-    link: Callable[[str], str] = article_path,
+    link: Callable[[str], str],
 ) -> Markup:
     """Outlets on rows, their articles as dots on a day axis (copies hollow), the story's dated events
     as ticks below, each with its text in a tooltip (``<title>``)."""
@@ -103,9 +98,7 @@ def timeline_svg(
     return Markup("".join(parts))
 
 
-def copy_graph_svg(
-    articles: Sequence[Article], copies: Sequence[Copy], link: Callable[[str], str] = article_path
-) -> Markup:
+def copy_graph_svg(articles: Sequence[Article], copies: Sequence[Copy], link: Callable[[str], str]) -> Markup:
     """Originals on the left, their copies on the right, an arrow per copy relation labelled with its
     kind and delay (hours between the two publication times, when both are known)."""
     involved = {i for copy in copies for i in (copy.original, copy.copy)}
