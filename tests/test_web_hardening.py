@@ -8,6 +8,7 @@ import html
 import json
 import re
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -24,7 +25,8 @@ from fastapi.testclient import TestClient
 
 import storytrace.pipeline
 import storytrace.web.upload
-from storytrace.model import Report
+from storytrace.errors import StoreError
+from storytrace.model import Problem, Report
 from storytrace.web import create_app
 from storytrace.web.links import server_url
 from storytrace.web.report import build_report
@@ -222,6 +224,30 @@ def test_upload_page_shows_the_rejected_file_and_its_reason(tmp_path: Path) -> N
     assert re.search(r"<strong>x\.exe</strong> \(error\): binary file", page.text)
     stored = client.post("/upload", files={"files": ("fine.txt", TEXT.format(n=3).encode())})
     assert stored.status_code == 200 and "Stored: 1 new." in stored.text and 'href="/stories/st-' in stored.text
+
+
+def test_articles_the_database_refused_are_not_counted_as_stored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    private = f"{tempfile.gettempdir()}/storytrace-upload-abc/0000/a.txt"
+    refused = Report(stored={"rejected": 1}, problems=(Problem(private, "the database refused article a"),))
+    monkeypatch.setattr(storytrace.pipeline, "add", lambda *args, **kwargs: refused)
+    answer = TestClient(create_app(str(tmp_path / "refused.db"))).post(
+        "/api/articles", content=_jsonl(_article("a", 1))
+    )
+    assert answer.status_code == 400 and answer.json()["problems"][0]["source"] == "a.txt"
+
+
+def test_database_errors_answer_503_without_internals(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def unavailable(*args: object, **kwargs: object) -> Report:
+        raise StoreError("cannot open database postgresql://reader:secret@db.internal/news: connection refused")
+
+    monkeypatch.setattr(storytrace.pipeline, "add", unavailable)
+    client = TestClient(create_app(str(tmp_path / "down.db")))
+    for path in ("/api/articles", "/upload"):
+        answer = client.post(path, content=_jsonl(_article("a", 1)), headers=JSONL)
+        assert answer.status_code == 503 and "try again" in answer.text
+        assert "secret" not in answer.text and "db.internal" not in answer.text
 
 
 def test_head_everywhere_get_is_and_405_says_what_is_allowed(hostile: tuple[httpx.Client, str]) -> None:

@@ -307,7 +307,10 @@ def create_app(db: str | Path = "storytrace.db", settings: Settings = DEFAULT_SE
     def story_page(story_id: str, query_id: QueryId = None) -> str:
         return str(story_data(_given(story_id, query_id))["html"])
 
-    @app.get("/api/stories/{story_id:path}", summary="One story with its comparison (the report's story record)")
+    @app.get(
+        "/api/stories/{story_id:path}",
+        summary="One story with its comparison (the report's story record); ids percent-encoded",
+    )
     def api_story(story_id: str, query_id: QueryId = None) -> dict[str, Any]:
         view = story_data(_given(story_id, query_id))
         if "json" in view:
@@ -337,7 +340,10 @@ def create_app(db: str | Path = "storytrace.db", settings: Settings = DEFAULT_SE
     def article_page(article_id: str, query_id: QueryId = None) -> str:
         return render("article.html", **article_data(_given(article_id, query_id)))
 
-    @app.get("/api/articles/{article_id:path}", summary="One article with its copy relations and story")
+    @app.get(
+        "/api/articles/{article_id:path}",
+        summary='One article with its copy relations and story; ids percent-encoded ("/" as %2F)',
+    )
     def api_article(article_id: str, query_id: QueryId = None) -> dict[str, Any]:
         data = article_data(_given(article_id, query_id))
         record = data["article"].to_record()
@@ -368,13 +374,14 @@ def create_app(db: str | Path = "storytrace.db", settings: Settings = DEFAULT_SE
         }
 
     # Two ids: in the query (any characters), or in the path for ids without "/" (the older form).
-    @app.get("/compare", response_class=HTMLResponse, include_in_schema=False)
+    # (Decorators apply bottom-up: the query form is registered, and listed, first.)
     @app.get("/compare/{a}/{b}", response_class=HTMLResponse, include_in_schema=False)
+    @app.get("/compare", response_class=HTMLResponse, include_in_schema=False)
     def compare_page(a: str, b: str) -> str:
         return render("compare.html", **compare_data(a, b))
 
-    @app.get("/api/compare", summary="Two articles (a and b) aligned: shared passages and the copy relation")
-    @app.get("/api/compare/{a}/{b}", summary="The same for ids without '/'")
+    @app.get("/api/compare/{a}/{b}", summary="The same, for two ids without '/' in the path")
+    @app.get("/api/compare", summary="Two articles (ids a and b) aligned: shared passages and the copy relation")
     def api_compare(a: str, b: str) -> dict[str, Any]:
         data = compare_data(a, b)
         return {

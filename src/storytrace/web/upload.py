@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
-import threading
 import unicodedata
 from collections.abc import AsyncGenerator
 from pathlib import Path, PurePosixPath
@@ -38,9 +37,6 @@ _MAX_NAME_BYTES = 255
 _MAX_SUFFIX_BYTES = 16
 # Copy uploaded files in pieces of this size (never a whole file in memory).
 _COPY_CHUNK = 1 << 20
-# Uploads add one at a time, as they did when they ran on the event loop: the story index is
-# built by one writer at a time (the turn is waited for in the upload's worker thread).
-_ADDING = threading.Lock()
 
 
 class Rejected(Exception):
@@ -140,16 +136,11 @@ async def _receive_jsonl(request: Request, folder: Path) -> None:
         raise Rejected("empty body: send files (multipart) or JSONL")
 
 
-def _add(folder: Path, db: str, settings: Settings) -> Report:
-    """Add the folder's files to the stories, one upload at a time."""
-    with _ADDING:
-        return pipeline.add([str(folder)], db=db, settings=settings, embedder="none")
-
-
 def _answer(result: dict[str, Any]) -> tuple[dict[str, Any], int]:
     """The answer and its status: 400 with the reasons when nothing could be stored, else 200 (with
     the problems of any inputs that could not be stored beside the stored ones)."""
-    if any(result["stored"].values()):
+    # The store's counts include articles the database refused ("rejected"): those are not stored.
+    if any(count for status, count in result["stored"].items() if status != "rejected"):
         return result, 200
     reasons = "; ".join(f"{p['source']}: {p['reason']}" for p in result["problems"][:3]) or "no article in the upload"
     more = len(result["problems"]) - 3
@@ -185,6 +176,7 @@ async def ingest(request: Request, db: str, settings: Settings) -> tuple[dict[st
             await (_receive_form if multipart else _receive_jsonl)(request, folder)
         except Rejected as rejected:
             return _answer(_rejection(rejected.reason))
-        # The pipeline is slow and blocking: off the event loop, other requests go on meanwhile.
-        report = await run_in_threadpool(_add, folder, db, settings)
+        # The pipeline is slow and blocking: off the event loop, other requests go on meanwhile
+        # (uploads, like CLI runs, take turns on the store's writer lock).
+        report = await run_in_threadpool(pipeline.add, [str(folder)], db=db, settings=settings, embedder="none")
     return _answer(_result(report))
