@@ -211,10 +211,14 @@ def test_uploads_with_nothing_stored_answer_400_with_reasons(tmp_path: Path) -> 
 
 def test_partly_bad_upload_stores_the_good_and_lists_the_bad(tmp_path: Path) -> None:
     client = TestClient(create_app(str(tmp_path / "partial.db")))
-    body = _jsonl(_article("good", 1)) + b"\n{not json\n"
+    reused = _article("good", 2) | {"text": "A different text entirely, about the city's new bus lanes and their cost."}
+    body = _jsonl(_article("good", 1), reused) + b"\n{not json\n"
     answer = client.post("/api/articles", content=body, headers=JSONL)
     assert answer.status_code == 200 and answer.json()["articles"] == ["good"] and "error" not in answer.json()
-    assert [p["source"] for p in answer.json()["problems"]] == ["upload.jsonl:2"]
+    problems = {p["source"]: p["reason"] for p in answer.json()["problems"]}
+    assert set(problems) == {"upload.jsonl:2", "upload.jsonl:3"}
+    # The reason names the earlier source as the client knows it, not the server's private folder.
+    assert problems["upload.jsonl:2"].endswith("by upload.jsonl:1; not stored")
 
 
 def test_upload_page_shows_the_rejected_file_and_its_reason(tmp_path: Path) -> None:

@@ -30,7 +30,7 @@ from storytrace.settings import Settings
 MAX_UPLOAD_BYTES = 20_000_000
 # The private folders' name prefix, by which their paths are cut from what clients see.
 _FOLDER_PREFIX = "storytrace-upload-"
-_FOLDER_PATH = re.compile(rf"^.*/{_FOLDER_PREFIX}[^/]+/(?:\d+/)?")
+_FOLDER_PATH = re.compile(rf"\S*/{_FOLDER_PREFIX}[^/\s]+/(?:\d+/)?")
 # Most file systems take names of at most 255 bytes.
 _MAX_NAME_BYTES = 255
 # A longer "extension" (``a.<300 letters>``) is part of the name, not a format to keep.
@@ -67,9 +67,10 @@ def safe_file_name(name: str | None) -> str:
     return stem.encode("utf-8")[:room].decode("utf-8", "ignore") + suffix
 
 
-def public_source(source: str) -> str:
-    """A source as its uploader named it: the private folder's path (an internal) cut off."""
-    return _FOLDER_PATH.sub("", source, count=1)
+def public_source(text: str) -> str:
+    """A source (or a reason naming sources) as the uploader named them: the private folder's path,
+    an internal, cut off."""
+    return _FOLDER_PATH.sub("", text)
 
 
 def _slot(folder: Path, number: int) -> Path:
@@ -155,7 +156,8 @@ def _result(report: Report) -> dict[str, Any]:
         "articles": [article.id for article in report.articles],
         "stories": [story.id for story in report.stories],
         "problems": [
-            {"source": public_source(p.source), "reason": p.reason, "kind": p.kind.value} for p in report.problems
+            {"source": public_source(p.source), "reason": public_source(p.reason), "kind": p.kind.value}
+            for p in report.problems
         ],
     }
 
