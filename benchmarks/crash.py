@@ -23,10 +23,10 @@ Method (``docs/crash.md`` has the results):
   into that stage's clean duration after the progress bar shows it (or at once when a later
   stage shows first; the stage actually showing is recorded). A draw that the run outlives is
   drawn again. ``SIGKILL`` goes to the main process only (``kill -9 PID``; its leftover
-  workers are counted, then killed); ``SIGINT`` (a share of the trials, ``--sigint-share``)
-  goes to the whole process group as Ctrl-C does, and the time the main process takes to exit
-  is measured (target < 1 s), with whether anything printed a traceback. Then the same command
-  is rerun to completion on the same database.
+  workers are counted at once and ``LINGER_S`` later, then killed); ``SIGINT`` (a share of the
+  trials, ``--sigint-share``) goes to the whole process group as Ctrl-C does, and the time the
+  main process takes to exit is measured (target < 1 s), with whether anything printed a
+  traceback. Then the same command is rerun to completion on the same database.
 * **Checks.** After the kill and after the rerun: SQLite's ``PRAGMA integrity_check``, and on
   both databases storytrace's own invariants (``INVARIANTS``: story members are stored
   articles in live stories, ``stories.article_count`` equals the members, copies and analyses
@@ -80,6 +80,8 @@ ECBPLUS_TOPICS = 3
 DEFAULT_PG = "postgresql://postgres:storytrace@127.0.0.1:5432/postgres"
 # How long a SIGINT-ed run may take to exit before it is killed (and counted as hung).
 SIGINT_GRACE_S = 10.0
+# How long leftover worker processes get to notice that the main process is gone.
+LINGER_S = 1.0
 TRACEBACK = "Traceback (most recent call last)"
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07")
 # A progress line: spinner, the stage's name, then the bar.
@@ -144,7 +146,7 @@ class SqliteTarget:
         return f"sqlite:///{db}"
 
     def drop(self, db: str) -> None:
-        for suffix in ("", "-wal", "-shm", "-journal"):
+        for suffix in ("", "-wal", "-shm", "-journal", ".lock"):
             Path(db + suffix).unlink(missing_ok=True)
 
 
@@ -363,6 +365,7 @@ class Run:
     hung: bool = False  # still running SIGINT_GRACE_S after SIGINT, then killed
     traceback: bool = False
     leftovers: int = 0  # processes of its group still alive after the main one exited
+    lingering: int = 0  # of those, still alive LINGER_S later
     tail: str = ""  # the end of its output, when it failed or printed a traceback
 
 
@@ -392,6 +395,9 @@ def run_cli(argv: Sequence[str], env: dict[str, str], cwd: Path, aim: Aim | None
             watcher.feed(chunk, now)
         ended = time.monotonic() - start
         run.leftovers = len(_group_members(process.pid))
+        if run.leftovers:
+            time.sleep(LINGER_S)
+            run.lingering = len(_group_members(process.pid))
         _kill_group(process.pid)
         output += _drain(master)
     finally:
@@ -610,6 +616,7 @@ def summary_rows(baselines: list[dict[str, Any]], trials: list[dict[str, Any]]) 
                 "hung": sum(1 for t in group if t["killed"]["hung"]),
                 "tracebacks": sum(1 for t in group if t["killed"]["traceback"]),
                 "leftover_processes": sum(t["killed"]["leftovers"] for t in group),
+                "lingering_processes": sum(t["killed"]["lingering"] for t in group),
             }
         )
     return rows
@@ -634,6 +641,7 @@ def _baseline_row(b: dict[str, Any]) -> dict[str, Any]:
         "hung": 0,
         "tracebacks": sum(1 for name in ("clean", "rerun", "fresh") if b[name]["traceback"]),
         "leftover_processes": 0,
+        "lingering_processes": 0,
     }
 
 
@@ -668,7 +676,7 @@ def markdown_table(rows: list[dict[str, Any]]) -> str:
     """The results table (Markdown)."""
     lines = [
         "| command | db | signal | kills | integrity failures | duplicates | rerun failed | non-converged "
-        "(parts) | story ids differ | SIGINT exit median / max | hung | tracebacks | leftover processes |",
+        "(parts) | story ids differ | SIGINT exit median / max | hung | tracebacks | leftover processes (1 s later) |",
         "| --- | --- | --- | ---: | ---: | ---: | ---: | --- | ---: | --- | ---: | ---: | ---: |",
     ]
     for r in rows:
@@ -676,7 +684,7 @@ def markdown_table(rows: list[dict[str, Any]]) -> str:
             f"| {r['command']} | {r['db']} | {r['signal']} | {r['kills']} | {r['integrity_failures']} | "
             f"{r['duplicates']} | {r['rerun_failed']} | {r['non_converged']} ({_parts(r['differed'])}) | "
             f"{r['story_ids_differ']} | {_seconds(r['exit_median_s'])} / {_seconds(r['exit_max_s'])} | {r['hung']} | "
-            f"{r['tracebacks']} | {r['leftover_processes']} |"
+            f"{r['tracebacks']} | {r['leftover_processes']} ({r['lingering_processes']}) |"
         )
     return "\n".join(lines)
 
@@ -839,6 +847,7 @@ def run_trials(
 def main(argv: list[str] | None = None) -> None:
     """Run the campaign, print the tables, write the JSON."""
     args = parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that databases and files are removed
     rng = random.Random(args.seed)
     command_line = "python benchmarks/crash.py " + shlex.join(sys.argv[1:] if argv is None else argv)
     with tempfile.TemporaryDirectory(prefix="storytrace-crash-") as folder:
