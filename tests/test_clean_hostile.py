@@ -12,6 +12,7 @@ from storytrace.clean import clean_document
 from storytrace.errors import InputError
 from storytrace.model import RawDocument, Removal
 from storytrace.settings import Settings
+from storytrace.stories.features import content_lemmas, story_features
 
 SENTENCE = "Police arrested two men after a fire destroyed the old harbour warehouse on Monday"
 
@@ -87,3 +88,12 @@ def test_a_runaway_extraction_is_stopped_and_reported(monkeypatch: pytest.Monkey
     # The timer is gone afterwards: a later document is cleaned as usual.
     monkeypatch.undo()
     assert clean_document(RawDocument(source="a.txt", text=f"{SENTENCE}.", id="a"), Settings(clean_timeout_s=0.3)).text
+
+
+def test_a_giant_token_gives_bounded_story_terms() -> None:
+    text = "Harbour " + "x" * 100_000 + " " + " ".join(["Capital"] * 5_000) + " " + "9" * 5_000
+    article = clean_document(RawDocument(source="big.txt", text=text, id="big"), Settings())
+    features = story_features(article)
+    assert max(map(len, [*features.terms, *features.names])) <= 256
+    assert "harbour" in features.terms and "capital" in features.names
+    assert max(map(len, content_lemmas(text, "en"))) <= 256

@@ -51,6 +51,11 @@ _WEEKDAYS = {
 }
 _DAYS_BACK = {"today": 0, "tonight": 0, "yesterday": 1, "heute": 0, "gestern": 1, "aujourd'hui": 0, "hoy": 0, "ayer": 1}
 # simplemma's languages (its own list); others are compared by casefolded word forms.
+# Terms are cut to this many characters: no word is longer, while a token without spaces (a URL,
+# a hash, a scraped run, a CJK sentence) can be megabytes, and terms are database keys (an index
+# entry holds about 2,700 bytes) and cached lemmatizer inputs. A full name is kept up to four words' worth.
+_MAX_TERM_CHARS = 64
+_MAX_NAME_CHARS = 4 * _MAX_TERM_CHARS
 _LEMMA_LANGUAGES = frozenset(simplemma.strategies.dictionaries.dictionary_factory.SUPPORTED_LANGUAGES)
 
 
@@ -136,7 +141,7 @@ def content_lemmas(text: str, language: str | None) -> set[str]:
     code = (language or "en").split("-")[0].lower()
     stop = _stop_list(code)
     lemma_language = code if code in _LEMMA_LANGUAGES else None
-    words = (m.group().casefold() for m in _TOKEN.finditer(text))
+    words = (m.group()[:_MAX_TERM_CHARS].casefold() for m in _TOKEN.finditer(text))
     return {_lemma(w, lemma_language) if lemma_language else w for w in words if w not in stop}
 
 
@@ -156,10 +161,10 @@ def story_features(article: Article) -> StoryFeatures:
         token = match.group()
         start, end = match.span()
         gap_start, previous_end = previous_end, end
-        folded = token.casefold()
+        folded = token[:_MAX_TERM_CHARS].casefold()
         if token[0].isdigit() and _NUMBER.fullmatch(token):
             _close_run(run, names)
-            digits = token.replace(",", "")
+            digits = folded.replace(",", "")
             if _YEAR.fullmatch(digits):
                 names[f"year:{digits}"] += 1
             elif previous_word in _MONTHS and len(digits) <= 2:  # "December 23"
@@ -201,6 +206,7 @@ def story_features(article: Article) -> StoryFeatures:
 
 def _close_run(run: list[str], names: Counter[str]) -> None:
     """Count a run of capitalised words as one full name ("vladimir putin") besides its words."""
-    if len(run) > 1:
-        names[" ".join(run)] += 1
+    name = " ".join(run)
+    if len(run) > 1 and len(name) <= _MAX_NAME_CHARS:
+        names[name] += 1
     run.clear()
