@@ -158,6 +158,7 @@ def test_a_broken_record_loses_only_itself(tmp_path: Path, monkeypatch: pytest.M
         ("empty.warc.gz", gzip.compress(b""), "no records"),
         ("text.warc", b"plain text here\nand more\n", "not a readable WARC/ARC file"),
         ("blank.jsonl", b"  \n\n \t\n", "no records (only blank lines)"),
+        ("untyped.warc", b"WARC/1.0\r\nContent-Length: 0\r\n\r\n\r\n\r\n", "no HTML response records (1 untyped)"),
     ],
 )
 def test_files_that_yield_nothing_are_reported(tmp_path: Path, name: str, data: bytes, reason: str) -> None:

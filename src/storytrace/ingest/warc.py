@@ -98,7 +98,7 @@ def read_warc_file(path: Path, settings: Settings) -> Iterator[RawDocument | Pro
                 break
             number += 1
             if record.rec_type != "response":
-                skipped[str(record.rec_type)] += 1
+                skipped[str(record.rec_type or "untyped")] += 1
                 continue
             url = record.rec_headers.get_header("WARC-Target-URI")
             where = f"{source}#{url or f'record {number}'}"
