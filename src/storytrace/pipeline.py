@@ -53,6 +53,8 @@ def _prepare(raw: RawDocument, settings: Settings) -> Article | Problem:
     """Clean one document (in a worker process); any failure becomes a problem naming it."""
     try:
         article = clean_document(raw, settings)
+    except InputError as error:
+        return Problem(error.source, error.reason)
     except StorytraceError as error:
         return Problem(raw.source, str(error))
     except Exception as error:  # noqa: BLE001 - hostile input may break any library; report, go on
