@@ -131,6 +131,27 @@ def test_a_second_writer_waits_and_is_told_whom_for(held: tuple[str, threading.E
     assert len(notes) == 1 and "first writer" in notes[0]
 
 
+def test_runs_opening_a_new_database_at_once_all_succeed(db: str, tmp_path: Path) -> None:
+    failures: list[str] = []
+    targets = [db, *(str(tmp_path / f"new{n}.db") for n in range(5))] if "://" in db else [
+        str(tmp_path / f"new{n}.db") for n in range(6)]  # fmt: skip
+
+    def open_store(target: str) -> None:
+        try:
+            with Store(target, Settings()) as store:
+                store.load_stories()
+        except StoreError as error:
+            failures.append(str(error))
+
+    for target in targets:
+        openers = [threading.Thread(target=open_store, args=(target,)) for _ in range(6)]
+        for opener in openers:
+            opener.start()
+        for opener in openers:
+            opener.join()
+    assert failures == []
+
+
 def test_two_analyses_at_once_both_store_everything(db: str, tmp_path: Path) -> None:
     halves = []
     for half in range(2):

@@ -77,6 +77,8 @@ _STORY_DOCUMENTS = "story_documents"
 _WRITER = "writer"
 # PostgreSQL advisory lock key of the writer lock (any constant; "story" in ASCII).
 _WRITER_LOCK_KEY = 0x73746F7279
+# PostgreSQL advisory lock key held while a run checks or creates the schema ("schema" in ASCII).
+_SCHEMA_LOCK_KEY = 0x736368656D61
 # How often a waiting writer tries the lock again.
 _WRITER_POLL_SECONDS = 0.2
 # Article columns without the text: enough to order, title and list stories.
@@ -324,16 +326,15 @@ class Store:
         self._ensure_schema()
 
     def _ensure_schema(self) -> None:
-        try:
-            self._check_schema()
-        except StoreError as error:
-            if not isinstance(error.__cause__, IntegrityError):
-                raise
-            self._check_schema()  # another run created the schema at the same moment: it is there now
-
-    def _check_schema(self) -> None:
         with _translated(f"cannot open database {self.url}"), self.engine.begin() as connection:
             if not self.readonly:
+                # Runs opening a new database at once must not both create its tables: a SQLite
+                # write transaction taken up front (the driver would run the DDL outside one) or a
+                # PostgreSQL transaction lock makes the check and the creation one step.
+                if self.engine.dialect.name == "sqlite":
+                    connection.exec_driver_sql("BEGIN IMMEDIATE")
+                elif self.engine.dialect.name == "postgresql":
+                    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK_KEY})
                 metadata.create_all(connection)
             stored = connection.execute(select(meta.c.value).where(meta.c.key == "schema_version")).scalar()
             if stored is None and not self.readonly:
