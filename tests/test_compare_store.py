@@ -10,7 +10,7 @@ import pytest
 
 import storytrace
 from storytrace import Settings, Store
-from storytrace.errors import InputError
+from storytrace.errors import InputError, StoreError
 from storytrace.summarize import analysis as analysis_module
 from storytrace.summarize import analyze_articles, compare_story
 from tests.conftest import EXAMPLES
@@ -47,7 +47,7 @@ def test_compare_api_caches_and_reuses_analyses(tmp_path: Path, monkeypatch: pyt
             raise AssertionError("a cached article was parsed again")
         return []
 
-    monkeypatch.setattr("storytrace.pipeline.analyze_articles", no_parsing)
+    monkeypatch.setattr("storytrace.pipeline.iter_analyses", no_parsing)
     monkeypatch.setattr("storytrace.summarize.analyze_articles", no_parsing)
     _, again = storytrace.compare(biggest.id, db=db, embedder="none")
     assert again == first
@@ -65,8 +65,15 @@ def test_compare_from_cache_equals_a_fresh_comparison(tmp_path: Path) -> None:
 
 
 def test_compare_names_an_unknown_story(tmp_path: Path) -> None:
+    Store(tmp_path / "e.db", SETTINGS).close()  # an empty database
     with pytest.raises(InputError, match="no such story"):
         storytrace.compare("st-missing", db=tmp_path / "e.db")
+
+
+def test_compare_does_not_create_a_missing_database(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no database at"):
+        storytrace.compare("st-missing", db=tmp_path / "typo.db")
+    assert not (tmp_path / "typo.db").exists()
 
 
 def test_analysis_version_is_part_of_the_cache_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
