@@ -22,14 +22,17 @@ from storytrace.settings import Settings
 # A numeric character reference (``&#233;``, ``&#xE9;``); feedparser crashes on one past U+10FFFF.
 _CHAR_REFERENCE = re.compile(rb"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));")
 _LAST_CODE_POINT = 0x10FFFF
+_SURROGATES = (0xD800, 0xDFFF)
 
 
 def _valid_reference(match: re.Match[bytes]) -> bytes:
-    """The reference itself, or one to U+FFFD when it names no character (``&#xFFFFFFF;``)."""
+    """The reference itself, or one to U+FFFD when it names no character (``&#xFFFFFFF;``, ``&#xD800;``)."""
     hexadecimal, decimal = match.groups()
     digits = (hexadecimal or decimal).lstrip(b"0")
     # U+10FFFF has 7 decimal digits: checking the length first keeps int() small.
-    fits = len(digits) <= 7 and int(digits or b"0", 16 if hexadecimal else 10) <= _LAST_CODE_POINT
+    code = int(digits or b"0", 16 if hexadecimal else 10) if len(digits) <= 7 else _LAST_CODE_POINT + 1
+    # A surrogate is no character either: feedparser would pass it on, unencodable, to the store.
+    fits = code <= _LAST_CODE_POINT and not _SURROGATES[0] <= code <= _SURROGATES[1]
     return match.group() if fits else b"&#xFFFD;"
 
 

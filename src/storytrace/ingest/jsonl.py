@@ -65,6 +65,11 @@ def _field(record: Mapping[str, Any], name: str, source: str) -> str | None:
     raise InputError(source, f'field "{name}" must be a string, got {type(value).__name__}')
 
 
+def _has_words(text: str | None) -> bool:
+    """True when a text holds a letter or digit: blanks, byte order marks and separators are no text."""
+    return bool(text) and any(character.isalnum() for character in text or "")
+
+
 def record_to_document(record: Any, source: str) -> RawDocument:
     """Validate one JSON object (or API dict) and turn it into a raw document."""
     if not isinstance(record, Mapping):
@@ -74,12 +79,13 @@ def record_to_document(record: Any, source: str) -> RawDocument:
     if not isinstance(summary_only, bool):
         raise InputError(source, f'field "summary_only" must be true or false, got {type(summary_only).__name__}')
     text, html = values.pop("text"), values.pop("html")
-    if not (text and text.strip()) and not (html and html.strip()):
+    worded = _has_words(text)
+    if not worded and not (html and html.strip()):
         raise InputError(source, 'record has neither "text" nor "html"')
     return RawDocument(
         source=source,
-        text=text if text and text.strip() else None,
-        html=None if text and text.strip() else html,
+        text=text if worded else None,
+        html=None if worded else html,
         summary_only=summary_only,
         **values,
     )

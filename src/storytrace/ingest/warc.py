@@ -50,9 +50,14 @@ def _read_record(record: Any, where: str, arc: bool, settings: Settings) -> list
     ARC records have no record id (warcio invents a random one on conversion), so their id is
     left to the URL's hash, the same on every run.
     """
+    if not arc and record.rec_headers.get_header("Content-Length") is None:
+        return [Problem(where, "record has no Content-Length, so where it ends is unknown")]
     payload = record.content_stream().read(settings.max_record_bytes + 1)
     if len(payload) > settings.max_record_bytes:
         return [Problem(where, "record is over the size limit (Settings.max_record_bytes)")]
+    missing = getattr(record.raw_stream, "limit", 0)  # what the stated length promised and the file lacks
+    if missing:
+        return [Problem(where, f"truncated record: the file ends {missing} bytes before its stated length")]
     try:
         html, warning = decode_text(payload, where, settings)
     except InputError as error:
