@@ -3,7 +3,9 @@
 A strategy draws :class:`Draft` files (bytes plus what the pipeline must do with them);
 :func:`batches` names them uniquely and returns :class:`Spec` entries ready to write into a
 folder (``harness.write_batch``). Good articles are short news-like paragraphs written here
-with a unique marker word, so that a stored article can be recognised whatever its id.
+with a unique marker word, so that a stored article can be recognised whatever its id. Each
+draft strategy takes a ``salt`` (one letter per file of a batch, ``zz`` when drawn alone) that
+goes into the markers of its filler articles (the readable parts of hostile files).
 
 Expectations (:class:`Expect`):
 
@@ -20,6 +22,7 @@ import io
 import json
 import string
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import Enum
 from functools import lru_cache
@@ -126,14 +129,15 @@ _DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
 
 
 @st.composite
-def good_articles(draw: st.DrawFn, filler: bool = False) -> GoodArticle:
-    """A four-paragraph local news report with a unique marker name in its second paragraph.
+def good_articles(draw: st.DrawFn, salt: str, filler: bool = False) -> GoodArticle:
+    """A four-paragraph local news report with a marker name in its second paragraph.
 
-    ``filler`` articles (the readable parts of hostile files) get nine-letter markers, so that
-    they never share a marker, or a text, with the good articles' seven-letter ones.
+    The marker starts with the draft's ``salt`` (unique in a batch), so articles of different
+    files never share a marker or a text; ``filler`` articles (the readable parts of hostile
+    files) take nine letters starting with ``q``, good ones seven.
     """
-    size = 9 if filler else 7
-    marker = draw(st.text(string.ascii_lowercase, min_size=size, max_size=size)).capitalize()
+    drawn = draw(st.text(string.ascii_lowercase, min_size=6, max_size=6))
+    marker = (f"q{salt}{drawn}" if filler else f"{salt}{drawn}").capitalize()
     place, body, project = (
         draw(st.sampled_from(_PLACES)),
         draw(st.sampled_from(_BODIES)),
@@ -158,13 +162,13 @@ _WHITESPACE = st.text(st.sampled_from([" ", "\t", "\n", "\r", "\u00a0", "\u2028"
 
 
 @st.composite
-def text_drafts(draw: st.DrawFn) -> Draft:
+def text_drafts(draw: st.DrawFn, salt: str = "zz") -> Draft:
     """A ``.txt`` file: a good article in some encoding and line-ending style, or hostile bytes."""
     kind = draw(
         st.sampled_from(["good", "cp1252", "bom-crlf", "cr", "random", "empty", "blank", "nul", "controls", "unicode"])
     )
     if kind in ("good", "cp1252", "bom-crlf", "cr"):
-        article = draw(good_articles())
+        article = draw(good_articles(salt))
         text = article.text()
         if kind == "cp1252":
             data = text.replace("approve", "approve the café and").encode("cp1252")
@@ -189,7 +193,7 @@ def text_drafts(draw: st.DrawFn) -> Draft:
     if kind == "blank":
         return Draft(".txt", draw(_WHITESPACE).encode(), Expect.BAD, "text:whitespace-only", barren=True)
     if kind == "nul":
-        article = draw(good_articles(filler=True))
+        article = draw(good_articles(salt, filler=True))
         return Draft(
             ".txt", article.text().encode().replace(b" ", b"\x00", 3), Expect.BAD, "text:nul-bytes", barren=True
         )
@@ -209,7 +213,7 @@ def text_drafts(draw: st.DrawFn) -> Draft:
 
 
 @st.composite
-def html_drafts(draw: st.DrawFn) -> Draft:
+def html_drafts(draw: st.DrawFn, salt: str = "zz") -> Draft:
     """An ``.html`` page: a good article, or markup built to break parsers and extractors."""
     kind = draw(
         st.sampled_from(
@@ -228,14 +232,14 @@ def html_drafts(draw: st.DrawFn) -> Draft:
         )
     )
     if kind == "good":
-        article = draw(good_articles())
+        article = draw(good_articles(salt))
         return Draft(".html", article.html().encode(), Expect.GOOD, "html:good", (article,), single=True)
     if kind == "deep":
-        article, depth = draw(good_articles(filler=True)), draw(st.sampled_from([300, 3000, 30_000]))
+        article, depth = draw(good_articles(salt, filler=True)), draw(st.sampled_from([300, 3000, 30_000]))
         page = "<html><body>" + "<div>" * depth + article.html() + "</div>" * depth + "</body></html>"
         return Draft(".html", page.encode(), Expect.ANY, "html:deep-nesting")
     if kind == "charrefs":
-        article = draw(good_articles(filler=True))
+        article = draw(good_articles(salt, filler=True))
         refs = "".join(draw(st.lists(st.sampled_from(_CHARREFS), min_size=1, max_size=20)))
         return Draft(".html", article.html().replace("<p>", f"<p>{refs}", 1).encode(), Expect.ANY, "html:charrefs")
     if kind == "script-only":
@@ -258,7 +262,7 @@ def html_drafts(draw: st.DrawFn) -> Draft:
             ".html", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200), Expect.BAD, "html:binary", barren=True
         )
     if kind == "attribute":
-        article = draw(good_articles(filler=True))
+        article = draw(good_articles(salt, filler=True))
         page = article.html().replace("<article>", "<article data-x='" + "y" * 1_000_000 + "'>")
         return Draft(".html", page.encode(), Expect.ANY, "html:huge-attribute")
     tags = st.sampled_from(
@@ -319,8 +323,8 @@ def _record_line(article: GoodArticle, **extra: object) -> bytes:
 
 
 @st.composite
-def _good_line(draw: st.DrawFn) -> _Line:
-    article = draw(good_articles())
+def _good_line(draw: st.DrawFn, salt: str) -> _Line:
+    article = draw(good_articles(salt))
     article = replace(article, id=f"j-{article.marker.lower()}")
     style = draw(st.sampled_from(["text", "html", "ascii", "extra-fields", "int-id"]))
     if style == "html":
@@ -339,7 +343,7 @@ def _good_line(draw: st.DrawFn) -> _Line:
 
 
 @st.composite
-def _hostile_line(draw: st.DrawFn) -> _Line:
+def _hostile_line(draw: st.DrawFn, salt: str = "zz") -> _Line:
     kind = draw(
         st.sampled_from(
             [
@@ -359,7 +363,7 @@ def _hostile_line(draw: st.DrawFn) -> _Line:
             ]
         )
     )
-    text = draw(good_articles(filler=True)).text()
+    text = draw(good_articles(salt, filler=True)).text()
     if kind == "invalid":
         return _Line(
             draw(st.sampled_from([b'{"id": ', b"{'text': 'x'}", b'{"text": "a"', b"\xef\xbb\xbf[", b"}{"])),
@@ -428,7 +432,7 @@ def _hostile_line(draw: st.DrawFn) -> _Line:
 
 
 @st.composite
-def jsonl_drafts(draw: st.DrawFn) -> Draft:
+def jsonl_drafts(draw: st.DrawFn, salt: str = "zz") -> Draft:
     """A ``.jsonl`` file: good records mixed with hostile lines, blank lines, CRLF; or a file of nothing."""
     shape = draw(st.sampled_from(["mixed", "mixed", "mixed", "empty-urls", "empty", "blank"]))
     if shape == "empty":
@@ -437,12 +441,12 @@ def jsonl_drafts(draw: st.DrawFn) -> Draft:
         return Draft(".jsonl", (draw(_WHITESPACE) + "\n").encode(), Expect.BAD, "jsonl:whitespace-only", barren=True)
     if shape == "empty-urls":
         # Two different articles that both say "url": "" are two articles, not one.
-        first, second = draw(good_articles()), draw(good_articles())
+        first, second = draw(good_articles(salt)), draw(good_articles(salt))
         assume(first.marker != second.marker)
         first, second = replace(first, id=f"u-{first.marker.lower()}"), replace(second, id=f"u-{second.marker.lower()}")
         lines = [_record_line(first, url=""), _record_line(second, url="")]
         return Draft(".jsonl", b"\n".join(lines) + b"\n", Expect.GOOD, "jsonl:empty-urls", (first, second))
-    lines = draw(st.lists(st.one_of(_good_line(), _hostile_line()), min_size=1, max_size=6))
+    lines = draw(st.lists(st.one_of(_good_line(salt), _hostile_line(salt)), min_size=1, max_size=6))
     separator = draw(st.sampled_from([b"\n", b"\r\n", b"\n\n"]))
     data = separator.join(line.data for line in lines) + draw(st.sampled_from([b"", b"\n"]))
     goods = tuple(line.good for line in lines if line.good is not None)
@@ -495,7 +499,7 @@ def _http(body: bytes, content_type: str = "text/html; charset=utf-8") -> bytes:
 
 
 @st.composite
-def warc_drafts(draw: st.DrawFn) -> Draft:
+def warc_drafts(draw: st.DrawFn, salt: str = "zz") -> Draft:
     """A ``.warc``/``.warc.gz`` archive: good HTML responses plus hostile records or a broken tail."""
     compressed = draw(st.booleans())
     suffix = ".warc.gz" if compressed else ".warc"
@@ -507,7 +511,7 @@ def warc_drafts(draw: st.DrawFn) -> Draft:
     if shape == "one-member":
         # A whole plain WARC gzipped as one member (what ``gzip crawl.warc`` makes).
         buffer = io.BytesIO()
-        article = replace(draw(good_articles(filler=True)), id=_uuid(draw))
+        article = replace(draw(good_articles(salt, filler=True)), id=_uuid(draw))
         plain = WARCWriter(buffer, gzip=False)
         for _ in range(2):
             _response(plain, "https://news.example/one", _uuid(draw), article.html().encode(), "text/html")
@@ -520,7 +524,11 @@ def warc_drafts(draw: st.DrawFn) -> Draft:
         )
     if shape == "text":
         return Draft(
-            ".warc", draw(good_articles(filler=True)).text().encode(), Expect.BAD, "warc:text-named-warc", barren=True
+            ".warc",
+            draw(good_articles(salt, filler=True)).text().encode(),
+            Expect.BAD,
+            "warc:text-named-warc",
+            barren=True,
         )
     if shape == "random":
         return Draft(
@@ -544,7 +552,7 @@ def warc_drafts(draw: st.DrawFn) -> Draft:
     goods: list[GoodArticle] = []
     labels: list[str] = []
     for _ in range(draw(st.integers(1, 3))):
-        article = draw(good_articles())
+        article = draw(good_articles(salt))
         article = replace(article, id=_uuid(draw))
         encoding = draw(st.sampled_from(["plain", "plain", "gzip", "chunked"]))
         body = article.html().encode()
@@ -576,7 +584,7 @@ def warc_drafts(draw: st.DrawFn) -> Draft:
     for _ in range(draw(st.integers(0, 3))):
         kind = draw(st.sampled_from(["pdf", "no-uri", "no-http", "resource", "revisit", "cp1252", "xhtml"]))
         labels.append(f"warc:{kind}")
-        html = draw(good_articles(filler=True)).html().encode()
+        html = draw(good_articles(salt, filler=True)).html().encode()
         if kind == "pdf":
             _response(writer, "https://news.example/a.pdf", _uuid(draw), b"%PDF-1.4\n" + bytes(100), "application/pdf")
         elif kind == "no-uri":
@@ -643,7 +651,7 @@ def warc_drafts(draw: st.DrawFn) -> Draft:
             suffix, data, Expect.ANY if labels else Expect.GOOD, labels[0] if labels else "warc:good", tuple(goods)
         )
     # The broken record comes last: the records before it are whole and must be kept.
-    html = draw(good_articles(filler=True)).html().encode()
+    html = draw(good_articles(salt, filler=True)).html().encode()
     block = _http(html)
     headers = [
         ("WARC-Type", "response"),
@@ -674,7 +682,7 @@ def _arc_record(uri: str, body: bytes) -> bytes:
 
 
 @st.composite
-def arc_drafts(draw: st.DrawFn) -> Draft:
+def arc_drafts(draw: st.DrawFn, salt: str = "zz") -> Draft:
     """An ARC (version 1) archive written by hand, plain or gzipped record by record: good HTML
     records, maybe a broken one last; or a whole ARC gzipped as one member (as ``gzip`` makes it)."""
     header_body = b"1 0 Storytrace\nURL IP-address Archive-date Content-type Archive-length\n"
@@ -682,7 +690,7 @@ def arc_drafts(draw: st.DrawFn) -> Draft:
     records = [header + header_body + b"\n"]
     goods: list[GoodArticle] = []
     for _ in range(draw(st.integers(1, 3))):
-        article = draw(good_articles())
+        article = draw(good_articles(salt))
         records.append(_arc_record(f"http://news.example/{article.marker.lower()}", article.html().encode()))
         goods.append(article)
     assume(len({g.marker for g in goods}) == len(goods))
@@ -692,7 +700,7 @@ def arc_drafts(draw: st.DrawFn) -> Draft:
     if tail == "one-member":
         return Draft(suffix, gzip.compress(b"".join(records)), Expect.ANY, "arc:one-gzip-member")
     if tail != "none":
-        record = _arc_record("http://news.example/tail", draw(good_articles(filler=True)).html().encode())
+        record = _arc_record("http://news.example/tail", draw(good_articles(salt, filler=True)).html().encode())
         if tail == "truncated":
             record = record[: draw(st.integers(1, len(record) - 2))]
         elif tail == "bad-header":
@@ -754,9 +762,11 @@ _ENTITY_BOMB = (
 
 
 @st.composite
-def feed_drafts(draw: st.DrawFn) -> Draft:
+def feed_drafts(draw: st.DrawFn, salt: str = "zz") -> Draft:
     """An RSS or Atom feed of good entries, with one hostile entry or a hostile prolog, or not a feed."""
-    articles = [replace(a, id=f"f-{a.marker.lower()}") for a in draw(st.lists(good_articles(), min_size=1, max_size=3))]
+    articles = [
+        replace(a, id=f"f-{a.marker.lower()}") for a in draw(st.lists(good_articles(salt), min_size=1, max_size=3))
+    ]
     assume(len({a.marker for a in articles}) == len(articles))
     suffix = draw(st.sampled_from([".rss", ".xml", ".atom"]))
     hostility = draw(
@@ -828,10 +838,10 @@ def feed_drafts(draw: st.DrawFn) -> Draft:
 
 
 @st.composite
-def extensionless_drafts(draw: st.DrawFn) -> Draft:
+def extensionless_drafts(draw: st.DrawFn, salt: str = "zz") -> Draft:
     """A file without extension, to be sniffed: text, HTML, a feed, a WARC, binary or empty."""
     kind = draw(st.sampled_from(["text", "html", "feed", "warc", "binary", "empty"]))
-    article = draw(good_articles())
+    article = draw(good_articles(salt))
     if kind == "text":
         return Draft("", article.text().encode(), Expect.GOOD, "sniff:text", (article,), single=True)
     if kind == "html":
@@ -844,7 +854,7 @@ def extensionless_drafts(draw: st.DrawFn) -> Draft:
         article = replace(article, id=_uuid(draw))
         _response(
             WARCWriter(buffer, gzip=False),
-            "https://news.example/sniffed",
+            f"https://news.example/{article.marker.lower()}",
             article.id,
             article.html().encode(),
             "text/html",
@@ -864,10 +874,12 @@ def _bomb() -> bytes:
 
 
 @st.composite
-def gzip_drafts(draw: st.DrawFn) -> Draft:
+def gzip_drafts(draw: st.DrawFn, salt: str = "zz") -> Draft:
     """A gzipped variant of another format's draft: whole, multi-member, empty, truncated, padded or a bomb."""
     inner = draw(
-        st.one_of(text_drafts(), html_drafts(), jsonl_drafts(), feed_drafts()).filter(lambda d: d.expect is Expect.GOOD)
+        st.one_of(text_drafts(salt), html_drafts(salt), jsonl_drafts(salt), feed_drafts(salt)).filter(
+            lambda d: d.expect is Expect.GOOD
+        )
     )
     variant = draw(st.sampled_from(["whole", "members", "empty", "empty-member", "truncated", "garbage", "bomb"]))
     suffix = inner.suffix + ".gz"
@@ -903,7 +915,7 @@ def _deflate_only() -> bytes:
 
 
 @st.composite
-def raw_deflate_drafts(draw: st.DrawFn) -> Draft:
+def raw_deflate_drafts(draw: st.DrawFn, salt: str = "zz") -> Draft:
     """Zlib (not gzip) bytes under a ``.gz`` name."""
     return Draft(
         draw(st.sampled_from([".txt.gz", ".jsonl.gz", ".warc.gz"])),
@@ -935,11 +947,18 @@ _NON_UTF8_STEMS = st.sampled_from([b"\xff\xfe", b"caf\xe9", b"\xed\xa0\x80surrog
 
 
 @st.composite
-def odd_name_drafts(draw: st.DrawFn) -> tuple[bytes, Draft]:
+def odd_name_drafts(draw: st.DrawFn, salt: str = "zz") -> tuple[bytes, Draft]:
     """A good text or HTML article under an odd file name; a non-UTF-8 name only has to be accounted for."""
-    draft = draw(st.one_of(text_drafts(), html_drafts()).filter(lambda d: d.expect is Expect.GOOD))
+    draft = draw(st.one_of(text_drafts(salt), html_drafts(salt)).filter(lambda d: d.expect is Expect.GOOD))
     if draw(st.booleans()):
-        return draw(_NON_UTF8_STEMS), replace(draft, expect=Expect.ANY, goods=(), label="name:non-utf8")
+        # Whatever id an undecodable name gives, the article is stored (found by its marker).
+        return draw(_NON_UTF8_STEMS), replace(
+            draft,
+            expect=Expect.ANY,
+            single=False,
+            goods=tuple(replace(g, id=None) for g in draft.goods),
+            label="name:non-utf8",
+        )
     # The id an odd name gives may be tidied (stripped, normalized): the article is found by its marker.
     return draw(_ODD_STEMS), replace(
         draft, single=False, goods=tuple(replace(g, id=None) for g in draft.goods), label="name:odd"
@@ -961,16 +980,17 @@ def entry_drafts() -> st.SearchStrategy[Draft]:
 
 # --------------------------------------------------------------------------- batches
 
-FORMATS: dict[str, st.SearchStrategy[Draft]] = {
-    "text": text_drafts(),
-    "html": html_drafts(),
-    "jsonl": jsonl_drafts(),
-    "warc": warc_drafts(),
-    "arc": arc_drafts(),
-    "feed": feed_drafts(),
-    "sniff": extensionless_drafts(),
-    "gzip": st.one_of(gzip_drafts(), raw_deflate_drafts()),
-    "entry": entry_drafts(),
+# Each format's draft strategy, given the salt that keeps its filler articles apart from other files'.
+FORMATS: dict[str, Callable[[str], st.SearchStrategy[Draft]]] = {
+    "text": text_drafts,
+    "html": html_drafts,
+    "jsonl": jsonl_drafts,
+    "warc": warc_drafts,
+    "arc": arc_drafts,
+    "feed": feed_drafts,
+    "sniff": extensionless_drafts,
+    "gzip": lambda salt: st.one_of(gzip_drafts(salt), raw_deflate_drafts(salt)),
+    "entry": lambda salt: entry_drafts(),
 }
 
 
@@ -987,13 +1007,13 @@ def batches(
     draw: st.DrawFn, formats: tuple[str, ...] = tuple(FORMATS), odd_names: bool = False, max_files: int = 5
 ) -> tuple[Spec, ...]:
     """A folder's worth of drafts from ``formats`` (at least one good file among them), uniquely named."""
-    chosen = st.one_of(*(FORMATS[name] for name in formats))
+    count = draw(st.integers(1, max_files))
     drafts: list[tuple[bytes | None, Draft]] = [
-        (None, d) for d in draw(st.lists(chosen, min_size=1, max_size=max_files))
+        (None, draw(st.one_of(*(FORMATS[name](string.ascii_lowercase[i]) for name in formats)))) for i in range(count)
     ]
-    drafts.append((None, draw(text_drafts().filter(lambda d: d.expect is Expect.GOOD))))
-    if odd_names:
-        drafts.extend(draw(st.lists(odd_name_drafts(), min_size=1, max_size=3)))
+    drafts.append((None, draw(text_drafts(string.ascii_lowercase[count]).filter(lambda d: d.expect is Expect.GOOD))))
+    for extra in range(draw(st.integers(1, 3)) if odd_names else 0):
+        drafts.append(draw(odd_name_drafts(string.ascii_lowercase[count + 1 + extra])))
     specs: list[Spec] = []
     for index, (odd_stem, draft) in enumerate(drafts):
         name, stem = _name(index, draft, odd_stem)
