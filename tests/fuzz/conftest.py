@@ -14,7 +14,7 @@ import os
 
 from hypothesis import HealthCheck, Phase, settings
 
-_SLOW_DATA = [
+SLOW_DATA = [
     HealthCheck.too_slow,
     HealthCheck.data_too_large,
     HealthCheck.filter_too_much,
@@ -22,13 +22,13 @@ _SLOW_DATA = [
 ]
 
 settings.register_profile(
-    "ci", deadline=None, derandomize=True, database=None, suppress_health_check=_SLOW_DATA, print_blob=True
+    "ci", deadline=None, derandomize=True, database=None, suppress_health_check=SLOW_DATA, print_blob=True
 )
 # ``triage``: the CI examples without shrinking, to list failures fast while fixing them.
 settings.register_profile(
     "triage", parent=settings.get_profile("ci"), phases=[Phase.explicit, Phase.reuse, Phase.generate]
 )
-settings.register_profile("campaign", deadline=None, suppress_health_check=_SLOW_DATA, print_blob=True)
+settings.register_profile("campaign", deadline=None, suppress_health_check=SLOW_DATA, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
