@@ -24,6 +24,8 @@ BODY = (
     "euros and that the first works could begin before the end of next year.\n"
 )
 OTHER = BODY.replace("Quorvane", "Taliskar").replace("ferry terminal", "flood barrier")
+HTML = f"<html><body><article><p>{BODY}</p></article></body></html>".encode()
+HTTP = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + HTML
 
 
 def run(folder: Path, files: dict[bytes, bytes], db: str | None = None) -> tuple[Report, str]:
@@ -164,3 +166,66 @@ def test_random_bytes_named_txt_are_not_an_article(tmp_path: Path) -> None:
     report, db = run(tmp_path, {b"noise.txt": data, b"good.txt": BODY.encode()})
     assert errors_naming(report, str(tmp_path / "in" / "noise.txt"))
     assert [a.id for a in stored_articles(db)] == ["good"]
+
+
+def warc_record(block: bytes, length: int) -> bytes:
+    return (
+        (
+            b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: https://news.example/a\r\n"
+            b"WARC-Record-ID: <urn:uuid:00000000-0000-4000-8000-000000000002>\r\nWARC-Date: 2025-06-03T10:00:00Z\r\n"
+            b"Content-Type: application/http; msgtype=response\r\nContent-Length: %d\r\n\r\n" % length
+        )
+        + block
+        + b"\r\n\r\n"
+    )
+
+
+def test_truncated_warc_record_is_an_error(tmp_path: Path) -> None:
+    whole = warc_record(HTTP, len(HTTP))
+    report, _ = run(tmp_path, {b"cut.warc": whole[: len(whole) - 200], b"good.txt": OTHER.encode()})
+    assert errors_naming(report, str(tmp_path / "in" / "cut.warc"))
+
+
+def test_truncated_arc_record_is_an_error(tmp_path: Path) -> None:
+    header_body = b"1 0 Storytrace\nURL IP-address Archive-date Content-type Archive-length\n"
+    header = b"filedesc://crawl.arc 0.0.0.0 20250603100000 text/plain %d\n" % len(header_body) + header_body + b"\n"
+    record = b"http://news.example/a 192.0.2.1 20250603100000 text/html %d\n" % len(HTTP) + HTTP + b"\n"
+    report, _ = run(tmp_path, {b"cut.arc": header + record[:-200], b"good.txt": OTHER.encode()})
+    assert errors_naming(report, str(tmp_path / "in" / "cut.arc"))
+
+
+def test_jsonl_text_of_byte_order_marks_is_not_an_article(tmp_path: Path) -> None:
+    line = json.dumps({"id": "blank", "text": "\ufeff\u2028\u3000\ufeff"}).encode()
+    report, db = run(tmp_path, {b"b.jsonl": line, b"good.txt": OTHER.encode()})
+    assert errors_naming(report, str(tmp_path / "in" / "b.jsonl:1"))
+    assert [a.id for a in report.articles] == ["good"]
+
+
+def test_feed_entry_with_a_surrogate_character_reference_keeps_the_other_entries(tmp_path: Path) -> None:
+    feed = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Post</title>'
+        f"<item><title>Ferry vote</title><guid>g1</guid><description>{BODY}</description></item>"
+        "<item><title>Bad &#xD800; title</title><guid>g2</guid><description>A few words.</description></item>"
+        "</channel></rss>"
+    )
+    report, _ = run(tmp_path, {b"feed.rss": feed.encode()})
+    assert "g1" in [a.id for a in report.articles]
+
+
+def test_warc_content_length_past_the_end_is_an_error(tmp_path: Path) -> None:
+    report, _ = run(tmp_path, {b"long.warc": warc_record(HTTP, len(HTTP) + 500), b"good.txt": OTHER.encode()})
+    assert errors_naming(report, str(tmp_path / "in" / "long.warc"))
+
+
+def test_warc_record_without_content_length_is_an_error(tmp_path: Path) -> None:
+    record = warc_record(HTTP, 0).replace(b"Content-Length: 0\r\n", b"")
+    report, _ = run(tmp_path, {b"nolength.warc": record, b"good.txt": OTHER.encode()})
+    assert errors_naming(report, str(tmp_path / "in" / "nolength.warc"))
+
+
+def test_arc_length_past_the_end_is_an_error(tmp_path: Path) -> None:
+    header_body = b"1 0 Storytrace\nURL IP-address Archive-date Content-type Archive-length\n"
+    header = b"filedesc://crawl.arc 0.0.0.0 20250603100000 text/plain %d\n" % len(header_body) + header_body + b"\n"
+    record = b"http://news.example/a 192.0.2.1 20250603100000 text/html %d\n" % (len(HTTP) + 500) + HTTP + b"\n"
+    report, _ = run(tmp_path, {b"long.arc": header + record, b"good.txt": OTHER.encode()})
+    assert errors_naming(report, str(tmp_path / "in" / "long.arc"))
