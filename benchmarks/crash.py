@@ -78,7 +78,7 @@ ECBPLUS = SHARED / "data" / "ecbplus" / "ecbplus_docs.jsonl"
 ECBPLUS_DOCUMENTS = 30
 ECBPLUS_TOPICS = 3
 DEFAULT_PG = "postgresql://postgres:storytrace@127.0.0.1:5432/postgres"
-# How long a SIGINT-ed run may take to exit before it is killed (and counted as hung).
+# How long a SIGINT-ed run may take to exit before it is killed (and counted as hung: it ignored SIGINT).
 SIGINT_GRACE_S = 10.0
 # How long leftover worker processes get to notice that the main process is gone.
 LINGER_S = 1.0
@@ -598,7 +598,8 @@ def summary_rows(baselines: list[dict[str, Any]], trials: list[dict[str, Any]]) 
         if t["killed"]["signalled_at"] is not None:
             groups[(t["command"], t["db"], t["signal"])].append(t)
     for (command, db, sig), group in sorted(groups.items()):
-        exits = [t["killed"]["exit_seconds"] for t in group if sig == "SIGINT" and not t["killed"]["hung"]]
+        obeyed = [t for t in group if sig == "SIGINT" and not _ignored(t)]
+        exits = [t["killed"]["exit_seconds"] for t in obeyed]
         rows.append(
             {
                 "command": command,
@@ -613,13 +614,18 @@ def summary_rows(baselines: list[dict[str, Any]], trials: list[dict[str, Any]]) 
                 "story_ids_differ": sum(1 for t in group if t["story_ids_differ"]),
                 "exit_median_s": round(statistics.median(exits), 3) if exits else None,
                 "exit_max_s": max(exits) if exits else None,
-                "hung": sum(1 for t in group if t["killed"]["hung"]),
+                "ignored": sum(1 for t in group if sig == "SIGINT" and _ignored(t)),
                 "tracebacks": sum(1 for t in group if t["killed"]["traceback"]),
                 "leftover_processes": sum(t["killed"]["leftovers"] for t in group),
                 "lingering_processes": sum(t["killed"]["lingering"] for t in group),
             }
         )
     return rows
+
+
+def _ignored(t: dict[str, Any]) -> bool:
+    """Whether a SIGINT did not stop the run: still running ``SIGINT_GRACE_S`` later, or finished."""
+    return bool(t["killed"]["hung"] or t["killed"]["rc"] == 0)
 
 
 def _baseline_row(b: dict[str, Any]) -> dict[str, Any]:
@@ -638,7 +644,7 @@ def _baseline_row(b: dict[str, Any]) -> dict[str, Any]:
         "story_ids_differ": int(b["fresh_story_ids_differ"] > 0),
         "exit_median_s": None,
         "exit_max_s": None,
-        "hung": 0,
+        "ignored": 0,
         "tracebacks": sum(1 for name in ("clean", "rerun", "fresh") if b[name]["traceback"]),
         "leftover_processes": 0,
         "lingering_processes": 0,
@@ -675,16 +681,16 @@ def _seconds(value: float | None) -> str:
 def markdown_table(rows: list[dict[str, Any]]) -> str:
     """The results table (Markdown)."""
     lines = [
-        "| command | db | signal | kills | integrity failures | duplicates | rerun failed | non-converged "
-        "(parts) | story ids differ | SIGINT exit median / max | hung | tracebacks | leftover processes (1 s later) |",
+        "| command | db | signal | kills | integrity failures | duplicates | rerun failed | non-converged (parts)"
+        " | story ids differ | SIGINT exit median / max | SIGINT ignored | tracebacks | leftovers (after 1 s) |",
         "| --- | --- | --- | ---: | ---: | ---: | ---: | --- | ---: | --- | ---: | ---: | ---: |",
     ]
     for r in rows:
         lines.append(
             f"| {r['command']} | {r['db']} | {r['signal']} | {r['kills']} | {r['integrity_failures']} | "
             f"{r['duplicates']} | {r['rerun_failed']} | {r['non_converged']} ({_parts(r['differed'])}) | "
-            f"{r['story_ids_differ']} | {_seconds(r['exit_median_s'])} / {_seconds(r['exit_max_s'])} | {r['hung']} | "
-            f"{r['tracebacks']} | {r['leftover_processes']} ({r['lingering_processes']}) |"
+            f"{r['story_ids_differ']} | {_seconds(r['exit_median_s'])} / {_seconds(r['exit_max_s'])} | "
+            f"{r['ignored']} | {r['tracebacks']} | {r['leftover_processes']} ({r['lingering_processes']}) |"
         )
     return "\n".join(lines)
 
@@ -771,6 +777,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--ecbplus", type=int, default=ECBPLUS_DOCUMENTS, help="ECB+ documents in the default corpus")
     parser.add_argument("--pg-url", default=os.environ.get("STORYTRACE_TEST_PG_URL", DEFAULT_PG))
     parser.add_argument("--commit", default="HEAD", help="commit whose src/ runs, or 'worktree' for the checkout")
+    parser.add_argument("--tables-from", type=Path, help="only summarise this saved campaign again (and update it)")
     parser.add_argument("--sigint-share", type=float, default=0.25, help="share of the kills sent as SIGINT")
     args = parser.parse_args(argv)
     args.commands = [c.strip() for c in args.commands.split(",") if c.strip()]
@@ -844,9 +851,20 @@ def run_trials(
                 write_json(args.json_out, document)
 
 
+def summarise(document: dict[str, Any], path: Path) -> None:
+    """Add the summary rows to a campaign's document, write it, print the tables."""
+    document["rows"] = summary_rows(document["baseline"], document["trials"])
+    document["by_stage"] = moment_rows(document["trials"])
+    write_json(path, document)
+    print("\n" + markdown_table(document["rows"]) + "\n\n" + moments_table(document["by_stage"]))
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Run the campaign, print the tables, write the JSON."""
+    """Run the campaign (or only summarise a saved one), print the tables, write the JSON."""
     args = parse_args(argv)
+    if args.tables_from is not None:
+        summarise(json.loads(args.tables_from.read_text(encoding="utf-8")), args.tables_from)
+        return
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that databases and files are removed
     rng = random.Random(args.seed)
     command_line = "python benchmarks/crash.py " + shlex.join(sys.argv[1:] if argv is None else argv)
@@ -882,10 +900,7 @@ def main(argv: list[str] | None = None) -> None:
             )
         run_trials(campaign, cells, args, document, rng)
         document["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
-        document["rows"] = summary_rows(document["baseline"], document["trials"])
-        document["by_stage"] = moment_rows(document["trials"])
-        write_json(args.json_out, document)
-        print("\n" + markdown_table(document["rows"]) + "\n\n" + moments_table(document["by_stage"]))
+        summarise(document, args.json_out)
 
 
 if __name__ == "__main__":
