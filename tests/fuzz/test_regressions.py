@@ -229,3 +229,16 @@ def test_arc_length_past_the_end_is_an_error(tmp_path: Path) -> None:
     record = b"http://news.example/a 192.0.2.1 20250603100000 text/html %d\n" % (len(HTTP) + 500) + HTTP + b"\n"
     report, _ = run(tmp_path, {b"long.arc": header + record, b"good.txt": OTHER.encode()})
     assert errors_naming(report, str(tmp_path / "in" / "long.arc"))
+
+
+def test_warc_content_length_one_byte_short_is_an_error(tmp_path: Path) -> None:
+    # The block loses its last byte and the reader meets a stray byte before the next record.
+    report, _ = run(tmp_path, {b"short.warc": warc_record(HTTP, len(HTTP) - 1), b"good.txt": OTHER.encode()})
+    assert errors_naming(report, str(tmp_path / "in" / "short.warc"))
+
+
+def test_warc_gz_member_cut_in_its_trailer_is_an_error(tmp_path: Path) -> None:
+    # The deflate data is whole; the CRC and length that end the member are missing.
+    member = gzip.compress(warc_record(HTTP, len(HTTP)))
+    report, _ = run(tmp_path, {b"cut.warc.gz": member[:-4], b"good.txt": OTHER.encode()})
+    assert errors_naming(report, str(tmp_path / "in" / "cut.warc.gz"))

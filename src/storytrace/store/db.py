@@ -15,6 +15,7 @@ import hashlib
 import os
 import re
 import socket
+import sqlite3
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -79,6 +80,8 @@ _WRITER = "writer"
 _WRITER_LOCK_KEY = 0x73746F7279
 # PostgreSQL advisory lock key held while a run checks or creates the schema ("schema" in ASCII).
 _SCHEMA_LOCK_KEY = 0x736368656D61
+# Tries of the switch to WAL journaling, 50 ms apart, while another run creates the database.
+_WAL_ATTEMPTS = 100
 # How often a waiting writer tries the lock again.
 _WRITER_POLL_SECONDS = 0.2
 # Article columns without the text: enough to order, title and list stories.
@@ -132,9 +135,20 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL keeps readers working during writes and, with synchronous=NORMAL, survives a killed
     # process without corruption (only a power cut may lose the last commits).
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
+    # WAL is stored in the file, so only a new database switches. The switch needs the database
+    # to itself and SQLite does not wait for that (no busy handler): while another run creates
+    # the same database it is tried again for a few seconds.
+    for attempt in range(_WAL_ATTEMPTS):
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                cursor.execute("PRAGMA journal_mode=WAL")
+            break
+        except sqlite3.OperationalError:
+            if attempt == _WAL_ATTEMPTS - 1:
+                raise
+            time.sleep(0.05)
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
