@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -16,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from storytrace import Article, Interrupted, Settings, Store, StoreError, analyze
-from storytrace.cli import EXIT_INTERNAL, app
+from storytrace.cli import EXIT_INTERNAL, EXIT_INTERRUPTED, app
 from storytrace.pipeline import add
 from storytrace.tracker import Tracker
 
@@ -341,3 +342,19 @@ def test_an_internal_error_has_its_own_exit_code_and_no_traceback(monkeypatch: p
     assert "Traceback" not in result.output and "--debug" in result.output
     debugged = CliRunner().invoke(app, ["--debug", *arguments])
     assert debugged.exit_code == EXIT_INTERNAL and "Traceback" in debugged.output
+
+
+def test_a_ctrl_c_python_swallowed_still_stops_the_run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Python drops a KeyboardInterrupt raised inside a finalizer; the next progress step raises it again."""
+    from storytrace import cli
+
+    def swallowing(*_: object, progress: object, **__: object) -> None:
+        with contextlib.suppress(KeyboardInterrupt):  # what Python does with it inside a __del__
+            cli._Interrupts.handler(signal.SIGINT, None)  # noqa: SLF001 - the signal, as it arrives
+        progress.stage("cleaning", 1)  # type: ignore[attr-defined]
+        raise AssertionError("the run went on after Ctrl-C")
+
+    monkeypatch.setattr(cli, "run_analysis", swallowing)
+    result = CliRunner().invoke(app, ["analyze", str(EXAMPLES / "text"), "--db", str(tmp_path / "s.db")])
+    assert result.exit_code == EXIT_INTERRUPTED, result.output
+    assert "interrupted" in result.output

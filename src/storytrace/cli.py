@@ -11,7 +11,9 @@ from __future__ import annotations
 import functools
 import json
 import os
+import signal
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -92,6 +94,24 @@ EmbedderOption = Annotated[
 ]
 
 
+class _Interrupts:
+    """Ctrl-C as a flag as well as an exception. Python drops a KeyboardInterrupt raised inside a
+    finalizer (``__del__``, a fork hook), and the run would go on; the progress bar raises it
+    again at its next step (a crash campaign lost 3 of 24 Ctrl-Cs that way)."""
+
+    requested = False
+
+    @classmethod
+    def handler(cls, _signal: int, _frame: object) -> None:
+        cls.requested = True
+        raise KeyboardInterrupt
+
+    @classmethod
+    def check(cls) -> None:
+        if cls.requested:
+            raise KeyboardInterrupt
+
+
 class _RichProgress:
     """Adapts the pipeline's progress sink to a Rich progress bar (on standard error)."""
 
@@ -100,11 +120,13 @@ class _RichProgress:
         self.task: TaskID | None = None
 
     def stage(self, name: str, total: int | None) -> None:
+        _Interrupts.check()
         if self.task is not None:
             self.progress.update(self.task, visible=False)
         self.task = self.progress.add_task(name, total=total)
 
     def advance(self, count: int = 1) -> None:
+        _Interrupts.check()
         if self.task is not None:
             self.progress.advance(self.task, count)
 
@@ -162,6 +184,9 @@ def _guarded(command: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(command)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        _Interrupts.requested = False
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, _Interrupts.handler)
         try:
             return command(*args, **kwargs)
         except typer.Exit:
