@@ -281,6 +281,19 @@ def test_ctrl_c_stops_a_run_within_seconds_and_says_what_was_kept(tmp_path: Path
     assert "interrupted while" in stderr and "kept:" in stderr
 
 
+@pytest.mark.parametrize("delay", [0.1, 0.4])
+def test_ctrl_c_while_the_command_starts_prints_no_traceback(tmp_path: Path, delay: float) -> None:
+    run = subprocess.Popen(
+        [sys.executable, "-m", "storytrace.cli", "analyze", str(EXAMPLES), "--db", str(tmp_path / "s.db")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    time.sleep(delay)  # while Python imports the libraries
+    run.send_signal(signal.SIGINT)
+    _, stderr = run.communicate(timeout=60)
+    assert run.returncode == 130, stderr
+    assert "Traceback" not in stderr and "interrupted" in stderr
+
+
 # --- messages instead of tracebacks ------------------------------------------------------------------
 
 

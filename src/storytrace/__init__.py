@@ -9,6 +9,9 @@ The public API::
     storytrace.to_dict(report)  # the JSON contract, schema storytrace.report/1
 """
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from storytrace.errors import ConfigError, InputError, Interrupted, StoreError, StorytraceError
 from storytrace.model import (
     Article,
@@ -30,12 +33,37 @@ from storytrace.model import (
     SummarySentence,
     TimelineEvent,
 )
-from storytrace.pipeline import Tracker, add, analyze, compare
-from storytrace.report import to_dict, write_json
 from storytrace.settings import Settings
-from storytrace.store import Store
+
+if TYPE_CHECKING:
+    from storytrace.pipeline import Tracker, add, analyze, compare
+    from storytrace.report import to_dict, write_json
+    from storytrace.store import Store
 
 __version__ = "0.1.0"
+
+# The pipeline and the store pull in spaCy, trafilatura and SQLAlchemy (about a second): they are
+# imported on first use, so that ``import storytrace`` (and the command's start) stays light.
+_LAZY = {
+    "Tracker": "storytrace.pipeline",
+    "add": "storytrace.pipeline",
+    "analyze": "storytrace.pipeline",
+    "compare": "storytrace.pipeline",
+    "to_dict": "storytrace.report",
+    "write_json": "storytrace.report",
+    "Store": "storytrace.store",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The public names of the heavy modules, imported when first asked for (PEP 562)."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'storytrace' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Article",

@@ -8,11 +8,22 @@ Exit codes: 0 all inputs ingested; 1 the batch was partial (some inputs named as
 
 from __future__ import annotations
 
-import functools
-import json
 import os
 import signal
 import sys
+
+# Ctrl-C while the libraries below are imported (about a second) ends the command quietly; each
+# command then installs the handler that turns Ctrl-C into the "interrupted" message.
+if __name__ == "__main__" or os.path.basename(sys.argv[0]) == "storytrace":
+
+    def _interrupted_while_starting(_signal: int, _frame: object) -> None:
+        sys.stderr.write("error: interrupted\n")
+        os._exit(130)
+
+    signal.signal(signal.SIGINT, _interrupted_while_starting)
+
+import functools
+import json
 import threading
 import traceback
 from collections.abc import Callable, Iterator
