@@ -10,7 +10,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -208,34 +208,36 @@ def test_an_interrupt_while_parsing_keeps_what_was_parsed(monkeypatch: pytest.Mo
     assert len(parsed_again) == 3 and not set(parsed_again) & set(parsed)
 
 
+def _assert_rerun_converges(run: Callable[..., object], db: str, tmp_path: Path, seeds: Path,
+                            monkeypatch: pytest.MonkeyPatch, kept: str) -> None:  # fmt: skip
+    """With a stop planted: the stopped run says what it kept, and a rerun of the same input
+    gives a clean run's articles, copies and stories."""
+    with pytest.raises(Interrupted, match=kept):
+        run(_corpus(seeds), db=db, **FAST)
+    monkeypatch.undo()
+    clean_db = str(tmp_path / "clean.db")
+    run(_corpus(seeds), db=clean_db, **FAST)
+    run(_corpus(seeds), db=db, **FAST)
+    assert _state(db) == _state(clean_db)
+
+
 def test_a_run_stopped_before_its_copies_converges_on_rerun(monkeypatch: pytest.MonkeyPatch, db: str,
                                                              tmp_path: Path, seeds: Path) -> None:  # fmt: skip
     """Stopped between storing the articles and saving their copies (the moment that used to
     leave stories no rerun repaired): the rerun gives the clean run's copies and stories."""
     import storytrace.pipeline as pipeline
 
-    clean_db = str(tmp_path / "clean.db")
-    analyze(_corpus(seeds), db=clean_db, **FAST)
-    expected = _state(clean_db)
-
     def stopped(*_: object, **__: object) -> None:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(pipeline, "detect_copies", stopped)
-    with pytest.raises(Interrupted, match="kept: 18 of 18 articles stored, 0 in stories"):
-        analyze(_corpus(seeds), db=db, **FAST)
-    monkeypatch.undo()
-    analyze(_corpus(seeds), db=db, **FAST)
-    assert _state(db) == expected
+    _assert_rerun_converges(analyze, db, tmp_path, seeds, monkeypatch, "kept: 18 of 18 articles stored, 0 in stories")
 
 
 def test_a_stopped_add_converges_on_rerun(monkeypatch: pytest.MonkeyPatch, db: str, tmp_path: Path,
                                           seeds: Path) -> None:  # fmt: skip
     """Stopped after storing an article but before checking it for copies: the rerun checks it
     (it used to be grouped without, losing its copy relation for good)."""
-    clean_db = str(tmp_path / "clean.db")
-    add(_corpus(seeds), db=clean_db, **FAST)
-    expected = _state(clean_db)
     real = Tracker._place  # noqa: SLF001
     calls = {"count": 0}
 
@@ -246,11 +248,7 @@ def test_a_stopped_add_converges_on_rerun(monkeypatch: pytest.MonkeyPatch, db: s
         return real(self, article, status)
 
     monkeypatch.setattr(Tracker, "_place", stopping)
-    with pytest.raises(Interrupted, match="kept: 8 of 18 articles stored, 7 in stories"):
-        add(_corpus(seeds), db=db, **FAST)
-    monkeypatch.undo()
-    add(_corpus(seeds), db=db, **FAST)
-    assert _state(db) == expected
+    _assert_rerun_converges(add, db, tmp_path, seeds, monkeypatch, "kept: 8 of 18 articles stored, 7 in stories")
 
 
 def _has_articles(db: Path) -> bool:

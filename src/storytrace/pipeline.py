@@ -13,7 +13,7 @@ import os
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -171,6 +171,46 @@ def _interruptible(db: str | Path, settings: Settings, sink: _StageRecorder, bat
         ) from None
 
 
+@dataclass
+class _Run:
+    """What a writing run holds once its inputs are read and cleaned and the database is its own."""
+
+    sink: _StageRecorder
+    workers: int
+    model: Embedder | None
+    articles: list[Article]
+    problems: list[Problem]
+    store: Store
+    tracker: Tracker
+
+
+@contextmanager
+def _writing_run(
+    command: str,
+    inputs: InputItem | Iterable[InputItem],
+    db: str | Path,
+    settings: Settings,
+    progress: ProgressSink | None,
+    workers: int | None,
+    embedder: Embedder | str | None,
+) -> Iterator[_Run]:
+    """The start and end ``analyze`` and ``add`` share: read and clean the inputs, then hold the
+    database's writer lock (waiting for another writer) and a tracker over its stories; Ctrl-C
+    anywhere inside becomes ``Interrupted``."""
+    sink = _StageRecorder(progress or SilentProgress())
+    worker_count = workers if workers is not None else (os.cpu_count() or 1)
+    articles: list[Article] = []
+    with _interruptible(db, settings, sink, articles):
+        model = load_embedder(embedder) if isinstance(embedder, str) else embedder
+        articles[:], problems = _read_and_clean(inputs, settings, sink, worker_count)
+        with Store(db, settings) as store, store.writer_lock(command, sink.note):
+            tracker = Tracker(store, settings, model)
+            try:
+                yield _Run(sink, worker_count, model, articles, problems, store, tracker)
+            finally:
+                tracker.close()
+
+
 def analyze(
     inputs: InputItem | Iterable[InputItem],
     db: str | Path = "storytrace.db",
@@ -203,31 +243,24 @@ def analyze(
     (docs/compare.md), so large corpora may leave it off and compare stories on demand
     (``storytrace show``).
     """
-    sink = _StageRecorder(progress or SilentProgress())
-    worker_count = workers if workers is not None else (os.cpu_count() or 1)
-    articles: list[Article] = []
-    with _interruptible(db, settings, sink, articles):
-        model = load_embedder(embedder) if isinstance(embedder, str) else embedder
-        articles[:], problems = _read_and_clean(inputs, settings, sink, worker_count)
-        with Store(db, settings) as store, store.writer_lock("storytrace analyze", sink.note):
-            tracker = Tracker(store, settings, model)
-            sink.stage("storing", len(articles))
-            results: list[IngestResult] = []
-            for start in range(0, len(articles), settings.store_batch_size):
-                batch = articles[start : start + settings.store_batch_size]
-                results.extend(store.save_articles(batch))
-                sink.advance(len(batch))
-            unique = _unique(articles, results)
-            # Left by a killed run of other inputs; this batch's own go through the steps below.
-            tracker.catch_up(sink, skip={article.id for article in articles})
-            copies = detect_copies(unique, settings, model, sink, worker_count)
-            store.save_copies(copies, (article.id for article in unique))
-            sink.stage("grouping stories", len(unique))
-            assignments = tracker.assign(unique, sink, worker_count)
-            stories, storylines = tracker.stories_of(article.id for article in unique)
-            tracker.close()
-            comparisons = _compare(store, stories, unique, settings, model, sink, worker_count) if compare else []
-    report = _report(unique, copies, results, problems, (stories, storylines), assignments)
+    with _writing_run("storytrace analyze", inputs, db, settings, progress, workers, embedder) as run:
+        store, sink, articles = run.store, run.sink, run.articles
+        sink.stage("storing", len(articles))
+        results: list[IngestResult] = []
+        for start in range(0, len(articles), settings.store_batch_size):
+            batch = articles[start : start + settings.store_batch_size]
+            results.extend(store.save_articles(batch))
+            sink.advance(len(batch))
+        unique = _unique(articles, results)
+        # Left by a killed run of other inputs; this batch's own go through the steps below.
+        run.tracker.catch_up(sink, skip={article.id for article in articles})
+        copies = detect_copies(unique, settings, run.model, sink, run.workers)
+        store.save_copies(copies, (article.id for article in unique))
+        sink.stage("grouping stories", len(unique))
+        assignments = run.tracker.assign(unique, sink, run.workers)
+        stories, storylines = run.tracker.stories_of(article.id for article in unique)
+        comparisons = _compare(store, stories, unique, settings, run.model, sink, run.workers) if compare else []
+    report = _report(unique, copies, results, run.problems, (stories, storylines), assignments)
     return replace(report, comparisons=tuple(comparisons))
 
 
@@ -249,32 +282,25 @@ def add(
     the articles went. Waiting, interrupts and kills behave as in ``analyze``; ``workers``
     processes clean and parse (default: all cores).
     """
-    sink = _StageRecorder(progress or SilentProgress())
-    worker_count = workers if workers is not None else (os.cpu_count() or 1)
-    articles: list[Article] = []
-    with _interruptible(db, settings, sink, articles):
-        model = load_embedder(embedder) if isinstance(embedder, str) else embedder
-        articles[:], problems = _read_and_clean(inputs, settings, sink, worker_count)
-        results: list[IngestResult] = []
-        copies: list[Copy] = []
-        assignments: list[Assignment] = []
-        with Store(db, settings) as store, store.writer_lock("storytrace add", sink.note):
-            tracker = Tracker(store, settings, model)
-            ordered = arrival_order(articles)
-            tracker.catch_up(sink, skip={article.id for article in ordered})
-            sink.stage("adding", len(ordered))
-            for article in ordered:
-                result, assignment, found = tracker.add(article)
-                results.append(result)
-                if assignment is not None:
-                    assignments.append(assignment)
-                copies.extend(found)
-                sink.advance()
-            unique = _unique(ordered, results)
-            stories = tracker.stories_of(article.id for article in unique)
-            tracker.close()
-            comparisons = _compare(store, stories[0], unique, settings, model, sink, worker_count) if compare else []
-    report = _report(unique, copies, results, problems, stories, assignments)
+    results: list[IngestResult] = []
+    copies: list[Copy] = []
+    assignments: list[Assignment] = []
+    with _writing_run("storytrace add", inputs, db, settings, progress, workers, embedder) as run:
+        sink, tracker = run.sink, run.tracker
+        ordered = arrival_order(run.articles)
+        tracker.catch_up(sink, skip={article.id for article in ordered})
+        sink.stage("adding", len(ordered))
+        for article in ordered:
+            result, assignment, found = tracker.add(article)
+            results.append(result)
+            if assignment is not None:
+                assignments.append(assignment)
+            copies.extend(found)
+            sink.advance()
+        unique = _unique(ordered, results)
+        stories = tracker.stories_of(article.id for article in unique)
+        comparisons = _compare(run.store, stories[0], unique, settings, run.model, sink, run.workers) if compare else []
+    report = _report(unique, copies, results, run.problems, stories, assignments)
     return replace(report, comparisons=tuple(comparisons))
 
 
