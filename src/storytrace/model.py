@@ -299,3 +299,60 @@ class Report:
     def partial(self) -> bool:
         """True when some input could not be ingested."""
         return any(problem.kind is ProblemKind.ERROR for problem in self.problems)
+
+
+@dataclass(frozen=True, slots=True)
+class FamilyMember:
+    """One article of a copy family, with where it came from.
+
+    ``sources`` are its nearest sources, best first, as (source id, kind of copy): one for most
+    copies, several for an article stitched from several texts, none for the original.
+    ``undecided`` are the articles it shares a copy relation with whose direction is undecided,
+    as (other id, kind): either may be the other's source. ``depth`` counts copy steps from the
+    family's original (or from the nearest candidate root when the original is undecided).
+    """
+
+    id: str
+    depth: int
+    sources: tuple[tuple[str, str], ...] = ()
+    undecided: tuple[tuple[str, str], ...] = ()
+
+    def to_record(self) -> dict[str, Any]:
+        """JSON-ready fields, as in the report's ``copy_families``."""
+        return {
+            "id": self.id,
+            "depth": self.depth,
+            "sources": [{"id": source, "kind": kind} for source, kind in self.sources],
+            "undecided": [{"id": other, "kind": kind} for other, kind in self.undecided],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CopyFamily:
+    """The articles derived from one source text: a connected component of the copy relations.
+
+    ``original`` is the one article nothing in the family was copied into, or ``None`` when
+    that is undecided (several such articles, a relation of undecided direction at the top, or
+    a cycle); ``candidates`` then lists the members that may be the original (the original
+    alone when it is known). ``members`` run from the original outward (by depth, then id);
+    ``id`` is ``cf-`` + a hash of the sorted member ids, so the same articles give the same id.
+    """
+
+    id: str
+    original: str | None
+    candidates: tuple[str, ...]
+    members: tuple[FamilyMember, ...]
+
+    @property
+    def decided(self) -> bool:
+        """True when the family has a single original."""
+        return self.original is not None
+
+    def to_record(self) -> dict[str, Any]:
+        """JSON-ready fields, as in the report's ``copy_families``."""
+        return {
+            "id": self.id,
+            "original": self.original,
+            "candidates": list(self.candidates),
+            "members": [member.to_record() for member in self.members],
+        }
