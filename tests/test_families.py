@@ -21,6 +21,7 @@ def _shape(family: CopyFamily) -> list[tuple[str, int, tuple[tuple[str, str], ..
 
 def test_no_copies_no_families() -> None:
     assert copy_families([]) == []
+    assert copy_families([_copy("self", "self")]) == []  # never detected; no family of one
 
 
 def test_a_wire_story_and_its_copies_form_one_tree() -> None:

@@ -62,3 +62,23 @@ def test_to_dict_of_records_api(tmp_path: Path) -> None:
     (article,) = to_dict(report)["articles"]
     assert (article["id"], article["outlet"], article["published"]) == ("r-1", "news.example", "2025-05-12")
     assert article["title"] == "Ferry terminal closes"
+
+
+def test_report_lists_copy_families(seeds: Path, tmp_path: Path) -> None:
+    report = analyze(seeds, db=tmp_path / "f.db", workers=1, embedder="none", compare=False)
+    document = to_dict(report)
+    jsonschema.validate(document, load_schema())
+    (relation,) = [r for r in document["copies"] if r["original"].startswith("000_")]
+    (family,) = [f for f in document["copy_families"] if relation["copy"] in {m["id"] for m in f["members"]}]
+    assert family["original"] == relation["original"] and family["candidates"] == [relation["original"]]
+    assert family["members"] == [
+        {"id": relation["original"], "depth": 0, "sources": [], "undecided": []},
+        {
+            "id": relation["copy"],
+            "depth": 1,
+            "sources": [{"id": relation["original"], "kind": relation["kind"]}],
+            "undecided": [],
+        },
+    ]
+    in_families = {m["id"] for f in document["copy_families"] for m in f["members"]}
+    assert in_families == {i for r in document["copies"] for i in (r["original"], r["copy"])}

@@ -59,7 +59,8 @@ def copy_families(copies: Sequence[Copy]) -> list[CopyFamily]:
             continue
         component = _component(start, neighbours)
         seen.update(component)
-        families.append(_family(component, onward, incoming, undecided))
+        if len(component) > 1:  # an article "copied" from itself alone is no family
+            families.append(_family(component, onward, incoming, undecided))
     return sorted(families, key=lambda f: (-len(f.members), f.members[0].id, f.id))
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from storytrace.model import Report, Story, StoryComparison, Storyline
+from storytrace.provenance.families import copy_families
 from storytrace.report.comparison import comparison_record
 
 REPORT_SCHEMA_ID = "storytrace.report/1"
@@ -42,6 +43,7 @@ def to_dict(report: Report) -> dict[str, Any]:
         "schema": REPORT_SCHEMA_ID,
         "articles": [article.to_record() for article in report.articles],
         "copies": [copy.to_record() for copy in report.copies],
+        "copy_families": [family.to_record() for family in copy_families(report.copies)],
         "stories": [_story(story, comparisons.get(story.id)) for story in report.stories],
         "storylines": [_storyline(storyline) for storyline in report.storylines],
         "inputs": [
