@@ -130,13 +130,12 @@ def score_pages_dev(copies: Iterable[Any], labels: Mapping[str, Any]) -> dict[st
         for page in entry.get("members", []):
             families[page].add(entry.get("family"))
     false = [
-        {"original": original, "copy": copy, "kind": kind, "score": round(score, 4),
-         "original_event": event.get(original), "copy_event": event.get(copy)}
+        {"original": original, "copy": copy, "kind": kind, "score": round(score, 4)}
         for original, copy, kind, score in graph.edges
         if event.get(original) != event.get(copy)
         and frozenset((original, copy)) not in labelled
         and not families[original] & families[copy]
-    ]  # fmt: skip
+    ]
     return {
         "predicted_copies": len(graph.edges),
         "family": family,
