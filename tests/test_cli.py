@@ -99,7 +99,7 @@ def test_copies_and_compare_commands(seeds: Path, tmp_path: Path) -> None:
     assert _run("analyze", str(seeds), "--db", db, "--quiet").returncode == 0
     listed = _run("copies", "--db", db, "--json")
     assert listed.returncode == 0, listed.stderr
-    relations = json.loads(listed.stdout)
+    relations = json.loads(listed.stdout)["copies"]
     assert len(relations) == 1
     original, copy = relations[0]["original"], relations[0]["copy"]
     table = _run("copies", "--db", db)
@@ -185,7 +185,7 @@ def test_add_then_stories_show_and_copies_of_a_story(tmp_path: Path) -> None:
     assert biggest["storyline"] in shown.stdout and "copy of" in " ".join(shown.stdout.split())
     detail = json.loads(_run("show", biggest["id"], "--db", db, "--json").stdout)
     assert [a["id"] for a in detail["articles"]] == biggest["articles"]
-    relations = json.loads(_run("copies", "--story", biggest["id"], "--db", db, "--json").stdout)
+    relations = json.loads(_run("copies", "--story", biggest["id"], "--db", db, "--json").stdout)["copies"]
     marked = {(c["original"], a["id"]) for a in detail["articles"] for c in a["copy_of"]}
     assert relations and {(r["original"], r["copy"]) for r in relations} >= marked
 
@@ -295,3 +295,59 @@ def test_show_prints_hostile_quotes_and_facts_literally(tmp_path: Path) -> None:
     assert "\x1b]" not in shown.stdout and "\x07" not in shown.stdout
     assert "[bold red]never[/]" in flat and "[link=javascript:alert(1)]barrier[/link]" in flat
     assert "Jane Doakes" in flat
+
+
+def test_copies_and_show_list_copy_families(seeds: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "fam.db")
+    assert _run("analyze", str(seeds), "--db", db, "--quiet", "--embedder", "none", "--no-compare").returncode == 0
+    listed = json.loads(_run("copies", "--db", db, "--json").stdout)
+    (relation,) = [r for r in listed["copies"] if r["original"].startswith("000_")]
+    (family,) = [f for f in listed["copy_families"] if relation["copy"] in {m["id"] for m in f["members"]}]
+    assert family["original"] == relation["original"]
+    assert [(m["id"], m["depth"], m["sources"]) for m in family["members"]] == [
+        (relation["original"], 0, []),
+        (relation["copy"], 1, [{"id": relation["original"], "kind": relation["kind"]}]),
+    ]
+    table = _run("copies", "--db", db)
+    flat = " ".join(table.stdout.split())
+    assert f"{len(listed['copy_families'])} copy families" in flat
+    assert f"{family['id']} · 2 articles · original {relation['original']}" in flat
+    # Families come before the relations.
+    assert flat.index("copy families") < flat.index("copy relations")
+    # Filtered to the copy, the family is still whole.
+    only = json.loads(_run("copies", "--db", db, "--json", "--article", relation["copy"]).stdout)
+    assert only["copy_families"] == [family]
+    stories = json.loads(_run("stories", "--db", db, "--json").stdout)
+    (story,) = [s for s in stories if relation["copy"] in s["articles"]]
+    shown = _run("show", story["id"], "--db", db, "--no-compare")
+    assert shown.returncode == 0, shown.stderr
+    assert f"{family['id']} · 2 articles · original {relation['original']}" in " ".join(shown.stdout.split())
+    detail = json.loads(_run("show", story["id"], "--db", db, "--no-compare", "--json").stdout)
+    assert family in detail["copy_families"]
+
+
+def test_copy_families_print_article_ids_literally(tmp_path: Path) -> None:
+    text = (
+        "The harbour council approved the new flood barrier for the river port on Monday after a long debate."
+        "\n\nEngineers said the barrier would protect four thousand homes along the embankment."
+    )
+    records = [
+        {"id": "[bold red]wire[/]\x1b]0;pwned\x07", "outlet": "one.example", "text": text, "published": "2025-03-03"},
+        {
+            "id": "[link=javascript:alert(1)]copy[/link]",
+            "outlet": "two.example",
+            "text": text,
+            "published": "2025-03-04",
+        },
+    ]
+    db = str(tmp_path / "hostile.db")
+    analyze(records, db=db, workers=1, embedder=None, compare=False)
+    (story,) = json.loads(_run("stories", "--db", db, "--json").stdout)
+    (family,) = json.loads(_run("copies", "--db", db, "--json").stdout)["copy_families"]
+    assert family["original"].startswith("[bold red]wire[/]")
+    for command in (("copies",), ("show", story["id"], "--no-compare")):
+        shown = _run(*command, "--db", db)
+        assert shown.returncode == 0, shown.stderr
+        assert "\x1b]" not in shown.stdout and "\x07" not in shown.stdout
+        flat = " ".join(shown.stdout.split())
+        assert f"1 copy families {family['id']} · 2 articles · original {family['original']}" in flat

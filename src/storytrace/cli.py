@@ -49,15 +49,18 @@ from sqlalchemy.exc import SQLAlchemyError
 from storytrace import __version__
 from storytrace.embed import load_embedder
 from storytrace.errors import InputError, Interrupted, StorytraceError
+from storytrace.model import Copy, CopyFamily
 from storytrace.pipeline import add as run_add
 from storytrace.pipeline import analyze as run_analysis
 from storytrace.pipeline import compare as run_compare
 from storytrace.progress import ProgressSink
 from storytrace.provenance import compare_articles
+from storytrace.provenance.families import copy_families
 from storytrace.report import (
     comparison_record,
     print_comparison,
     print_copies,
+    print_families,
     print_story,
     print_story_comparison,
     print_story_list,
@@ -284,20 +287,47 @@ def copies(
     story: Annotated[
         str | None, typer.Option("--story", "-s", help="Only relations touching this story's articles.")
     ] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="Print the relations as JSON.")] = False,
+    json_out: Annotated[
+        bool, typer.Option("--json", help='Print {"copies": relations, "copy_families": families} as JSON.')
+    ] = False,
 ) -> None:
-    """List copy relations: which article copied which, the kind of copy, and the evidence."""
+    """List copy families (each original with every article derived from it, whole even when
+    filtered), then the copy relations: which article copied which, the kind of copy, and the evidence."""
     with Store(db, DEFAULT_SETTINGS, must_exist=True) as store:
         wanted = article
         if story is not None:
             wanted = [*(article or []), *_stored_story(store, story).articles]
         relations = store.load_copies(wanted)
-        involved = {i for r in relations for i in (r.original, r.copy)}
+        families = copy_families(relations) if wanted is None else _whole_families(store, relations)
+        involved = {m.id for family in families for m in family.members}
         articles = {a.id: a for a in store.load_articles(involved)}
     if json_out:
-        sys.stdout.write(json.dumps([r.to_record() for r in relations], ensure_ascii=False, indent=2) + "\n")
+        document = {
+            "copies": [r.to_record() for r in relations],
+            "copy_families": [family.to_record() for family in families],
+        }
+        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
         return
-    print_copies(relations, articles, Console())
+    console = Console()
+    print_families(families, articles, console)
+    print_copies(relations, articles, console)
+
+
+def _whole_families(store: Store, relations: list[Copy]) -> list[CopyFamily]:
+    """The families of the articles in ``relations``, with the stored relations they lack."""
+    known = {(r.original, r.copy): r for r in relations}
+    reached = {i for r in relations for i in (r.original, r.copy)}
+    frontier = set(reached)
+    while frontier:
+        found = store.load_copies(sorted(frontier))
+        frontier = set()
+        for relation in found:
+            known.setdefault((relation.original, relation.copy), relation)
+            for end in (relation.original, relation.copy):
+                if end not in reached:
+                    reached.add(end)
+                    frontier.add(end)
+    return copy_families(list(known.values()))
 
 
 @app.command()
@@ -404,7 +434,8 @@ def show(
     embedder: EmbedderOption = "auto",
 ) -> None:
     """Show one story: its title, dates and storyline, its articles by date and outlet (originals
-    and copies marked), then its summary, timeline, quotes, facts and what each article adds or omits.
+    and copies marked), its copy families, then its summary, timeline, quotes, facts and what each
+    article adds or omits.
 
     Articles are parsed once and their quotes and facts cached in the database; the embedder is
     loaded only for a story in several languages (to match translated quotes and sentences).
@@ -415,6 +446,7 @@ def show(
         relations = [r for r in store.load_copies(found.articles) if r.copy in articles]
         line = store.load_stories(storyline=found.storyline)
         merges = store.load_merges(found.id)
+    families = copy_families(relations)
     comparison = run_compare(found.id, db=db, embedder=embedder)[1] if compare else None
     if json_out:
         document = asdict(found) | {
@@ -433,6 +465,7 @@ def show(
                 if article_id in articles
             ],
             "storyline_stories": [other.id for other in line],
+            "copy_families": [family.to_record() for family in families],
         }
         if comparison is not None:
             document |= comparison_record(comparison)
@@ -440,6 +473,7 @@ def show(
         return
     console = Console()
     print_story(found, articles, relations, line, console, merges=merges, requested=story)
+    print_families(families, articles, console)
     if comparison is not None:
         print_story_comparison(comparison, articles, console)
 

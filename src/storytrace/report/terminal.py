@@ -1,5 +1,5 @@
 """The Rich summary printed after an analysis: articles per outlet and language, what cleaning
-removed and why, the copies found, the stories, and every problem with its input."""
+removed and why, the copy families and copies found, the stories, and every problem with its input."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from storytrace.model import Problem, ProblemKind, Report
+from storytrace.provenance.families import copy_families
 from storytrace.report.compare import print_copies, terminal_safe
+from storytrace.report.families import print_families
 from storytrace.report.stories import print_grouping
 
 
@@ -49,7 +51,9 @@ def print_summary(report: Report, console: Console) -> None:
         console.print(removed)
 
     if report.copies:
-        print_copies(report.copies, {article.id: article for article in articles}, console)
+        by_id = {article.id: article for article in articles}
+        print_families(copy_families(report.copies), by_id, console)
+        print_copies(report.copies, by_id, console)
     print_grouping(report, console)
 
     errors = [problem for problem in report.problems if problem.kind is ProblemKind.ERROR]
