@@ -154,3 +154,41 @@ def test_copy_delays_in_hours() -> None:
     assert hours_between("2024-03-05", "2024-03-07") == 48.0
     assert hours_between("2024-03-05T08:00:00+00:00", "2024-03-05T09:00:00") == 1.0  # one zone-less: both naive
     assert hours_between(None, "2024-03-05") is None and hours_between("soon", "2024-03-05") is None
+
+
+def test_story_page_and_report_show_copy_families(client: TestClient, seeded: str) -> None:
+    (story,) = [s for s in client.get("/api/stories").json() if any(a.startswith("001_") for a in s["articles"])]
+    twin = client.get(f"/api/stories/{story['id']}").json()
+    (relation,) = [r for r in twin["copies"] if r["copy"].startswith("001_")]
+    (family,) = [f for f in twin["copy_families"] if relation["copy"] in {m["id"] for m in f["members"]}]
+    assert family["original"] == relation["original"] == family["members"][0]["id"]
+    assert family["members"][1]["sources"] == [{"id": relation["original"], "kind": relation["kind"]}]
+    page = client.get(f"/stories/{story['id']}").text
+    section = page[page.index("<h2>Copy families</h2>") : page.index("<h2>Summary</h2>")]
+    assert family["id"] in section and f'<span class="badge copy">{relation["kind"]}</span>' in section
+    assert f'href="/articles/{relation["copy"]}"' in section and 'class="compare-link"' in section
+    html = build_report(seeded)
+    assert "<h2>Copy families</h2>" in html and family["id"] in html
+
+
+def test_copy_families_escape_article_strings(tmp_path: Path) -> None:
+    client = TestClient(create_app(str(tmp_path / "f.db")))
+    records = "\n".join(
+        json.dumps(
+            {
+                "id": i,
+                "outlet": f"<b>{outlet}</b>",
+                "title": '<script>window.pwned = 4</script> Flood barrier "approved"',
+                "text": HOSTILE,
+                "published": published,
+            }
+        )
+        for i, outlet, published in (("f1", "one.example", "2024-03-05"), ("f2", "two.example", "2024-03-06"))
+    )
+    added = client.post("/api/articles", content=records, headers={"content-type": "application/x-ndjson"}).json()
+    (family,) = client.get(f"/api/stories/{added['stories'][0]}").json()["copy_families"]
+    assert family["original"] == "f1" and [m["id"] for m in family["members"]] == ["f1", "f2"]
+    page = client.get(f"/stories/{added['stories'][0]}").text
+    section = page[page.index("<h2>Copy families</h2>") :]
+    assert "<script>" not in section and "<b>" not in section
+    assert "&lt;script&gt;window.pwned = 4&lt;/script&gt;" in section and "&lt;b&gt;one.example&lt;/b&gt;" in section

@@ -1,7 +1,7 @@
 """The web app: server-rendered pages (FastAPI + Jinja2) over the store, each with a JSON twin.
 
-Pages: stories (search and filters), a story (timeline and copy graph as SVG, summary, quotes,
-disagreements, coverage), an article, two articles side by side, outlets (who originates, who
+Pages: stories (search and filters), a story (timeline and copy graph as SVG, copy families,
+summary, quotes, disagreements, coverage), an article, two articles side by side, outlets (who originates, who
 copies, how fast), an upload form. ``POST /api/articles`` ingests files or JSONL and adds them
 to the stories. Article text is hostile: Jinja2 autoescapes everything, pages carry a strict
 Content-Security-Policy (no script at all, styles from the stylesheet only), ids of any
@@ -33,6 +33,7 @@ from storytrace.errors import StoreError, StorytraceError
 from storytrace.model import Article, Copy, StoryComparison
 from storytrace.pipeline import compare as compare_story
 from storytrace.provenance import compare_articles
+from storytrace.provenance.families import copy_families
 from storytrace.report import comparison_record
 from storytrace.settings import DEFAULT_SETTINGS, Settings
 from storytrace.store import Store, StoredStory
@@ -113,6 +114,7 @@ def story_view(
         "members": members,
         "copy_of": copy_of,
         "copies": copies,
+        "families": copy_families(copies),
         "by_id": by_id,
         "comparison": comparison,
         "record": comparison_record(comparison) if comparison is not None else None,
@@ -324,6 +326,7 @@ def create_app(db: str | Path = "storytrace.db", settings: Settings = DEFAULT_SE
             "end": story.end,
             "articles": list(story.articles),
             "copies": [copy.to_record() for copy in view["copies"]],
+            "copy_families": [family.to_record() for family in view["families"]],
         } | (view["record"] or {})
         return view["json"]  # type: ignore[no-any-return]
 
