@@ -82,3 +82,26 @@ def test_report_lists_copy_families(seeds: Path, tmp_path: Path) -> None:
     ]
     in_families = {m["id"] for f in document["copy_families"] for m in f["members"]}
     assert in_families == {i for r in document["copies"] for i in (r["original"], r["copy"])}
+
+
+def test_terminal_families_say_an_undecided_original() -> None:
+    from rich.console import Console
+
+    from storytrace.model import Copy
+    from storytrace.provenance.families import copy_families
+    from storytrace.report import print_families
+
+    copies = [
+        Copy(original="x", copy="y", kind="verbatim", score=1.0, direction="undecided"),
+        Copy(original="y", copy="[red]z[/]", kind="edited", score=0.8, direction="publication date"),
+    ]
+    console = Console(record=True, width=200)
+    print_families(copy_families(copies), {}, console)
+    lines = [" ".join(line.split()) for line in console.export_text().splitlines()]
+    (family,) = copy_families(copies)
+    assert lines[:2] == ["1 copy families", f"{family.id} · 3 articles · original undecided (candidates: x, y)"]
+    assert lines[2:] == [
+        "x candidate original; verbatim copy, direction undecided, with y",
+        "y candidate original; verbatim copy, direction undecided, with x",
+        "↳ [red]z[/] edited copy of y",
+    ]

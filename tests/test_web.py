@@ -192,3 +192,22 @@ def test_copy_families_escape_article_strings(tmp_path: Path) -> None:
     section = page[page.index("<h2>Copy families</h2>") :]
     assert "<script>" not in section and "<b>" not in section
     assert "&lt;script&gt;window.pwned = 4&lt;/script&gt;" in section and "&lt;b&gt;one.example&lt;/b&gt;" in section
+
+
+def test_story_view_shows_an_undecided_original() -> None:
+    from storytrace.model import Article, Copy
+    from storytrace.store import StoredStory
+    from storytrace.web.app import render, story_view
+
+    articles = [Article(id=i, source=i, text="Text.", outlet=f"{i}.example", title=f"<i>{i}</i>") for i in "xyz"]
+    copies = [
+        Copy(original="x", copy="y", kind="verbatim", score=1.0, direction="undecided"),
+        Copy(original="y", copy="z", kind="edited", score=0.8, direction="publication date"),
+    ]
+    story = StoredStory("st-x", "sl-x", "X", None, None, ("x", "y", "z"), ("en",), ("x.example",))
+    html = render("story_body.html", **story_view(story, articles, copies, None))
+    section = html[html.index("<h2>Copy families</h2>") :]
+    assert "original undecided</span> candidates: " in section
+    assert '<a href="/articles/x">x.example</a>, <a href="/articles/y">y.example</a>' in section
+    assert "direction undecided" in section and '<span class="badge copy">edited</span>' in section
+    assert "<i>" not in section and "&lt;i&gt;z&lt;/i&gt;" in section
