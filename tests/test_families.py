@@ -8,7 +8,8 @@ from pathlib import Path
 
 from storytrace import analyze
 from storytrace.model import Copy, CopyFamily
-from storytrace.provenance.families import UNDECIDED_DIRECTION, copy_families, family_id
+from storytrace.provenance.direction import UNDECIDED
+from storytrace.provenance.families import copy_families, family_id
 
 
 def _copy(original: str, copy: str, kind: str = "verbatim", score: float = 0.9, direction: str = "") -> Copy:
@@ -92,7 +93,7 @@ def test_a_source_above_a_cycle_is_the_original() -> None:
 def test_an_undecided_relation_counts_both_ways() -> None:
     # Alone, an undecided pair has two candidate roots, whichever order it is stored in.
     for pair in (("x", "y"), ("y", "x")):
-        (family,) = copy_families([_copy(*pair, "verbatim", direction=UNDECIDED_DIRECTION)])
+        (family,) = copy_families([_copy(*pair, "verbatim", direction=UNDECIDED)])
         assert family.original is None and family.candidates == ("x", "y")
         assert [(m.id, m.depth, m.sources) for m in family.members] == [("x", 0, ()), ("y", 0, ())]
         assert [m.undecided for m in family.members] == [(("y", "verbatim"),), (("x", "verbatim"),)]
@@ -102,7 +103,7 @@ def test_an_undecided_relation_below_the_original_keeps_it() -> None:
     copies = [
         _copy("wire", "a", "verbatim"),
         _copy("wire", "b", "verbatim"),
-        _copy("b", "a", "verbatim", direction=UNDECIDED_DIRECTION),  # a and b: who copied whom is unknown
+        _copy("b", "a", "verbatim", direction=UNDECIDED),  # a and b: who copied whom is unknown
         _copy("a", "c", "spun"),
     ]
     (family,) = copy_families(copies)
@@ -117,7 +118,7 @@ def test_an_undecided_relation_below_the_original_keeps_it() -> None:
 
 
 def test_an_undecided_relation_at_the_top_makes_both_ends_candidates() -> None:
-    copies = [_copy("x", "y", "verbatim", direction=UNDECIDED_DIRECTION), _copy("y", "z", "edited")]
+    copies = [_copy("x", "y", "verbatim", direction=UNDECIDED), _copy("y", "z", "edited")]
     (family,) = copy_families(copies)
     assert family.original is None and family.candidates == ("x", "y")
     assert _shape(family) == [("x", 0, ()), ("y", 0, ()), ("z", 1, (("y", "edited"),))]
@@ -140,7 +141,7 @@ def test_order_and_ids_do_not_depend_on_the_input_order() -> None:
 
 
 def test_records_are_json() -> None:
-    (family,) = copy_families([_copy("o", "c", "spun", direction=UNDECIDED_DIRECTION), _copy("o", "d", "edited")])
+    (family,) = copy_families([_copy("o", "c", "spun", direction=UNDECIDED), _copy("o", "d", "edited")])
     record = json.loads(json.dumps(family.to_record()))
     assert record["id"] == family.id and record["original"] is None and record["candidates"] == ["c", "o"]
     assert record["members"][-1] == {"id": "d", "depth": 1, "sources": [{"id": "o", "kind": "edited"}], "undecided": []}

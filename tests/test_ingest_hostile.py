@@ -328,7 +328,7 @@ def test_fields_must_be_strings_and_unknown_fields_are_named_once(tmp_path: Path
 
 
 # Reads the file in a fresh process and prints what it found and the process's peak memory.
-_MEASURE = """
+_MEASURE = r"""
 import re, sys
 from pathlib import Path
 from storytrace.ingest import read_inputs

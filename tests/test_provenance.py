@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
+from storytrace.embed import PassageCosines
 from storytrace.model import Article, Copy, Passage
 from storytrace.provenance import compare_articles, detect_copies, nearest_sources
 from tests.test_align import OTHER, STORY, _article
@@ -106,6 +107,7 @@ class _DictionaryEmbedder:
     name = "dictionary"
     dimensions = 16
     match_cosine = 0.9
+    passage = PassageCosines(translation=0.95, lone_translation=0.95, paraphrase=0.95)
 
     def __init__(self, groups: list[tuple[str, ...]]) -> None:
         self.vector = {sentence: index for index, group in enumerate(groups) for sentence in group}

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from storytrace.clean import clean_document
+from storytrace.embed import PassageCosines
 from storytrace.ingest import read_inputs
 from storytrace.model import Article, Copy, RawDocument
 from storytrace.provenance import detect_copies
@@ -207,6 +208,7 @@ class _LeadEmbedder:
     """Embeds every sentence of a text in one of two languages to its event's direction."""
 
     name, dimensions, match_cosine = "test", 2, 0.9
+    passage = PassageCosines(translation=0.95, lone_translation=0.95, paraphrase=0.95)
 
     def embed(self, sentences: list[str]) -> np.ndarray:
         storm = [1.0, 0.0]

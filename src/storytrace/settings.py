@@ -165,6 +165,19 @@ class Settings:
     # Spun: at least this share of the aligned text was rewritten (synonyms, machine translation).
     spun_min_rewritten_share: float = 0.5
 
+    # ...or it shares a passage: real pages are cut at a few thousand characters and copies add
+    # their own lede, so two excerpts of one wire story may each cover under half the other while
+    # sharing whole sentences. Unquoted aligned sentences count as copied text when their lexical
+    # similarity reaches copy_passage_similarity, or (with an embedder) their cosine reaches the
+    # embedder's passage cosines (docs/copies.md). A run of at least copy_passage_min_sentences
+    # adjacent such sentences with copy_passage_min_chars characters, or one copied sentence of
+    # copy_passage_lone_chars, is a copy. On pages-dev the agency background sentence one outlet
+    # reuses across events is 90 characters; labelled copies share 97-1,500.
+    copy_passage_similarity: float = 0.8
+    copy_passage_min_sentences: int = 2
+    copy_passage_min_chars: int = 100
+    copy_passage_lone_chars: int = 150
+
     # A copy aligned with several sources keeps only its best one (a copy of a copy points to its
     # nearest source), unless another covers at least this share of new text (stitched copies).
     copy_other_source_min_share: float = 0.5
@@ -180,6 +193,10 @@ class Settings:
     # the copies benchmark's undated spun pairs 1.2 / 2 decide 110 of 130, 87 % right).
     direction_echo_ratio: float = 1.2
     direction_min_echoes: int = 2
+    # Across languages, the shorter of two mutually aligned texts is the source when the longer
+    # is at least this much longer (translations expand: MEANTIME's Spanish, Italian and Dutch
+    # run longer than their English sources); closer lengths, as of two cut pages, decide nothing.
+    direction_translation_min_expansion: float = 0.05
 
     # --- stories (docs/stories.md) -------------------------------------------------------
     # An article is represented by its heaviest TF-IDF lemmas and names (unit length): the

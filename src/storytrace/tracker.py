@@ -17,7 +17,6 @@ import numpy as np
 from storytrace.align import (
     ArticleFeatures,
     article_features,
-    different_languages,
     embedding_candidates,
     shingle_candidates,
     sketch_candidates,
@@ -25,7 +24,7 @@ from storytrace.align import (
 from storytrace.embed import Embedder, lead_vectors
 from storytrace.model import Article, Copy, IngestResult, Story, Storyline
 from storytrace.progress import ProgressSink, SilentProgress
-from storytrace.provenance import compare_articles, copy_between, nearest_sources
+from storytrace.provenance import compare_articles, nearest_sources
 from storytrace.settings import DEFAULT_SETTINGS, Settings
 from storytrace.store import Store
 from storytrace.stories import (
@@ -215,17 +214,8 @@ class Tracker:
             found = embedding_candidates(sides, means, self.embedder.match_cosine, self.settings)
             chosen |= {compared[second - 1] for first, second in found if first == 0}
         relations = []
-        crossing = []
-        for other in sorted(chosen):
-            if different_languages(own, known[other][0]):
-                crossing.append(other)
-                continue
-            context = [known[i][0] for i in compared if i != other]
-            # Features only, no text: the stored article need not be read for a same-language check.
-            relation = copy_between(own, known[other][0], self.settings, context)
-            if relation is not None:
-                relations.append(relation)
-        for other_article in self.store.load_articles(crossing):  # translations: sentence embeddings needed
+        # The verdict of detect_copies for the pair: the same alignment, evidence and embedder.
+        for other_article in self.store.load_articles(sorted(chosen)):
             context = [known[i][0] for i in compared if i != other_article.id]
             _, relation = compare_articles(article, other_article, self.settings, self.embedder, context)
             if relation is not None:

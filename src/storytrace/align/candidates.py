@@ -59,13 +59,15 @@ def _bands(settings: Settings) -> int:
     return min(divisors, key=lambda b: abs((1 / b) ** (b / permutations) - settings.copy_lsh_threshold))
 
 
-def _sentence_signatures(features: Sequence[ArticleFeatures], settings: Settings) -> tuple[np.ndarray, np.ndarray]:
+def _sentence_signatures(
+    features: Sequence[ArticleFeatures], settings: Settings
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """MinHash band keys of every sentence with enough uncommon content words, with its article.
 
     Vectorised with numpy (the datasketch approach): every distinct word gets a random 64-bit
     value, each permutation is an odd multiplier followed by an xor-shift (a bijection of the
     64-bit space), and a sentence's minimum per permutation comes from ``minimum.reduceat``.
-    Returns keys ``(sentences, bands)`` and the article index of each row.
+    Returns keys ``(sentences, bands)``, the article index and the length in characters of each row.
     """
     # Words in many articles of the batch ("said", "government") act like stop words: as a
     # sentence's minimum hash they would make unrelated sentences collide, so they are left out.
@@ -75,6 +77,7 @@ def _sentence_signatures(features: Sequence[ArticleFeatures], settings: Settings
     token_ids: list[int] = []
     lengths: list[int] = []
     owners: list[int] = []
+    chars: list[int] = []
     for index, article in enumerate(features):
         for sentence in article.sentences:
             words = [vocabulary.setdefault(w, len(vocabulary)) for w in sentence.content if frequency[w] <= too_common]
@@ -82,9 +85,10 @@ def _sentence_signatures(features: Sequence[ArticleFeatures], settings: Settings
                 token_ids.extend(words)
                 lengths.append(len(words))
                 owners.append(index)
+                chars.append(sentence.chars)
     bands, rows = settings.copy_sketch_bands, settings.copy_sketch_rows
     if not owners:
-        return np.zeros((0, bands), dtype=np.uint64), np.zeros(0, dtype=np.int64)
+        return np.zeros((0, bands), dtype=np.uint64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     rng = np.random.default_rng(_MINHASH_SEED)
     word_values = rng.integers(0, np.iinfo(np.int64).max, size=len(vocabulary), dtype=np.uint64)
     multipliers = rng.integers(1, np.iinfo(np.int64).max, size=bands * rows, dtype=np.uint64) | np.uint64(1)
@@ -103,7 +107,7 @@ def _sentence_signatures(features: Sequence[ArticleFeatures], settings: Settings
         for row in range(rows):
             key = (key ^ minima[:, band * rows + row]) * np.uint64(0xBF58476D1CE4E5B9)
         keys[:, band] = key
-    return keys, np.asarray(owners, dtype=np.int64)
+    return keys, np.asarray(owners, dtype=np.int64), np.asarray(chars, dtype=np.int64)
 
 
 def sketch_candidates(
@@ -120,7 +124,7 @@ def sketch_candidates(
     With ``anchor``, only pairs with that article are wanted (``storytrace add`` checks one new
     article against a few stored ones), and buckets without it are skipped.
     """
-    keys, articles = _sentence_signatures(features, settings)
+    keys, articles, sentence_chars = _sentence_signatures(features, settings)
     flat = keys.ravel()
     rows = np.repeat(np.arange(len(keys)), keys.shape[1])
     order = np.argsort(flat, kind="stable")
@@ -160,13 +164,17 @@ def sketch_candidates(
     ]
     codes, first_counts = counts[0]
     matched = np.minimum(first_counts, counts[1][1])  # both sides list the same pair codes, sorted
+    # One long sentence in common is a shared passage on its own (copy_passage_lone_chars): such
+    # a pair is a candidate whatever its count.
+    long_match = np.minimum(sentence_chars[first_rows], sentence_chars[second_rows]) >= settings.copy_passage_lone_chars
+    sharing_long = set(np.unique(pair_codes[long_match]).tolist())
     pairs: dict[Pair, float] = {}
     for code, count in zip(codes.tolist(), matched.tolist(), strict=True):
         pair = (code // len(features), code % len(features))
         shortest = min(len(features[pair[0]].sentences), len(features[pair[1]].sentences))
         share = settings.copy_candidate_min_sentence_share * shortest
         needed = min(shortest, max(settings.copy_candidate_min_sentences, share))
-        if count >= max(1, needed):
+        if count >= max(1, needed) or code in sharing_long:
             pairs[pair] = count / max(1, shortest)
     return pairs
 

@@ -21,6 +21,16 @@ _QUOTE_PAIRS = {'"': '"', "“": '”"', "„": '“”"', "«": "»", "»": "«
 _QUOTE_OPENERS = re.compile("|".join(re.escape(mark) for mark in _QUOTE_PAIRS))
 # A quotation longer than this without its closing mark is scraping damage, not a quote.
 _MAX_QUOTE_CHARS = 2_000
+# A paragraph ending in a colon ("issued the following statement:", "Here's the full statement:")
+# introduces a statement printed without quotation marks: its following paragraphs, up to a
+# signature line ("– OceanGate Inc.") or _MAX_QUOTE_CHARS, count as quoted. Two outlets printing
+# one statement are not copying each other (pages-dev: three Titan pages print OceanGate's).
+_INTRODUCED_BLOCK = re.compile(r":[ \t]*\n\s*\n")
+_SIGNATURE_LINE = re.compile(r"\n[ \t]*[–—-][ \t]*\S[^\n]{0,80}(?:\n|$)")
+# An agency dateline opening a sentence: "LONDON (AP) —", "(Reuters) -", "BERLIN (dpa) -":
+# a parenthesised credit of one short word followed by a dash. The article carrying it is the
+# agency's text, or a copy closer to it than one that dropped it.
+_DATELINE = re.compile(r"[^\n()]{0,40}?\(([A-Z][\w.&]{1,11}(?:/[A-Z][\w.&]{1,11})?)\)\s*[—–-]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +56,7 @@ class ArticleFeatures:
     language: str | None
     published: str | None
     sentences: tuple[SentenceFeatures, ...]
+    dateline: str | None = None  # the agency an opening dateline credits ("AP" for "LONDON (AP) —")
 
     @property
     def chars(self) -> int:
@@ -77,7 +88,41 @@ def quoted_spans(text: str) -> list[Span]:
             continue
         spans.append((match.start(), end + 1))
         position = end + 1
+    return _merged(spans + _introduced_statements(text))
+
+
+def _introduced_statements(text: str) -> list[Span]:
+    """Paragraphs after one that ends in a colon, up to a signature line or ``_MAX_QUOTE_CHARS``."""
+    spans: list[Span] = []
+    for match in _INTRODUCED_BLOCK.finditer(text):
+        start = match.end()
+        signature = _SIGNATURE_LINE.search(text, start, start + _MAX_QUOTE_CHARS)
+        spans.append((start, signature.end() if signature else min(len(text), start + _MAX_QUOTE_CHARS)))
     return spans
+
+
+def _merged(spans: list[Span]) -> list[Span]:
+    """Sorted spans with overlapping ones joined, so that no character counts twice."""
+    joined: list[Span] = []
+    for start, end in sorted(spans):
+        if joined and start <= joined[-1][1]:
+            joined[-1] = (joined[-1][0], max(end, joined[-1][1]))
+        else:
+            joined.append((start, end))
+    return joined
+
+
+def _dateline(article: Article) -> str | None:
+    """The agency credited by a dateline opening one of the article's first sentences, if any."""
+    for start, end in article.sentences[:_DATELINE_SENTENCES]:
+        if match := _DATELINE.match(article.text, start, min(end, start + 80)):
+            return match.group(1)
+    return None
+
+
+# Scraped pages put captions and widget lines before the lede, so the dateline is looked for in
+# the first few sentences, not only the first.
+_DATELINE_SENTENCES = 6
 
 
 def _quoted_share(span: Span, quotes: list[Span]) -> float:
@@ -99,4 +144,4 @@ def article_features(article: Article) -> ArticleFeatures:
             continue
         content = tuple(dict.fromkeys(word for word in words if word not in stop))
         sentences.append(SentenceFeatures(span, words, content, _quoted_share(span, quotes) if quotes else 0.0))
-    return ArticleFeatures(article.id, article.language, article.published, tuple(sentences))
+    return ArticleFeatures(article.id, article.language, article.published, tuple(sentences), _dateline(article))

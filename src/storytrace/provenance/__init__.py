@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -24,15 +25,15 @@ from storytrace.align import (
     sketch_candidates,
     strongest,
 )
-from storytrace.embed import Embedder, embed_unique, lead_vectors
+from storytrace.embed import Embedder, PassageCosines, embed_unique, lead_vectors
 from storytrace.executor import ordered_map
 from storytrace.model import Article, Copy, Passage
 from storytrace.progress import ProgressSink, SilentProgress
-from storytrace.provenance.direction import original_side
-from storytrace.provenance.evidence import kind_of, measure, score_of
+from storytrace.provenance.direction import UNDECIDED, original_side
+from storytrace.provenance.evidence import BlockCosines, kind_of, measure, reworded_blocks, score_of
 from storytrace.settings import DEFAULT_SETTINGS, Settings
 
-__all__ = ["compare_articles", "copy_between", "detect_copies", "nearest_sources"]
+__all__ = ["UNDECIDED", "compare_articles", "detect_copies", "nearest_sources"]
 
 
 def _sentence_texts(feature: ArticleFeatures, article: Article, limit: int | None = None) -> list[str]:
@@ -74,9 +75,18 @@ def detect_copies(
             vectors[index] = matrix[offset : offset + len(sentences)]
             offset += len(sentences)
 
-    aligner = _PairAligner(features, vectors, settings, embedder.match_cosine if embedder is not None else 1.0)
+    aligner = _PairAligner(features, vectors, settings, embedder)
     sink.stage("aligning candidates", len(pairs))
-    copies = [relation for relation in _align_all(aligner, pairs, workers, sink) if relation is not None]
+    copies: list[Copy] = []
+    reworded: list[_Reworded] = []
+    for result in _align_all(aligner, pairs, workers, sink):
+        if isinstance(result, Copy):
+            copies.append(result)
+        elif result is not None:
+            reworded.append(result)
+    if reworded and embedder is not None:
+        sink.stage("checking reworded passages", len(reworded))
+        copies.extend(_confirm_reworded(reworded, aligner, articles, embedder, sink))
     return nearest_sources(copies, {article.id: max(1, len(article.text)) for article in articles}, settings)
 
 
@@ -89,8 +99,10 @@ def compare_articles(
 ) -> tuple[tuple[Passage, ...], Copy | None]:
     """Align two articles: their shared passages (``first``'s spans as ``original``) and the copy relation, if any.
 
-    ``context`` are other articles of the same story: the words they share with each side are
-    the echoes that can tell the original from the copy, as within an ``analyze`` batch.
+    The verdict is the one ``detect_copies`` gives the pair in a batch made of the two and
+    ``context``: other articles of the same story, whose words shared with each side are the
+    echoes that can tell the original from the copy. ``storytrace add``, ``storytrace compare``
+    and the web's side-by-side view judge pairs this way.
     """
     features = [article_features(first), article_features(second)]
     vectors = None
@@ -102,23 +114,28 @@ def compare_articles(
     alignment = align_pair(
         features[0], features[1], settings, vectors, match_cosine=embedder.match_cosine if embedder else 1.0
     )
-    relation = _relation(alignment, features[0], features[1], _DocumentFrequency([*features, *context]), settings)
+    frequency = _DocumentFrequency([*features, *context])
+    passage = embedder.passage if embedder is not None else None
+    relation = _relation(alignment, features[0], features[1], frequency, settings, passage)
+    if (
+        relation is None
+        and embedder is not None
+        and (blocks := reworded_blocks(alignment, features[0], features[1], settings))
+    ):
+        pending = _Reworded(0, 1, alignment, tuple(blocks))
+        cosines = _block_cosines([pending], features, [first, second], embedder)[0]
+        relation = _relation(alignment, features[0], features[1], frequency, settings, passage, cosines)
     return alignment.as_passages(first_is_original=True), relation
 
 
-def copy_between(
-    first: ArticleFeatures,
-    second: ArticleFeatures,
-    settings: Settings = DEFAULT_SETTINGS,
-    context: Sequence[ArticleFeatures] = (),
-) -> Copy | None:
-    """The copy relation between two same-language articles' features, if any; the alignment stops
-    early once the copy coverage cannot be reached, so a non-copy costs little.
+@dataclass(frozen=True, slots=True)
+class _Reworded:
+    """A same-language pair whose alignment makes a copy only if embeddings confirm its reworded blocks."""
 
-    ``context`` as for ``compare_articles``. ``storytrace add`` checks each new article this way.
-    """
-    alignment = align_pair(first, second, settings, None, settings.copy_min_coverage)
-    return _relation(alignment, first, second, _DocumentFrequency([first, second, *context]), settings)
+    first: int
+    second: int
+    alignment: Alignment
+    blocks: tuple[int, ...]
 
 
 class _PairAligner:
@@ -129,15 +146,17 @@ class _PairAligner:
         features: Sequence[ArticleFeatures],
         vectors: dict[int, np.ndarray],
         settings: Settings,
-        match_cosine: float,
+        embedder: Embedder | None,
     ) -> None:
         self.features = features
         self.vectors = vectors
         self.settings = settings
-        self.match_cosine = match_cosine
+        self.match_cosine = embedder.match_cosine if embedder is not None else 1.0
+        self.passage = embedder.passage if embedder is not None else None
         self.frequency = _DocumentFrequency(features)
 
-    def __call__(self, pair: tuple[int, int]) -> Copy | None:
+    def __call__(self, pair: tuple[int, int]) -> Copy | _Reworded | None:
+        """The pair's copy relation; or, with an embedder, the reworded blocks still to confirm."""
         first, second = self.features[pair[0]], self.features[pair[1]]
         pair_vectors = None
         if different_languages(first, second):
@@ -146,7 +165,63 @@ class _PairAligner:
             pair_vectors = (self.vectors[pair[0]], self.vectors[pair[1]])
         settings = self.settings
         alignment = align_pair(first, second, settings, pair_vectors, settings.copy_min_coverage, self.match_cosine)
-        return _relation(alignment, first, second, self.frequency, settings)
+        relation = _relation(alignment, first, second, self.frequency, settings, self.passage)
+        if relation is not None or self.passage is None:
+            return relation
+        blocks = reworded_blocks(alignment, first, second, settings)
+        return _Reworded(pair[0], pair[1], alignment, tuple(blocks)) if blocks else None
+
+    def confirm(self, pending: _Reworded, cosines: BlockCosines) -> Copy | None:
+        """The relation of a reworded pair once its blocks' cosines are known."""
+        first, second = self.features[pending.first], self.features[pending.second]
+        return _relation(pending.alignment, first, second, self.frequency, self.settings, self.passage, cosines)
+
+
+def _block_cosines(
+    pending: Sequence[_Reworded],
+    features: Sequence[ArticleFeatures],
+    articles: Sequence[Article],
+    embedder: Embedder,
+) -> list[list[float | None]]:
+    """Per pair, the embedding cosine of each reworded block's two sides (None for other blocks),
+    all pairs' block texts embedded in one call."""
+    texts: list[str] = []
+    for item in pending:
+        for side, index in ((0, item.first), (1, item.second)):
+            for number in item.blocks:
+                block = item.alignment.blocks[number]
+                start, end = (block.a_start, block.a_end) if side == 0 else (block.b_start, block.b_end)
+                texts.append(" ".join(_sentence_texts(features[index], articles[index])[start:end]))
+    vectors = embed_unique(texts, embedder)
+    cosines: list[list[float | None]] = []
+    offset = 0
+    for item in pending:
+        count = len(item.blocks)
+        left, right = vectors[offset : offset + count], vectors[offset + count : offset + 2 * count]
+        offset += 2 * count
+        values: list[float | None] = [None] * len(item.alignment.blocks)
+        for number, cosine in zip(item.blocks, np.einsum("ij,ij->i", left, right).tolist(), strict=True):
+            values[number] = float(cosine)
+        cosines.append(values)
+    return cosines
+
+
+def _confirm_reworded(
+    pending: Sequence[_Reworded],
+    aligner: _PairAligner,
+    articles: Sequence[Article],
+    embedder: Embedder,
+    sink: ProgressSink,
+) -> list[Copy]:
+    """The copies among pairs whose reworded blocks embeddings confirm, in batches of bounded memory."""
+    found: list[Copy] = []
+    for start in range(0, len(pending), _PARALLEL_CHUNK):
+        chunk = pending[start : start + _PARALLEL_CHUNK]
+        for item, cosines in zip(chunk, _block_cosines(chunk, aligner.features, articles, embedder), strict=True):
+            if (relation := aligner.confirm(item, cosines)) is not None:
+                found.append(relation)
+        sink.advance(len(chunk))
+    return found
 
 
 # Below this many candidate pairs, starting worker processes costs more than it saves.
@@ -157,7 +232,7 @@ _PARALLEL_CHUNK = 256
 _INHERITED: _PairAligner | None = None
 
 
-def _align_chunk(pairs: list[tuple[int, int]]) -> list[Copy | None]:
+def _align_chunk(pairs: list[tuple[int, int]]) -> list[Copy | _Reworded | None]:
     if _INHERITED is None:
         raise RuntimeError("worker started without an aligner")
     with threadpool_limits(limits=1, user_api="blas"):
@@ -166,7 +241,7 @@ def _align_chunk(pairs: list[tuple[int, int]]) -> list[Copy | None]:
 
 def _align_all(
     aligner: _PairAligner, pairs: list[tuple[int, int]], workers: int, sink: ProgressSink
-) -> Iterator[Copy | None]:
+) -> Iterator[Copy | _Reworded | None]:
     """Align every pair, in forked processes when there are many and forking is safe."""
     chunks = [pairs[start : start + _PARALLEL_CHUNK] for start in range(0, len(pairs), _PARALLEL_CHUNK)]
     # Forked workers inherit the features for free; fork is safe on Linux, and only while no
@@ -215,11 +290,13 @@ def _relation(
     second: ArticleFeatures,
     frequency: _DocumentFrequency,
     settings: Settings,
+    passage: PassageCosines | None = None,
+    cosines: BlockCosines = (),
 ) -> Copy | None:
     """The copy relation an alignment supports, or None (never an article with itself)."""
     if not alignment.blocks or first.id == second.id:
         return None
-    evidence = measure(alignment, first, second, settings)
+    evidence = measure(alignment, first, second, settings, passage, cosines)
     decided = original_side(alignment, first, second, evidence, frequency, settings)
     if decided is None:
         return None

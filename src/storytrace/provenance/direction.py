@@ -4,13 +4,22 @@ Publication dates decide when both are known and differ. Otherwise asymmetric te
 evidence decides, strongest first:
 
 1. containment: when only one article is mostly made of the other's text, it is the copy
-   (an excerpt, a trimmed copy); when both are, a clear coverage gap marks the fuller text;
-2. rewriting echoes, for rewritten (spun) copies: the words only the original uses recur in
+   (an excerpt, a trimmed copy);
+2. an agency dateline ("LONDON (AP) —") that only one of them opens with: that one is the
+   agency's text, or the copy nearer to it (a copy that keeps the credit has dropped less);
+3. when both are mostly made of each other, a clear coverage gap marks the fuller text;
+4. rewriting echoes, for rewritten (spun) copies: the words only the original uses recur in
    the other articles of the batch (independent reports of the event use the same names and
    standard wording), while a spinner's synonyms and a round-trip translation's choices rarely
    do. General word frequency is no guide: on the seeds the machine-translated copy uses the
    *more* common words ("reinforced" for "beefed"), while WordNet spinners pick rarer ones;
-3. the fuller text (more characters), then the smaller id, so the answer is deterministic.
+5. for two texts made of each other in one language, the fuller text (more characters); in two
+   languages, the shorter one: translations run longer than their sources, in either direction
+   (explicitation; Frankenberg-Garcia 2009 measured it both ways between English and Portuguese),
+   when the lengths differ by at least ``direction_translation_min_expansion``.
+
+Two excerpts that only share a passage (pages cut at different places) carry none of this;
+their relation says ``undecided`` (listed with the smaller id first) rather than guessing.
 """
 
 from __future__ import annotations
@@ -19,7 +28,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from storytrace.align import Alignment, ArticleFeatures
-from storytrace.provenance.evidence import PairEvidence, is_copy_side
+from storytrace.provenance.evidence import PairEvidence, is_contained, shares_passage
 from storytrace.settings import Settings
 
 
@@ -86,14 +95,18 @@ def original_side(
     settings: Settings,
 ) -> tuple[int, str] | None:
     """(side of the original, the evidence used), or None when neither article is a copy of the other."""
-    copy_sides = [side for side in (0, 1) if is_copy_side(evidence, side, settings)]
-    if not copy_sides:
+    contained = [side for side in (0, 1) if is_contained(evidence, side, settings)]
+    if not contained and not shares_passage(evidence, settings):
         return None
     earlier = _earlier_by_date(first, second)
     if earlier is not None:
         return earlier, "publication date"
-    if len(copy_sides) == 1:
-        return 1 - copy_sides[0], "containment"
+    if len(contained) == 1:
+        return 1 - contained[0], "containment"
+    if (first.dateline is None) != (second.dateline is None):
+        return (0 if first.dateline is not None else 1), "agency dateline"
+    if not contained:
+        return (0 if first.id <= second.id else 1), UNDECIDED
     gap = evidence.coverage[0] - evidence.coverage[1]
     if abs(gap) >= settings.direction_min_coverage_gap:
         return (0 if gap < 0 else 1), "containment"
@@ -101,6 +114,15 @@ def original_side(
         echoed = _echo_original(alignment, first, second, document_frequency, settings)
         if echoed is not None:
             return echoed, "wording echoed by other articles"
+    if evidence.cross_language:
+        shorter, longer = sorted((first.chars, second.chars))
+        if longer >= shorter * (1 + settings.direction_translation_min_expansion):
+            return (0 if first.chars < second.chars else 1), "shorter translation"
+        return (0 if first.id <= second.id else 1), UNDECIDED
     if first.chars != second.chars:
         return (0 if first.chars > second.chars else 1), "fuller text"
-    return (0 if first.id <= second.id else 1), "identifier order"
+    return (0 if first.id <= second.id else 1), UNDECIDED
+
+
+# The direction of a copy relation no evidence decides.
+UNDECIDED = "undecided"

@@ -6,10 +6,18 @@ rules and their measurements).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from storytrace.align import Alignment, ArticleFeatures, different_languages
+from storytrace.align import Alignment, ArticleFeatures, Block, different_languages
+from storytrace.embed import PassageCosines
 from storytrace.settings import Settings
+
+# A block more than half inside quotation marks (on either side: one outlet may quote what
+# another prints plainly) is a shared quotation, never evidence of copying.
+_QUOTED_BLOCK_SHARE = 0.5
+
+BlockCosines = Sequence[float | None]  # per block: the embedding cosine of its two sides, where measured
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,10 +32,20 @@ class PairEvidence:
     identical_share: float  # share of aligned characters in blocks at or above it
     similarity: float  # character-weighted mean similarity of the aligned blocks
     cross_language: bool
+    passage_chars: int = 0  # characters in the longest run of adjacent copied sentences (shorter side)
+    lone_chars: int = 0  # characters in the longest sentence copied on its own evidence (shorter side)
 
 
-def measure(alignment: Alignment, first: ArticleFeatures, second: ArticleFeatures, settings: Settings) -> PairEvidence:
-    """Coverages and rewriting of an aligned pair."""
+def measure(
+    alignment: Alignment,
+    first: ArticleFeatures,
+    second: ArticleFeatures,
+    settings: Settings,
+    passage: PassageCosines | None = None,
+    cosines: BlockCosines = (),
+) -> PairEvidence:
+    """Coverages, rewriting and shared passages of an aligned pair; ``passage`` (the embedder's
+    cosines) and ``cosines`` (per block, where measured) let reworded and translated sentences count."""
     sides = (first, second)
     coverage: list[float] = []
     unquoted: list[float] = []
@@ -57,10 +75,100 @@ def measure(alignment: Alignment, first: ArticleFeatures, second: ArticleFeature
         identical_share=identical / total_weight if alignment.blocks else 0.0,
         similarity=mean,
         cross_language=different_languages(first, second),
+        **_passages(alignment, first, second, settings, passage, cosines),
     )
 
 
-def is_copy_side(evidence: PairEvidence, side: int, settings: Settings) -> bool:
+def _passages(
+    alignment: Alignment,
+    first: ArticleFeatures,
+    second: ArticleFeatures,
+    settings: Settings,
+    passage: PassageCosines | None,
+    cosines: BlockCosines,
+) -> dict[str, int]:
+    """The longest run of adjacent copied sentences and the longest lone copied sentence, in characters."""
+    cross = different_languages(first, second)
+    longest_run = lone = run_chars = run_blocks = 0
+    previous: Block | None = None
+    for index, block in enumerate(alignment.blocks):
+        cosine = cosines[index] if index < len(cosines) else None
+        copied, alone = _copied(block, cosine, cross, settings, passage)
+        if copied and _quoted(block, first, second):
+            copied = alone = False
+        chars = min(_chars(first, block.a_start, block.a_end), _chars(second, block.b_start, block.b_end))
+        adjacent = previous is not None and previous.a_end == block.a_start and previous.b_end == block.b_start
+        if copied:
+            run_chars, run_blocks = (run_chars + chars, run_blocks + 1) if adjacent and run_blocks else (chars, 1)
+            if run_blocks >= settings.copy_passage_min_sentences:
+                longest_run = max(longest_run, run_chars)
+            if alone:
+                lone = max(lone, chars)
+        else:
+            run_chars = run_blocks = 0
+        previous = block
+    return {"passage_chars": longest_run, "lone_chars": lone}
+
+
+def _copied(
+    block: Block, cosine: float | None, cross: bool, settings: Settings, passage: PassageCosines | None
+) -> tuple[bool, bool]:
+    """Whether an aligned block is copied text, and whether it is so on its own evidence.
+
+    Across languages the block's similarity is its cosine: adjacent translated sentences count at
+    the embedder's ``translation`` cosine, a lone one at ``lone_translation``. In one language a
+    sentence is copied when it is nearly the same words (alone too), or the same meaning in
+    reworded form (only in a run).
+    """
+    if cross:
+        if passage is None:
+            return False, False
+        return block.similarity >= passage.translation, block.similarity >= passage.lone_translation
+    # A reworded sentence alone is no evidence: two reporters paraphrase one statement alike (the
+    # example corpus' two reports of the inquiry's opening reach 0.89 on one sentence).
+    same_words = block.similarity >= settings.copy_passage_similarity
+    reworded = cosine is not None and passage is not None and cosine >= passage.paraphrase
+    return same_words or reworded, same_words
+
+
+def _quoted(block: Block, first: ArticleFeatures, second: ArticleFeatures) -> bool:
+    return any(
+        s.quoted_share >= _QUOTED_BLOCK_SHARE
+        for s in (*first.sentences[block.a_start : block.a_end], *second.sentences[block.b_start : block.b_end])
+    )
+
+
+def _chars(article: ArticleFeatures, start: int, end: int) -> int:
+    return sum(sentence.chars for sentence in article.sentences[start:end])
+
+
+def reworded_blocks(
+    alignment: Alignment, first: ArticleFeatures, second: ArticleFeatures, settings: Settings
+) -> list[int]:
+    """Blocks of a same-language pair that only an embedding can confirm as copied (reworded,
+    unquoted), when together they could make a shared passage: the pairs worth embedding."""
+    if different_languages(first, second):
+        return []
+    wanted = [
+        index
+        for index, block in enumerate(alignment.blocks)
+        if block.similarity < settings.copy_passage_similarity and not _quoted(block, first, second)
+    ]
+    chars = sum(
+        min(_chars(first, b.a_start, b.a_end), _chars(second, b.b_start, b.b_end))
+        for b in (alignment.blocks[i] for i in wanted)
+    )
+    return wanted if chars >= settings.copy_passage_min_chars else []
+
+
+def shares_passage(evidence: PairEvidence, settings: Settings) -> bool:
+    """Whether the pair shares copied text beyond quotations: a run of sentences or one long sentence."""
+    return evidence.passage_chars >= settings.copy_passage_min_chars or (
+        evidence.lone_chars >= settings.copy_passage_lone_chars
+    )
+
+
+def is_contained(evidence: PairEvidence, side: int, settings: Settings) -> bool:
     """Whether the article on ``side`` is mostly made of the other's text (outside shared quotations)."""
     needed = min(settings.copy_min_aligned_sentences, evidence.sentences[side])
     return (

@@ -18,11 +18,9 @@ from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
 
 from storytrace.model import Copy, CopyFamily, FamilyMember
+from storytrace.provenance.direction import UNDECIDED
 
-__all__ = ["UNDECIDED_DIRECTION", "copy_families", "family_id"]
-
-# ``Copy.direction`` of a relation whose original could not be told from its copy.
-UNDECIDED_DIRECTION = "undecided"
+__all__ = ["copy_families", "family_id"]
 
 
 def family_id(members: Iterable[str]) -> str:
@@ -45,7 +43,7 @@ def copy_families(copies: Sequence[Copy]) -> list[CopyFamily]:
         if source == copy:
             continue  # never made by detection; an article is not its own source
         onward[source].add(copy)
-        if relation.direction == UNDECIDED_DIRECTION:
+        if relation.direction == UNDECIDED:
             onward[copy].add(source)
             for one, other in ((source, copy), (copy, source)):
                 undecided[one][other] = _better(undecided[one].get(other), relation)
