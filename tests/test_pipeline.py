@@ -8,7 +8,7 @@ import pytest
 
 from storytrace import Report, Settings, Store, analyze
 from storytrace.model import ProblemKind
-from storytrace.pipeline import add
+from storytrace.pipeline import add, compare_pair
 from storytrace.stories import arrival_order
 
 from .conftest import EXAMPLES
@@ -136,3 +136,24 @@ def test_add_finds_a_copy_of_a_stored_article(seeds: Path, tmp_path: Path) -> No
     assert relation.original in story.articles and relation.copy not in story.originals
     with Store(db, Settings()) as store:
         assert store.load_copies([relation.copy]) == list(second.copies)
+
+
+def test_every_door_gives_one_copy_verdict(tmp_path: Path) -> None:
+    # analyze, add and compare_pair (behind `storytrace compare` and the web's side-by-side view),
+    # all with the default embedder, on the example corpus (translated, spun and verbatim copies).
+    batch = analyze(EXAMPLES, db=tmp_path / "batch.db", compare=False)
+    streamed = add(EXAMPLES, db=tmp_path / "stream.db", compare=False)
+    verdicts = {(c.original, c.copy): (c.kind, c.direction) for c in batch.copies}
+    assert {(c.original, c.copy): (c.kind, c.direction) for c in streamed.copies} == verdicts
+    assert {kind for kind, _ in verdicts.values()} >= {"translated", "spun", "verbatim"}
+    for relation in batch.copies:
+        # Either order of the ids: the same relation, passages given with the first id's spans as original.
+        for first, second in ((relation.original, relation.copy), (relation.copy, relation.original)):
+            left, right, passages, found = compare_pair(first, second, tmp_path / "batch.db")
+            assert found == relation and (left.id, right.id) == (first, second)
+            spans = [p.original for p in passages] if first == relation.original else [p.copy for p in passages]
+            assert spans == [p.original for p in relation.passages]
+    # A pair analyze did not relate is judged afresh, with the same evidence: still no copy.
+    ids = sorted({a.id for a in batch.articles})
+    unrelated = next((a, b) for a in ids for b in ids if a < b and not {(a, b), (b, a)} & set(verdicts))
+    assert compare_pair(*unrelated, tmp_path / "batch.db")[3] is None

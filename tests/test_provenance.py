@@ -157,3 +157,107 @@ def test_compare_articles_returns_passages_even_without_a_copy() -> None:
     assert len(passages) == 1
     start, end = passages[0].original
     assert first.text[start:end] == quote
+
+
+# Invented page furniture and reporting for the shared-passage tests (no real text).
+_OWN_LEDE = [
+    "Readers across the valley woke to sirens and closed roads as the river kept rising overnight.",
+    "Our reporter spent the night with volunteers filling sandbags outside the old mill.",
+    "Several schools said they would stay shut until the water level falls below the warning mark.",
+    "The county has opened two shelters in sports halls on the higher side of town.",
+]
+_COMMENTS = [
+    "Comments are closed for this article after two days, as our house rules explain.",
+    "I grew up by that river and have never seen the water this high in sixty years.",
+    "Who is going to pay for all of this when the insurers refuse to cover the damage?",
+    "Thoughts with everyone in the lower quarter tonight, stay safe and look after each other.",
+]
+
+
+def test_two_cut_excerpts_sharing_a_passage_are_copies_with_the_direction_undecided() -> None:
+    # Each page covers well under half of the other (its own lede, reader comments), yet both
+    # carry the same three sentences of one text: the case real pages cut at 2,000 characters make.
+    first = _article("first", _OWN_LEDE + STORY[:3])
+    second = _article("second", STORY[:3] + _COMMENTS)
+    relation = _relations([first, second])[("first", "second")]
+    assert relation.direction == "undecided"
+    assert relation.kind == "excerpt"
+    assert len(relation.passages) == 1
+
+
+def test_one_short_shared_sentence_is_not_a_copy() -> None:
+    # One sentence under copy_passage_lone_chars (the length of reused background lines).
+    first = _article("first", [*_OWN_LEDE, "The mill was built in 1820."])
+    second = _article("second", ["The mill was built in 1820.", *_COMMENTS])
+    assert _relations([first, second]) == {}
+
+
+def test_a_statement_printed_without_marks_after_a_colon_is_a_quotation() -> None:
+    statement = STORY[1:5]
+    first = _article(
+        "first", [OTHER[0], "The council issued the following statement:", *statement, "– Regional Council"]
+    )
+    second = _article("second", [_OWN_LEDE[0], "Here is the council's statement in full:", *statement, _COMMENTS[1]])
+    assert _relations([first, second]) == {}
+    # The same sentences as narrative, not introduced as a statement, are a shared passage.
+    third = _article("third", [_OWN_LEDE[0], *statement, _COMMENTS[1]])
+    assert _relations([first, third]) == {} and _relations([third, _article("fourth", [OTHER[1], *statement])])
+
+
+def test_an_agency_dateline_marks_the_text_nearer_the_source() -> None:
+    wire = _article("wire", ["RIVERTON (AP) — " + STORY[0], *STORY[1:3], *_COMMENTS[:2]])
+    site = _article("site", [*_OWN_LEDE[:2], *STORY[:3]])
+    relation = _relations([site, wire])[("wire", "site")]
+    assert relation.direction == "agency dateline"
+
+
+def test_the_shorter_of_two_translations_is_the_source() -> None:
+    # Translations run longer than their sources: the German here carries an extra clause per sentence.
+    longer = [sentence[:-1] + ", wie die Behörden am Abend mitteilten." for sentence in GERMAN]
+    english = _article("en", STORY[:4], language="en")
+    german = _article("de", longer, language="de")
+    embedder = _DictionaryEmbedder(list(zip(STORY[:4], longer, strict=True)))
+    relation = _relations([german, english], embedder=embedder)[("en", "de")]
+    assert relation.direction == "shorter translation"
+    # Lengths within direction_translation_min_expansion decide nothing.
+    same_length = _article("xx", STORY[:4], language="de")
+    (only,) = _relations([english, same_length], embedder=_DictionaryEmbedder([])).values()
+    assert only.direction == "undecided"
+
+
+class _ParaphraseEmbedder(_DictionaryEmbedder):
+    """Sentences listed together get one vector; everything else a vector of its own (hash of the text)."""
+
+    def embed(self, sentences: Sequence[str]) -> np.ndarray:
+        rows = np.zeros((len(sentences), self.dimensions), dtype=np.float32)
+        for row, sentence in enumerate(sentences):
+            rows[row, self.vector.get(sentence, 8 + sum(map(ord, sentence)) % 8)] = 1.0
+        return rows
+
+
+def test_reworded_sentences_count_only_when_the_embedder_confirms_a_run_of_them() -> None:
+    reworded = [  # STORY[1:4] through a spinner: a third of the words swapped, lexically below 0.8
+        "Engineers stated the barrier would protect four thousand houses along the eastern bank.",
+        "Construction is anticipated to begin next spring and to last roughly eighteen months overall.",
+        "Opposition members challenged the cost, which has grown by a third since the initial estimate.",
+    ]
+    source = _article("source", [*_OWN_LEDE, *STORY[1:4]])
+    spun = _article("spun", [*reworded, *_COMMENTS])
+    # Without an embedder (or when it sees different meanings) the rewording is no evidence.
+    assert _relations([source, spun]) == {}
+    assert _relations([source, spun], embedder=_ParaphraseEmbedder([])) == {}
+    # Confirmed sentence by sentence, the run of three is a shared passage...
+    confirming = _ParaphraseEmbedder([(a, b) for a, b in zip(STORY[1:4], reworded, strict=True)])
+    (relation,) = _relations([source, spun], embedder=confirming).values()
+    assert {relation.original, relation.copy} == {"source", "spun"}
+    # ...but one confirmed reworded sentence alone is not: two reporters paraphrase one fact alike.
+    one = _ParaphraseEmbedder([(STORY[1], reworded[0])])
+    assert _relations([source, spun], embedder=one) == {}
+
+
+def test_compare_articles_gives_the_batch_verdict() -> None:
+    first = _article("first", _OWN_LEDE + STORY[:3])
+    second = _article("second", STORY[:3] + _COMMENTS)
+    (batch,) = _relations([first, second]).values()
+    _, single = compare_articles(first, second)
+    assert single == batch

@@ -36,7 +36,7 @@ from storytrace.model import (
 from storytrace.settings import Settings
 
 if TYPE_CHECKING:
-    from storytrace.pipeline import Tracker, add, analyze, compare
+    from storytrace.pipeline import Tracker, add, analyze, compare, compare_pair
     from storytrace.report import to_dict, write_json
     from storytrace.store import Store
 
@@ -49,6 +49,7 @@ _LAZY = {
     "add": "storytrace.pipeline",
     "analyze": "storytrace.pipeline",
     "compare": "storytrace.pipeline",
+    "compare_pair": "storytrace.pipeline",
     "to_dict": "storytrace.report",
     "write_json": "storytrace.report",
     "Store": "storytrace.store",
@@ -95,6 +96,7 @@ __all__ = [
     "add",
     "analyze",
     "compare",
+    "compare_pair",
     "to_dict",
     "write_json",
 ]

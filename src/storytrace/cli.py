@@ -47,14 +47,13 @@ from rich.progress import (
 from sqlalchemy.exc import SQLAlchemyError
 
 from storytrace import __version__
-from storytrace.embed import load_embedder
 from storytrace.errors import InputError, Interrupted, StorytraceError
 from storytrace.model import Copy, CopyFamily
 from storytrace.pipeline import add as run_add
 from storytrace.pipeline import analyze as run_analysis
 from storytrace.pipeline import compare as run_compare
+from storytrace.pipeline import compare_pair as run_compare_pair
 from storytrace.progress import ProgressSink
-from storytrace.provenance import compare_articles
 from storytrace.provenance.families import copy_families
 from storytrace.report import (
     comparison_record,
@@ -336,18 +335,13 @@ def compare(
     first: Annotated[str, typer.Argument(help="Id of one stored article.")],
     second: Annotated[str, typer.Argument(help="Id of another stored article.")],
     db: DbOption = "storytrace.db",
-    embedder: EmbedderOption = "none",
+    embedder: EmbedderOption = "auto",
 ) -> None:
-    """Show two articles side by side with their aligned passages coloured alike and changes marked."""
-    with Store(db, DEFAULT_SETTINGS, must_exist=True) as store:
-        found = {a.id: a for a in store.load_articles([first, second])}
-    if first == second:
-        raise InputError(first, "compare needs two different articles")
-    missing = [i for i in (first, second) if i not in found]
-    if missing:
-        raise InputError(", ".join(missing), "no such article in the database")
-    passages, relation = compare_articles(found[first], found[second], DEFAULT_SETTINGS, load_embedder(embedder))
-    print_comparison(found[first], found[second], passages, relation, Console())
+    """Show two articles side by side with their aligned passages coloured alike and changes marked.
+
+    The verdict is the stored one when analyze or add related the two, else judged as they would."""
+    left, right, passages, relation = run_compare_pair(first, second, db, DEFAULT_SETTINGS, embedder)
+    print_comparison(left, right, passages, relation, Console())
 
 
 def _stored_story(store: Store, story_id: str) -> StoredStory:

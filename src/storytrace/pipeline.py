@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
+from storytrace.align import article_features
 from storytrace.clean import clean_document, remove_outlet_repeats
 from storytrace.embed import Embedder, load_embedder
 from storytrace.errors import InputError, Interrupted, StoreError, StorytraceError
@@ -26,6 +27,7 @@ from storytrace.model import (
     Article,
     Copy,
     IngestResult,
+    Passage,
     Problem,
     ProblemKind,
     RawDocument,
@@ -35,7 +37,7 @@ from storytrace.model import (
     Storyline,
 )
 from storytrace.progress import ProgressSink, SilentProgress
-from storytrace.provenance import detect_copies
+from storytrace.provenance import compare_articles, detect_copies
 from storytrace.settings import DEFAULT_SETTINGS, Settings
 from storytrace.store import Store, StoredStory, text_hash
 from storytrace.stories import Assignment, arrival_order
@@ -217,7 +219,7 @@ def analyze(
     settings: Settings = DEFAULT_SETTINGS,
     progress: ProgressSink | None = None,
     workers: int | None = None,
-    embedder: Embedder | str | None = None,
+    embedder: Embedder | str | None = "auto",
     compare: bool = True,
 ) -> Report:
     """Ingest, clean and store articles, find copies among them, group them into stories and
@@ -228,9 +230,10 @@ def analyze(
     cannot be read are listed in ``Report.problems`` while the rest proceeds; ``Report.results``
     says what became of every article read.
 
-    ``embedder`` (an :class:`~storytrace.embed.Embedder` or a spec for ``load_embedder``, such
-    as ``"auto"``) adds translation detection and cross-language stories; without one, copies
-    and stories are found lexically.
+    ``embedder`` (an :class:`~storytrace.embed.Embedder` or a spec for ``load_embedder``; by
+    default ``"auto"``, as in the CLI, so both give one answer) adds translation detection,
+    reworded (spun) passages and cross-language stories; with ``None``, copies and stories are
+    found lexically.
 
     The batch's articles join the stored stories (``Report.stories`` holds the stories of the
     batch's articles and the other stories of their storylines); re-analysing stored articles
@@ -269,7 +272,7 @@ def add(
     db: str | Path = "storytrace.db",
     settings: Settings = DEFAULT_SETTINGS,
     progress: ProgressSink | None = None,
-    embedder: Embedder | str | None = None,
+    embedder: Embedder | str | None = "auto",
     compare: bool = True,
     workers: int | None = None,
 ) -> Report:
@@ -440,3 +443,52 @@ def compare(
     multilingual = len({article.language for article in articles}) > 1
     model = (load_embedder(embedder) if isinstance(embedder, str) else embedder) if multilingual else None
     return found, compare_story(found.id, articles, relations, settings, model, analyses)
+
+
+# Stored articles of the two articles' stories read as context for judging a pair: their
+# shared words are the echoes that tell an original from a spun copy, as in a batch.
+_PAIR_CONTEXT_ARTICLES = 50
+
+
+def compare_pair(
+    first: str,
+    second: str,
+    db: str | Path = "storytrace.db",
+    settings: Settings = DEFAULT_SETTINGS,
+    embedder: Embedder | str | None = "auto",
+) -> tuple[Article, Article, tuple[Passage, ...], Copy | None]:
+    """Two stored articles, their aligned passages (``first``'s spans as ``original``) and their copy verdict.
+
+    The verdict is the one the database holds when ``analyze`` or ``add`` related the two (what
+    ``copies`` lists); otherwise the pair is judged as those commands judge a candidate pair,
+    with the other articles of their stories as context and the same embedder. So every door
+    (``storytrace compare``, the web's side-by-side view, this function) gives one answer.
+    """
+    if first == second:
+        raise InputError(first, "compare needs two different articles")
+    with Store(db, settings, must_exist=True) as store:
+        found = {article.id: article for article in store.load_articles([first, second])}
+        missing = [i for i in (first, second) if i not in found]
+        if missing:
+            raise InputError(", ".join(missing), "no such article in the database")
+        stored = [r for r in store.load_copies([first, second]) if {r.original, r.copy} == {first, second}]
+        context_ids = _story_neighbours(store, (first, second))
+        context = [article_features(article) for article in store.load_articles(context_ids)]
+    if stored:
+        relation = stored[0]
+        passages = relation.passages
+        if relation.original != first:
+            passages = tuple(Passage(original=p.copy, copy=p.original, similarity=p.similarity) for p in passages)
+        return found[first], found[second], passages, relation
+    model = load_embedder(embedder) if isinstance(embedder, str) else embedder
+    passages, judged = compare_articles(found[first], found[second], settings, model, context)
+    return found[first], found[second], passages, judged
+
+
+def _story_neighbours(store: Store, ids: tuple[str, str]) -> list[str]:
+    """Up to ``_PAIR_CONTEXT_ARTICLES`` other members of the stories holding ``ids``."""
+    neighbours: list[str] = []
+    for story_id in dict.fromkeys(filter(None, (store.story_of(i) for i in ids))):
+        story = store.load_story(story_id)
+        neighbours.extend(i for i in (story.articles if story else ()) if i not in ids)
+    return list(dict.fromkeys(neighbours))[:_PAIR_CONTEXT_ARTICLES]

@@ -220,8 +220,20 @@ class Tracker:
             _, relation = compare_articles(article, other_article, self.settings, self.embedder, context)
             if relation is not None:
                 relations.append(relation)
-        lengths = {article.id: own.chars, **{i: known[i][0].chars for i in compared}}
-        return compared, nearest_sources(relations, lengths, self.settings)
+        # A stored article this one copied from is judged against its stored sources too, as
+        # detect_copies judges every source of a copy at once: a new relation into it stays only
+        # when it names a nearer source than the stored ones.
+        stored = [
+            r for r in self.store.load_copies(compared) if r.copy in compared and article.id not in (r.original, r.copy)
+        ]
+        others = self._features_of(sorted({r.original for r in stored} - set(compared)))
+        lengths = {
+            article.id: own.chars,
+            **{i: known[i][0].chars for i in compared},
+            **{i: f.chars for i, (f, _) in others.items()},
+        }
+        kept = nearest_sources([*relations, *stored], lengths, self.settings)
+        return compared, [r for r in kept if article.id in (r.original, r.copy)]
 
     def _features_of(self, ids: Sequence[str]) -> dict[str, tuple[ArticleFeatures, np.ndarray | None]]:
         """Copy features and leads of stored articles, from the cache or computed once."""

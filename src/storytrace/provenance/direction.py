@@ -105,15 +105,15 @@ def original_side(
         return 1 - contained[0], "containment"
     if (first.dateline is None) != (second.dateline is None):
         return (0 if first.dateline is not None else 1), "agency dateline"
+    if not evidence.cross_language and evidence.rewritten_share >= settings.spun_min_rewritten_share:
+        echoed = _echo_original(alignment, first, second, document_frequency, settings)
+        if echoed is not None:
+            return echoed, "wording echoed by other articles"
     if not contained:
         return (0 if first.id <= second.id else 1), UNDECIDED
     gap = evidence.coverage[0] - evidence.coverage[1]
     if abs(gap) >= settings.direction_min_coverage_gap:
         return (0 if gap < 0 else 1), "containment"
-    if not evidence.cross_language and evidence.rewritten_share >= settings.spun_min_rewritten_share:
-        echoed = _echo_original(alignment, first, second, document_frequency, settings)
-        if echoed is not None:
-            return echoed, "wording echoed by other articles"
     if evidence.cross_language:
         shorter, longer = sorted((first.chars, second.chars))
         if longer >= shorter * (1 + settings.direction_translation_min_expansion):

@@ -50,12 +50,17 @@ def measure(
     coverage: list[float] = []
     unquoted: list[float] = []
     aligned_counts: list[int] = []
+    quoted_elsewhere = _quoted_by_the_other(alignment, first, second)
     for side, article in enumerate(sides):
         aligned = alignment.aligned(side)
         total = max(1, article.chars)
         covered = sum(article.sentences[i].chars for i in aligned)
         free_total = sum(s.chars * (1 - s.quoted_share) for s in article.sentences)
-        free_covered = sum(article.sentences[i].chars * (1 - article.sentences[i].quoted_share) for i in aligned)
+        free_covered = sum(
+            article.sentences[i].chars
+            * (1 - max(article.sentences[i].quoted_share, quoted_elsewhere[side].get(i, 0.0)))
+            for i in aligned
+        )
         coverage.append(covered / total)
         # An article made only of quotations has nothing unquoted: its plain coverage stands.
         unquoted.append(free_covered / free_total if free_total > 0 else covered / total)
@@ -77,6 +82,22 @@ def measure(
         cross_language=different_languages(first, second),
         **_passages(alignment, first, second, settings, passage, cosines),
     )
+
+
+def _quoted_by_the_other(
+    alignment: Alignment, first: ArticleFeatures, second: ArticleFeatures
+) -> tuple[dict[int, float], dict[int, float]]:
+    """Per side, for its aligned sentences, how much of the matching text on the other side is quoted:
+    what one outlet quotes, another may print plainly, and it is the same statement."""
+    shares: tuple[dict[int, float], dict[int, float]] = ({}, {})
+    for block in alignment.blocks:
+        a_quoted = max(s.quoted_share for s in first.sentences[block.a_start : block.a_end])
+        b_quoted = max(s.quoted_share for s in second.sentences[block.b_start : block.b_end])
+        for i in range(block.a_start, block.a_end):
+            shares[0][i] = max(shares[0].get(i, 0.0), b_quoted)
+        for j in range(block.b_start, block.b_end):
+            shares[1][j] = max(shares[1].get(j, 0.0), a_quoted)
+    return shares
 
 
 def _passages(

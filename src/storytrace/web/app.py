@@ -11,6 +11,7 @@ characters are reachable (see ``links``), uploads are size-limited while they st
 
 from __future__ import annotations
 
+import functools
 import logging
 import statistics
 import threading
@@ -29,10 +30,11 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.exceptions import HTTPException
 
+from storytrace.embed import load_embedder
 from storytrace.errors import StoreError, StorytraceError
 from storytrace.model import Article, Copy, StoryComparison
 from storytrace.pipeline import compare as compare_story
-from storytrace.provenance import compare_articles
+from storytrace.pipeline import compare_pair
 from storytrace.provenance.families import copy_families
 from storytrace.report import comparison_record
 from storytrace.settings import DEFAULT_SETTINGS, Settings
@@ -173,6 +175,8 @@ def create_app(db: str | Path = "storytrace.db", settings: Settings = DEFAULT_SE
     """The app over one database (a SQLite path or a PostgreSQL URL)."""
     app = FastAPI(title="storytrace", docs_url=None, redoc_url=None, dependencies=[Depends(check_url)])
     app.state.db = str(db)
+    # The embedder analyze uses by default, loaded on the first side-by-side view that needs it.
+    pair_embedder = functools.cache(lambda: load_embedder("auto"))
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Any) -> Response:
@@ -364,7 +368,8 @@ def create_app(db: str | Path = "storytrace.db", settings: Settings = DEFAULT_SE
         missing = [i for i in (first, second) if i not in found]
         if missing:
             raise HTTPException(404, f"{', '.join(missing)}: no such article")
-        passages, relation = compare_articles(found[first], found[second], settings)
+        # The verdict analyze stored, or the pair judged as analyze would (the embedder loads once).
+        _, _, passages, relation = compare_pair(first, second, app.state.db, settings, pair_embedder())
         left = [(p.original[0], p.original[1], n % _PASSAGE_COLOURS) for n, p in enumerate(passages)]
         right = [(p.copy[0], p.copy[1], n % _PASSAGE_COLOURS) for n, p in enumerate(passages)]
         return {
