@@ -261,3 +261,12 @@ def test_compare_articles_gives_the_batch_verdict() -> None:
     (batch,) = _relations([first, second]).values()
     _, single = compare_articles(first, second)
     assert single == batch
+
+
+def test_a_passage_shared_across_a_long_gap_is_background_not_a_copy() -> None:
+    # An agency reuses its background paragraph for a later event: dated weeks apart, only the
+    # passage in common. The same pages dated days apart are a copy.
+    later = _article("later", [*_OWN_LEDE, *STORY[:3]], published="2024-04-20")
+    for published, expected in (("2024-03-06", {}), ("2024-04-18", {("earlier", "later")})):
+        earlier = _article("earlier", [*STORY[:3], *_COMMENTS], published=published)
+        assert set(_relations([earlier, later])) == set(expected)

@@ -177,6 +177,10 @@ class Settings:
     copy_passage_min_sentences: int = 2
     copy_passage_min_chars: int = 100
     copy_passage_lone_chars: int = 150
+    # A passage shared by two texts dated more than this many days apart is background an agency
+    # reuses for later events (pages-dev's cross-event pairs: the 2013 resignation's wording in
+    # the 2022 obituary), not a copy; whole copies (the coverage rule) are copies at any distance.
+    copy_passage_max_days: int = 3
 
     # A copy aligned with several sources keeps only its best one (a copy of a copy points to its
     # nearest source), unless another covers at least this share of new text (stitched copies).

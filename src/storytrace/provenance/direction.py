@@ -59,6 +59,13 @@ def _earlier_by_date(first: ArticleFeatures, second: ArticleFeatures) -> int | N
     return 0 if a < b else 1
 
 
+def _far_apart(first: ArticleFeatures, second: ArticleFeatures, settings: Settings) -> bool:
+    """Whether both are dated more than ``copy_passage_max_days`` apart: a passage shared across
+    such a gap is an agency's background paragraph reused for another event, not a copy."""
+    a, b = _moment(first.published), _moment(second.published)
+    return a is not None and b is not None and abs((a.date() - b.date()).days) > settings.copy_passage_max_days
+
+
 DocumentFrequency = Callable[[str], int]  # articles of the batch containing a content word
 
 
@@ -96,7 +103,7 @@ def original_side(
 ) -> tuple[int, str] | None:
     """(side of the original, the evidence used), or None when neither article is a copy of the other."""
     contained = [side for side in (0, 1) if is_contained(evidence, side, settings)]
-    if not contained and not shares_passage(evidence, settings):
+    if not contained and not (shares_passage(evidence, settings) and not _far_apart(first, second, settings)):
         return None
     earlier = _earlier_by_date(first, second)
     if earlier is not None:
