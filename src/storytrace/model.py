@@ -93,6 +93,9 @@ class Article:
     summary_only: bool = False
     sentences: tuple[Span, ...] = ()
     removed: tuple[RemovedLine, ...] = ()
+    # Where ``published`` came from: stated | metadata | page | url | text | fetched | none;
+    # ``None`` when unknown (an article stored before dating recorded it, or built directly).
+    date_source: str | None = None
 
     def to_record(self) -> dict[str, Any]:
         """JSON-ready fields, shared by the report and the store's rows."""
@@ -103,6 +106,7 @@ class Article:
             "outlet": self.outlet,
             "title": self.title,
             "published": self.published,
+            "date_source": self.date_source,
             "language": self.language,
             "author": self.author,
             "summary_only": self.summary_only,

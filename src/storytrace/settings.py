@@ -90,6 +90,23 @@ class Settings:
     # Below this many characters the language is left unknown rather than guessed.
     language_min_chars: int = 20
 
+    # --- dating ----------------------------------------------------------------------------
+    # A month-only stamp ("date 2023-03") or a URL's /2023/03/ bounds the text dates that may
+    # date the page to that month, or this many days before it (a page stamped early in a month
+    # reports the end of the one before).
+    dating_bound_slack_days: int = 7
+    # With the day a page was fetched, a text date dates it when at most this many days before
+    # (a crawl reaches news pages within days; an older date in the text is background).
+    dating_text_max_days: int = 31
+    # No page is dated after the day it was fetched, but for this many days of time-zone slack.
+    dating_future_slack_days: int = 1
+    # A "today" word ("oggi", "heute") or a "file photo" beside a date counts within this many
+    # characters of it.
+    dating_cue_chars: int = 24
+    # Stamps inside kept lines and agency datelines ("BOSTON, June 22 (Reuters) -") are looked
+    # for in the first this many kept paragraphs (captions and a standfirst may come first).
+    dating_head_paragraphs: int = 4
+
     # --- copy candidates (never all pairs) -----------------------------------------------
     # Document MinHash over word 5-gram shingles (Broder 1997; 5-grams as in NEWS-COPY's
     # MinHash baseline, Silcock et al. 2022). A low LSH threshold (0.3, where near-duplicate

@@ -13,17 +13,11 @@ from dataclasses import dataclass
 from storytrace.clean.corpus import remove_outlet_repeats
 from storytrace.clean.html import extract_html
 from storytrace.clean.lines import clean_lines, normalize_line
-from storytrace.clean.metadata import (
-    date_from_datelines,
-    date_from_url,
-    detect_language,
-    outlet_from_url,
-    parse_date,
-)
+from storytrace.clean.metadata import DateEvidence, date_article, detect_language, outlet_from_url, split_page_stamp
 from storytrace.clean.segment import PARAGRAPH_SEPARATOR, sentence_spans
 from storytrace.clean.timeout import time_limit
 from storytrace.ingest.fields import check_article, check_document, language_code, text_value
-from storytrace.model import Article, RawDocument, RemovedLine
+from storytrace.model import Article, RawDocument, Removal, RemovedLine
 from storytrace.settings import DEFAULT_SETTINGS, Settings
 
 __all__ = ["Draft", "clean_document", "clean_documents", "draft_article", "finish_article", "remove_outlet_repeats"]
@@ -42,6 +36,7 @@ class Draft:
     published: str | None
     language: str | None
     author: str | None
+    date_source: str = "none"  # where ``published`` came from (metadata.DATE_SOURCES)
 
 
 def _fallback_id(raw: RawDocument, paragraphs: tuple[str, ...]) -> str:
@@ -67,28 +62,36 @@ def draft_article(raw: RawDocument, settings: Settings) -> Draft:
         page_date = page.published
     else:
         text = raw.text or ""
+    # A scraped page's leading "date 2022-09-08" stamp is the scraper's, glued to the first
+    # line: cut it off (recorded as a removed dateline) so it neither dates nor opens the lede.
+    stamp, text = split_page_stamp(text) if raw.html is None else (None, text)
     # Stated, else identified once from the longest raw lines (the body); the stop list for
     # cleaning needs it before the clutter is gone.
     language = language_code(language) or detect_language(text.splitlines(), settings)
     cleaned = clean_lines(text, settings, language, title, scraped=raw.html is None)
-    stated = parse_date(published, language) if published else None
-    published = (
-        stated
-        or page_date
-        or date_from_datelines(cleaned.removed, language)
-        or date_from_url(url)
-        or (parse_date(raw.fetched) if raw.fetched else None)
+    removed = ((RemovedLine(stamp, Removal.DATELINE),) if stamp else ()) + cleaned.removed
+    evidence = DateEvidence(
+        stated=published,
+        metadata=page_date,
+        stamp=stamp,
+        removed=removed,
+        paragraphs=cleaned.paragraphs,
+        url=url,
+        fetched=raw.fetched,
+        language=language,
     )
+    dating = date_article(evidence, settings)
     return Draft(
         raw=raw,
         paragraphs=cleaned.paragraphs,
-        removed=cleaned.removed,
+        removed=removed,
         title=cleaned.title or title,
         url=url,
         outlet=outlet or outlet_from_url(url),
-        published=published,
+        published=dating.published,
         language=language,
         author=author,
+        date_source=dating.source,
     )
 
 
@@ -104,6 +107,7 @@ def finish_article(draft: Draft, settings: Settings = DEFAULT_SETTINGS) -> Artic
         outlet=draft.outlet,
         title=draft.title,
         published=draft.published,
+        date_source=draft.date_source,
         language=language,
         author=draft.author,
         summary_only=draft.raw.summary_only,

@@ -29,12 +29,128 @@ DATE_ONLY = re.compile(
     rf"^(?:{_WEEKDAY},?\s+)?(?:{_TIME},?\s+)?{_DAY_MONTH_YEAR}(?:,?\s+(?:at\s+)?{_TIME})?$",
     re.IGNORECASE,
 )
+# "Published"/"Updated" stamp labels in the languages storytrace meets (en, de, es, fr, tr, pt, it,
+# ru, sl, is), with the preposition that introduces the date. Published labels come first in
+# each pair: ``metadata.date_from_datelines`` ranks them above updated ones.
+_PUBLISHED_LABEL = (
+    r"(?:first\s+|originally\s+)?published(?:\s+on)?|posted(?:\s+on)?|date"
+    r"|veröffentlicht(?:\s+am)?|erschienen(?:\s+am)?|publié(?:\s+le)?|publicado(?:\s+(?:el|em|en|a))?"
+    r"|pubblicato(?:\s+(?:il|l['’]))?|опубликовано|yayınlanma(?:\s+tarihi)?|yayın\s+tarihi|objavljeno|birt"
+)
+_UPDATED_LABEL = (
+    r"(?:last\s+)?updated(?:\s+on)?|modified|aktualisiert(?:\s+am)?|mis\s+à\s+jour(?:\s+le)?"
+    r"|actualizado(?:\s+(?:el|a))?|atualizado(?:\s+em)?|aggiornato(?:\s+(?:il|l['’]))?|обновлено"
+    r"|güncelleme(?:\s+tarihi)?|güncellenme(?:\s+tarihi)?|posodobljeno|uppfært"
+)
 # Dateline labels; what follows them is parsed for the publication date.
 DATELINE_LABEL = re.compile(
-    r"^(?:(?:first\s+|originally\s+)?published(?:\s+on)?|(?:last\s+)?updated(?:\s+on)?|posted(?:\s+on)?"
-    r"|modified|date)\s*[:\-–]?\s*(?P<rest>.*)$",
+    rf"^(?:{_PUBLISHED_LABEL}|{_UPDATED_LABEL})\s*[:\-–]?\s*(?P<rest>.*)$",
     re.IGNORECASE,
 )
+PUBLISHED_LABEL = re.compile(rf"^(?:{_PUBLISHED_LABEL})\b", re.IGNORECASE)
+# A stamp anywhere in a line ("… | Veröffentlicht am 08.09.2022, 19:30 Uhr"): the label, then the
+# (at most 60) characters that hold its date, parsed by ``metadata.date_from_stamps``.
+STAMP_IN_LINE = re.compile(
+    rf"(?<!\w)(?P<label>{_PUBLISHED_LABEL}|{_UPDATED_LABEL})\s*[:\-–]?\s*(?P<rest>[^|\n]{{1,60}})",
+    re.IGNORECASE,
+)
+
+# --- dates in the text (metadata.py) -------------------------------------------------------
+# Month names, full and abbreviated, in the languages of the data; Russian and Slovenian in the
+# genitive too ("22 июня", "22. junija"), as dates write them.
+MONTH_NAMES: dict[str, int] = {
+    name: number
+    for number, names in enumerate(
+        (
+            "january jan januar jänner enero janvier ocak janeiro gennaio января январь januarja janúar",
+            "february feb februar febrero février fevrier şubat subat fevereiro febbraio февраля февраль"
+            " februarja febrúar",
+            "march mar märz marz marzo mars mart março marco марта март marec marca",
+            "april apr abril avril nisan aprile апреля апрель aprila apríl",
+            "may mai mayo mayıs mayis maio maggio мая май maj maja maí",
+            "june jun juni junio juin haziran junho giugno июня июнь junij junija júní",
+            "july jul juli julio juillet temmuz julho luglio июля июль julij julija júlí",
+            "august aug agosto août aout ağustos agustos августа август avgust avgusta ágúst",
+            "september sept sep septiembre setiembre septembre eylül eylul setembro settembre сентября"
+            " сентябрь septembra",
+            "october oct oktober octubre octobre ekim outubro ottobre октября октябрь oktobra október",
+            "november nov noviembre novembre kasım kasim novembro ноября ноябрь novembra nóvember",
+            "december dec dezember diciembre décembre decembre aralık aralik dezembro dicembre декабря"
+            " декабрь decembra desember",
+        ),
+        start=1,
+    )
+    for name in names.split()
+}
+# Weekday names (0 = Monday, as ``date.weekday``), with the inflected forms dates use ("в среду",
+# "v sredo", "á fimmtudag"); Portuguese only with "-feira", since "segunda" is also "second".
+WEEKDAY_NAMES: dict[str, int] = {
+    name: number
+    for number, names in enumerate(
+        (
+            "monday montag lunes lundi pazartesi segunda-feira lunedì lunedi понедельник ponedeljek mánudag"
+            " mánudagur",
+            "tuesday dienstag martes mardi salı sali terça-feira terca-feira martedì martedi вторник torek"
+            " þriðjudag þriðjudagur",
+            "wednesday mittwoch miércoles miercoles mercredi çarşamba carsamba quarta-feira mercoledì mercoledi"
+            " среда среду sreda sredo miðvikudag miðvikudagur",
+            "thursday donnerstag jueves jeudi perşembe persembe quinta-feira giovedì giovedi четверг četrtek"
+            " cetrtek fimmtudag fimmtudagur",
+            "friday freitag viernes vendredi cuma sexta-feira venerdì venerdi пятница пятницу petek föstudag"
+            " föstudagur",
+            "saturday samstag sonnabend sábado sabado samedi cumartesi sabato суббота субботу sobota soboto"
+            " laugardag laugardagur",
+            "sunday sonntag domingo dimanche pazar domenica воскресенье nedelja nedeljo sunnudag sunnudagur",
+        )
+    )
+    for name in names.split()
+}
+
+
+def _alternation(names: dict[str, int]) -> str:
+    return "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+
+
+_MONTH_NAME = rf"(?P<month_name>{_alternation(MONTH_NAMES)})(?!\w)\.?"
+# A weekday word, German compounds included ("Donnerstagabend", "Freitagvormittag").
+WEEKDAY_WORD = re.compile(rf"(?<!\w)(?P<weekday>{_alternation(WEEKDAY_NAMES)})(?P<tail>\w*)", re.IGNORECASE)
+_YEAR_PART = r"(?P<year>(?:19|20)\d{2})(?!\d)"
+_DAY_PART = r"(?P<day>[12]\d|3[01]|0?[1-9])"
+# "31 dicembre 2022", "31. Dezember", "10 de marzo de 2023", "6 Şubat 2023", "22. junija";
+# "March 10, 2023", "Dec. 23"; "31.12.2022", "31/12/2022"; "2022-12-31". An optional weekday in
+# front ("samedi 31 décembre", "Thursday, Dec. 23, 2021") is checked against the date.
+TEXT_DATE = re.compile(
+    rf"(?<![\w.])(?:(?P<weekday>{_alternation(WEEKDAY_NAMES)})(?!\w),?\s+(?:the\s+|den\s+|le\s+|el\s+)?)?"
+    rf"(?:{_DAY_PART}(?:st|nd|rd|th|er|º)?\.?\s*(?:de\s+|of\s+)?{_MONTH_NAME}(?:,?\s*(?:de\s+|del\s+)?{_YEAR_PART})?"
+    rf"|(?P<month_name2>{_alternation(MONTH_NAMES)})(?!\w)\.?\s+(?P<day2>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?!\d)"
+    rf"(?:,?\s+(?P<year2>(?:19|20)\d{{2}})(?!\d))?"
+    r"|(?P<nday>[12]\d|3[01]|0?[1-9])(?P<sep>[./])(?P<nmonth>1[0-2]|0?[1-9])(?P=sep)(?P<nyear>(?:19|20)\d{2})(?!\d)"
+    r"|(?P<iyear>(?:19|20)\d{2})-(?P<imonth>1[0-2]|0[1-9])-(?P<iday>[12]\d|3[01]|0[1-9])(?!\d))",
+    re.IGNORECASE,
+)
+# A weekday with the day of the month alone: "neste sábado (31)", "deste sábado, 31,".
+WEEKDAY_DAY = re.compile(
+    rf"(?<!\w)(?P<weekday>{_alternation(WEEKDAY_NAMES)})\s*(?:\(|,\s*)(?P<day>[12]\d|3[01]|0?[1-9])(?!\d)(?!\s*[./]?\s*\w)",
+    re.IGNORECASE,
+)
+# Words that say a date is today's ("oggi 31 dicembre 2022", "heute, 8. September").
+TODAY_WORD = re.compile(
+    r"(?<!\w)(?:today|heute|hoy|aujourd['’]hui|bugün|hoje|oggi|сегодня|danes|í\s+dag)(?!\w)", re.IGNORECASE
+)
+# An embedded post's author handle, right before its date stamp ("— FDIC (@FDICgov) March 10, 2023").
+POST_HANDLE = re.compile(r"\(@\w{1,30}\)\s*$")
+# Text near a date that makes it an old one: a file photo or an archive picture.
+FILE_PHOTO = re.compile(r"(?<!\w)(?:file(?:\s+photo)?|archive|archiv\w*|archives?)(?!\w)", re.IGNORECASE)
+# An agency dateline opening the story: "BOSTON, June 22 (Reuters) -", "Boston, 22. junija -",
+# "LONDRES, 8 sept (Reuters) -". The city is one to four capitalised words.
+AGENCY_DATELINE = re.compile(
+    r"^\(?[A-ZÀ-ÞА-Я][\w.'’-]*(?:\s+[A-ZÀ-ÞА-Я][\w.'’-]*){0,3}\)?,\s*(?P<date>[^()\-–—]{3,30}?)\s*"
+    r"(?:\([^()]{1,40}\)\s*)?[-–—]",
+    re.IGNORECASE,
+)
+# The scraper's stamp that opens some pages' text: " date 2022-09-08 First sentence…", or only
+# the month (" date 2022-09 …").
+PAGE_STAMP = re.compile(r"^\s*date\s+(?P<year>(?:19|20)\d{2})-(?P<month>1[0-2]|0[1-9])(?:-(?P<day>[12]\d|3[01]|0[1-9]))?(?=\s|$)")
 
 # Credit words that end a caption or stand alone as a credit line.
 _AGENCIES = (

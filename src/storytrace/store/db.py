@@ -36,6 +36,7 @@ from sqlalchemy import (
     event,
     exists,
     func,
+    inspect,
     insert,
     or_,
     select,
@@ -85,7 +86,7 @@ _WAL_ATTEMPTS = 100
 # How often a waiting writer tries the lock again.
 _WRITER_POLL_SECONDS = 0.2
 # Article columns without the text: enough to order, title and list stories.
-_HEAD_COLUMNS = ("id", "source", "url", "outlet", "title", "published", "language", "author", "summary_only")
+_HEAD_COLUMNS = ("id", "source", "url", "outlet", "title", "published", "date_source", "language", "author", "summary_only")
 # Story columns: the index's state, and the presentation written beside it for listing.
 _PRESENTATION = ("title", "start", "end")
 _STATE_COLUMNS = tuple(column.name for column in stories.c if column.name not in ("id", *_PRESENTATION))
@@ -218,6 +219,9 @@ def _migrate(connection: Connection, version: int) -> None:
         for row in rows:
             digest = text_hash(row.text, row.outlet)
             connection.execute(update(articles).where(articles.c.id == row.id).values(text_hash=digest))
+    if version < 5 and "date_source" not in {column["name"] for column in inspect(connection).get_columns("articles")}:
+        # Where each stored date came from is not known for older articles: NULL, until re-ingested.
+        connection.execute(text("ALTER TABLE articles ADD COLUMN date_source VARCHAR(16)"))
     # Version 4 only adds article_analyses, a cache filled on demand.
     # Version 3 only adds the story tables (created empty above). Older articles have no story
     # yet: the next ``analyze`` or ``add`` adds every unassigned article to the index first, in
@@ -235,6 +239,7 @@ def _row_to_head(row: Any) -> Article:
         outlet=row.outlet,
         title=row.title,
         published=row.published,
+        date_source=row.date_source,
         language=row.language,
         author=row.author,
         summary_only=bool(row.summary_only),

@@ -12,7 +12,8 @@ from sqlalchemy import JSON, Boolean, Column, DateTime, Float, Index, Integer, M
 # an article of its own, not a duplicate). 3: the story index (stories, story_articles,
 # story_merges, story_terms and the "story_documents" count in storytrace_meta). 4: article_analyses
 # (each article's quotes, facts and sentence words, so a story compares without re-parsing).
-SCHEMA_VERSION = 4
+# 5: articles.date_source (where the published date came from; NULL for articles stored before).
+SCHEMA_VERSION = 5
 
 metadata = MetaData()
 
@@ -32,6 +33,8 @@ articles = Table(
     Column("outlet", String(512), nullable=True),
     Column("title", Text, nullable=True),
     Column("published", String(40), nullable=True),
+    # stated | metadata | page | url | text | fetched | none (clean.metadata.DATE_SOURCES); NULL: unknown.
+    Column("date_source", String(16), nullable=True),
     Column("language", String(16), nullable=True),
     Column("author", Text, nullable=True),
     Column("summary_only", Boolean, nullable=False, default=False),
