@@ -14,7 +14,7 @@ day, but bounds the text dates that may count.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -291,7 +291,9 @@ def date_from_page(evidence: DateEvidence, bound: Month | None, anchor: date | N
         return day.isoformat()
     language = evidence.language
     head = evidence.paragraphs[: settings.dating_head_paragraphs]
-    found = date_from_datelines(evidence.removed, language) or date_from_stamps(head, language)
+    # A stamp sharing its line with a site name may have gone with the title or navigation.
+    lines = [*head, *(line.text for line in evidence.removed if line.reason is not Removal.DATELINE)]
+    found = date_from_datelines(evidence.removed, language) or date_from_stamps(lines, language)
     if found:
         return found
     base = _base_day(bound, anchor)
@@ -337,9 +339,7 @@ def _within(day: date, bound: Month | None, anchor: date | None, slack_days: int
         end = _base_day(bound, None)
         if not (end is not None and start <= day <= end):
             return False
-    if anchor is not None and not (anchor - timedelta(days=back_days) <= day <= anchor):
-        return False
-    return True
+    return anchor is None or anchor - timedelta(days=back_days) <= day <= anchor
 
 
 def _span_year(match: re.Match[str]) -> int | None:
@@ -419,7 +419,7 @@ def _text_lines(evidence: DateEvidence) -> list[str]:
     return [*evidence.paragraphs, *captions]
 
 
-def _text_days(evidence: DateEvidence, bound: Month | None, anchor: date | None, settings: Settings):  # type: ignore[no-untyped-def]
+def _text_days(evidence: DateEvidence, bound: Month | None, anchor: date | None, settings: Settings) -> Iterator[date]:
     """Dates in the text that may be the page's.
 
     With the page's fetch day: any date not after it nor more than ``dating_text_max_days``

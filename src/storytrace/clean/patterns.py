@@ -48,10 +48,12 @@ DATELINE_LABEL = re.compile(
     re.IGNORECASE,
 )
 PUBLISHED_LABEL = re.compile(rf"^(?:{_PUBLISHED_LABEL})\b", re.IGNORECASE)
-# A stamp anywhere in a line ("… | Veröffentlicht am 08.09.2022, 19:30 Uhr"): the label, then the
-# (at most 60) characters that hold its date, parsed by ``metadata.date_from_stamps``.
+# A stamp sharing its line with other clutter ("Valmora | Veröffentlicht am 08.09.2022, 19:30
+# Uhr"): at the start of the line or after a separator (never in prose: "the report published
+# on …"), the label, then the (at most 60) characters that hold its date, parsed by
+# ``metadata.date_from_stamps``.
 STAMP_IN_LINE = re.compile(
-    rf"(?<!\w)(?P<label>{_PUBLISHED_LABEL}|{_UPDATED_LABEL})\s*[:\-–]?\s*(?P<rest>[^|\n]{{1,60}})",
+    rf"(?:^|[|•·]\s*)(?P<label>{_PUBLISHED_LABEL}|{_UPDATED_LABEL})(?!\w)\s*[:\-–]?\s*(?P<rest>[^|\n]{{1,60}})",
     re.IGNORECASE,
 )
 
@@ -88,8 +90,7 @@ WEEKDAY_NAMES: dict[str, int] = {
     name: number
     for number, names in enumerate(
         (
-            "monday montag lunes lundi pazartesi segunda-feira lunedì lunedi понедельник ponedeljek mánudag"
-            " mánudagur",
+            "monday montag lunes lundi pazartesi segunda-feira lunedì lunedi понедельник ponedeljek mánudag mánudagur",
             "tuesday dienstag martes mardi salı sali terça-feira terca-feira martedì martedi вторник torek"
             " þriðjudag þriðjudagur",
             "wednesday mittwoch miércoles miercoles mercredi çarşamba carsamba quarta-feira mercoledì mercoledi"
@@ -150,7 +151,9 @@ AGENCY_DATELINE = re.compile(
 )
 # The scraper's stamp that opens some pages' text: " date 2022-09-08 First sentence…", or only
 # the month (" date 2022-09 …").
-PAGE_STAMP = re.compile(r"^\s*date\s+(?P<year>(?:19|20)\d{2})-(?P<month>1[0-2]|0[1-9])(?:-(?P<day>[12]\d|3[01]|0[1-9]))?(?=\s|$)")
+PAGE_STAMP = re.compile(
+    r"^\s*date\s+(?P<year>(?:19|20)\d{2})-(?P<month>1[0-2]|0[1-9])(?:-(?P<day>[12]\d|3[01]|0[1-9]))?(?=\s|$)"
+)
 
 # Credit words that end a caption or stand alone as a credit line.
 _AGENCIES = (

@@ -36,8 +36,8 @@ from sqlalchemy import (
     event,
     exists,
     func,
-    inspect,
     insert,
+    inspect,
     or_,
     select,
     text,
@@ -86,7 +86,18 @@ _WAL_ATTEMPTS = 100
 # How often a waiting writer tries the lock again.
 _WRITER_POLL_SECONDS = 0.2
 # Article columns without the text: enough to order, title and list stories.
-_HEAD_COLUMNS = ("id", "source", "url", "outlet", "title", "published", "date_source", "language", "author", "summary_only")
+_HEAD_COLUMNS = (
+    "id",
+    "source",
+    "url",
+    "outlet",
+    "title",
+    "published",
+    "date_source",
+    "language",
+    "author",
+    "summary_only",
+)
 # Story columns: the index's state, and the presentation written beside it for listing.
 _PRESENTATION = ("title", "start", "end")
 _STATE_COLUMNS = tuple(column.name for column in stories.c if column.name not in ("id", *_PRESENTATION))
