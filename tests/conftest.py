@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 import os
+import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -50,3 +53,15 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield str(tmp_path / "test.db")
     else:
         yield from _postgres_database()
+
+
+def benchmark_module(name: str, needed: Iterable[Path]) -> ModuleType:
+    """A script of benchmarks/ (on sys.path, as its scripts import their neighbours), once the
+    shared data it reads is there; the quality gates run the benchmarks' own runners and scoring."""
+    for path in needed:
+        if not path.exists():
+            pytest.fail(f"labelled data not found at {path} (the shared/ folder must sit beside the repository)")
+    benchmarks = str(REPO / "benchmarks")
+    if benchmarks not in sys.path:
+        sys.path.insert(0, benchmarks)
+    return importlib.import_module(name)

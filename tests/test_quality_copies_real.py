@@ -7,11 +7,12 @@ against pinned floors.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.conftest import benchmark_module
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -39,16 +40,10 @@ FLOORS: dict[str, dict[str, Any]] = {
 
 @pytest.fixture(scope="module")
 def copies_real() -> Any:
-    """The benchmark module (benchmarks/ on sys.path, as its scripts import their neighbours)."""
-    for needed in (SHARED / "data" / "pages-dev" / "labels.json", SHARED / "data" / "meantime" / "documents.jsonl"):
-        if not needed.is_file():
-            pytest.fail(f"labelled data not found at {needed} (the shared/ folder must sit beside the repository)")
-    benchmarks = str(REPO / "benchmarks")
-    if benchmarks not in sys.path:
-        sys.path.insert(0, benchmarks)
-    import copies_real
-
-    return copies_real
+    """The benchmark module, run as the gate."""
+    return benchmark_module(
+        "copies_real", (SHARED / "data" / "pages-dev" / "labels.json", SHARED / "data" / "meantime" / "documents.jsonl")
+    )
 
 
 def _shortfalls(floors: dict[str, int], figures: dict[str, int], what: str) -> list[str]:

@@ -8,11 +8,12 @@ structure: files 000-003 one story, 004 another, one storyline holding both.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.conftest import benchmark_module
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -29,21 +30,14 @@ TOLERANCE = 0.005
 
 @pytest.fixture(scope="module")
 def scoring() -> Any:
-    """The benchmarks' story scoring (benchmarks/ on sys.path, as its scripts import their neighbours)."""
-    for needed in (
-        SHARED / "data" / "pages-dev" / "articles.jsonl",
-        SHARED / "data" / "pages-dev" / "labels.json",
-        SHARED / "data" / "meantime" / "documents.jsonl",
-        SHARED / "seeds",
-    ):
-        if not needed.exists():
-            pytest.fail(f"labelled data not found at {needed} (the shared/ folder must sit beside the repository)")
-    benchmarks = str(REPO / "benchmarks")
-    if benchmarks not in sys.path:
-        sys.path.insert(0, benchmarks)
-    import real_stories_scoring
-
-    return real_stories_scoring
+    """The benchmarks' story scoring, run as the gate."""
+    data = SHARED / "data"
+    needed = (
+        data / "pages-dev" / "articles.jsonl",
+        data / "pages-dev" / "labels.json",
+        data / "meantime" / "documents.jsonl",
+    )
+    return benchmark_module("real_stories_scoring", (*needed, SHARED / "seeds"))
 
 
 @pytest.mark.parametrize("dataset", sorted(FLOORS))

@@ -188,10 +188,11 @@ def _block_cosines(
     texts: list[str] = []
     for item in pending:
         for side, index in ((0, item.first), (1, item.second)):
+            sentences = _sentence_texts(features[index], articles[index])  # once per article, not per block
             for number in item.blocks:
                 block = item.alignment.blocks[number]
                 start, end = (block.a_start, block.a_end) if side == 0 else (block.b_start, block.b_end)
-                texts.append(" ".join(_sentence_texts(features[index], articles[index])[start:end]))
+                texts.append(" ".join(sentences[start:end]))
     vectors = embed_unique(texts, embedder)
     cosines: list[list[float | None]] = []
     offset = 0
