@@ -153,6 +153,27 @@ def test_sketches_find_a_spun_copy_that_shingles_miss() -> None:
     assert all(pair[1] != 2 for pair in sketch_candidates(features, SETTINGS))
 
 
+LONG_SENTENCE = (
+    "The harbour authority confirmed late on Thursday that the damaged container vessel, stranded since "
+    "Monday near the northern breakwater, would be towed to the shipyard at Kessen once the storm had passed."
+)
+
+
+def test_one_long_copied_sentence_makes_a_candidate_and_is_checked_lexically() -> None:
+    # One copied sentence of copy_passage_lone_chars is a shared passage on its own, so a pair
+    # sharing only that (far below the count of shared sentences) is still a candidate...
+    source = _article("a", [*STORY, LONG_SENTENCE])
+    edited = LONG_SENTENCE.replace("Thursday", "Friday").replace("Kessen", "Bremen")
+    borrower = _article("b", [*OTHER, "Fishermen were told to stay in port for the rest of the week.", edited])
+    features = [article_features(source), article_features(borrower)]
+    assert len(LONG_SENTENCE) >= SETTINGS.copy_passage_lone_chars
+    assert (0, 1) in sketch_candidates(features, SETTINGS)
+    # ... because that sentence is copied: a collision alone does not do, as the same pair with a
+    # copy bar above the edited sentence's similarity shows.
+    assert (0, 1) not in sketch_candidates(features, Settings(copy_passage_similarity=0.99))
+    assert (0, 1) not in sketch_candidates(features, Settings(copy_passage_lone_chars=len(LONG_SENTENCE) + 1))
+
+
 def test_shingles_find_a_near_duplicate() -> None:
     features = [article_features(_article("a", STORY)), article_features(_article("b", STORY[:5] + OTHER[:1]))]
     estimate = shingle_candidates(features, SETTINGS)[(0, 1)]

@@ -9,21 +9,18 @@ edited copies reorder paragraphs. Adjacent blocks merge into passages.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Indel
 
 from storytrace.align.candidates import embedding_candidates, shingle_candidates, sketch_candidates, strongest
 from storytrace.align.features import (
     ArticleFeatures,
-    SentenceFeatures,
     article_features,
     different_languages,
     quoted_spans,
 )
+from storytrace.align.lexical import joined_items, lexical_similarity, sentence_items
 from storytrace.model import Passage
 from storytrace.settings import Settings
 
@@ -78,42 +75,6 @@ class Alignment:
         )
 
 
-def _joined(sentences: Sequence[SentenceFeatures]) -> list[tuple[list[str], list[str]]]:
-    """Each sentence joined with the next (candidates for 2-1 merges), as (words, content words)."""
-    return [
-        (list(sentences[i].words + sentences[i + 1].words), list(sentences[i].content + sentences[i + 1].content))
-        for i in range(len(sentences) - 1)
-    ]
-
-
-def _sequences(sentences: Sequence[SentenceFeatures]) -> list[tuple[list[str], list[str]]]:
-    return [(list(sentence.words), list(sentence.content)) for sentence in sentences]
-
-
-def _lexical(
-    first: list[tuple[list[str], list[str]]], second: list[tuple[list[str], list[str]]], settings: Settings
-) -> np.ndarray:
-    """Weighted mean of word-level and character-level similarity, one row per ``first`` item.
-
-    Items are (words, content words). The word level compares content words only: two
-    sentences built on one template ("The minister of X said on Monday that ...") share their
-    function words in order, which is not copying; a copy shares the names, numbers and
-    most other content words, even when a spinner swapped some of them.
-    """
-    if not first or not second:
-        return np.zeros((len(first), len(second)), dtype=np.float32)
-    # Word level: Indel (LCS) similarity over content-word sequences, so word order counts.
-    words = process.cdist(
-        [c for _, c in first], [c for _, c in second], scorer=Indel.normalized_similarity, dtype=np.float32
-    )
-    # Character level, on all words: partial credit for inflections, spelling and punctuation.
-    chars = process.cdist(
-        [" ".join(w) for w, _ in first], [" ".join(w) for w, _ in second], scorer=fuzz.ratio, dtype=np.float32
-    )
-    weight = settings.align_word_weight
-    return weight * words + (1 - weight) * chars / 100
-
-
 # A sentence whose best 1-1 similarity is this far under the floor may still align inside a
 # 2-1 merge (half of a joined sentence scores about two thirds of the whole on word LCS).
 _MERGE_SLACK = 0.15
@@ -142,8 +103,8 @@ def align_pair(
     With ``min_coverage``, a pair where neither article can reach that aligned share is
     aligned 1-1 only (merges skipped): copy detection needs no more to reject it.
     """
-    a_words = _sequences(first.sentences)
-    b_words = _sequences(second.sentences)
+    a_words = sentence_items(first.sentences)
+    b_words = sentence_items(second.sentences)
     cross_language = vectors is not None and different_languages(first, second)
     no_merges = np.zeros((0, 0), dtype=np.float32)
     if cross_language and vectors is not None:
@@ -154,14 +115,14 @@ def align_pair(
         # per candidate; translations keep sentence boundaries well enough without them.
         joined_a = joined_b = no_merges
     else:
-        similarity = _lexical(a_words, b_words, settings)
+        similarity = lexical_similarity(a_words, b_words, settings)
         floor = settings.align_min_similarity
         promising = max(_reachable_share(similarity, first, 1, floor), _reachable_share(similarity, second, 0, floor))
         if promising < min_coverage:
             joined_a = joined_b = no_merges
         else:
-            joined_a = _lexical(_joined(first.sentences), b_words, settings)
-            joined_b = _lexical(a_words, _joined(second.sentences), settings).T
+            joined_a = lexical_similarity(joined_items(first.sentences), b_words, settings)
+            joined_b = lexical_similarity(a_words, joined_items(second.sentences), settings).T
     blocks = _chain(similarity, joined_a, joined_b, floor)
     blocks = _add_moved(blocks, similarity, max(floor, settings.align_moved_min_similarity))
     return Alignment(tuple(blocks), _passages(blocks, first, second))

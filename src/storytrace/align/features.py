@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from storytrace.clean.lines import stopwords
@@ -125,23 +126,34 @@ def _dateline(article: Article) -> str | None:
 _DATELINE_SENTENCES = 6
 
 
-def _quoted_share(span: Span, quotes: list[Span]) -> float:
-    start, end = span
-    inside = sum(max(0, min(end, q_end) - max(start, q_start)) for q_start, q_end in quotes)
-    return inside / max(1, end - start)
+def _quoted_shares(spans: Sequence[Span], quotes: list[Span]) -> list[float]:
+    """Share of each span inside ``quotes``; both sorted and non-overlapping, so one sweep serves all."""
+    shares: list[float] = []
+    first = 0  # the first quotation that can still overlap the current span
+    for start, end in spans:
+        while first < len(quotes) and quotes[first][1] <= start:
+            first += 1
+        inside = 0
+        for q_start, q_end in quotes[first:]:
+            if q_start >= end:
+                break
+            inside += min(end, q_end) - max(start, q_start)
+        shares.append(inside / max(1, end - start))
+    return shares
 
 
 def article_features(article: Article) -> ArticleFeatures:
     """Tokenise an article's sentences (casefolded ``\\w+`` words; content words drop the stop list)."""
     stop = stopwords(article.language)
     quotes = quoted_spans(article.text)
+    shares = _quoted_shares(article.sentences, quotes) if quotes else [0.0] * len(article.sentences)
     sentences = []
-    for span in article.sentences:
+    for span, share in zip(article.sentences, shares, strict=True):
         # Interned, every occurrence of a word is one string object: a large batch holds
         # millions of word references, and this keeps its features within memory.
-        words = tuple(sys.intern(word) for word in _WORD.findall(article.text[span[0] : span[1]].casefold()))
+        words = tuple(map(sys.intern, _WORD.findall(article.text[span[0] : span[1]].casefold())))
         if not words:
             continue
-        content = tuple(dict.fromkeys(word for word in words if word not in stop))
-        sentences.append(SentenceFeatures(span, words, content, _quoted_share(span, quotes) if quotes else 0.0))
+        content = tuple(word for word in dict.fromkeys(words) if word not in stop)
+        sentences.append(SentenceFeatures(span, words, content, share))
     return ArticleFeatures(article.id, article.language, article.published, tuple(sentences), _dateline(article))
