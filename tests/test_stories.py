@@ -223,9 +223,9 @@ def test_with_an_embedder_a_report_in_another_language_joins_the_event() -> None
         "Fischmarkt sei gebrochen. Rettungskräfte holten Familien mit Booten aus ihren Häusern."
     )
     articles = [article("storm-en", STORM[0], "2025-03-03"), article("budget", BUDGET, "2025-03-03")]
-    second_german = (
-        "Nach dem Sturm mussten viele Menschen an der Küste ihre Wohnungen verlassen. Boote brachten "
-        "Familien in Sicherheit, die Feuerwehr pumpte Keller leer."
+    second_german = (  # in the first German report's words, as two reports of one event in one language are
+        "Nach dem Sturm im Hafen mussten viele Familien ihre Häuser verlassen. Rettungskräfte brachten "
+        "sie mit Booten in Sicherheit, die Feuerwehr pumpte Keller leer."
     )
     articles.append(replace(article("storm-de", german, "2025-03-03"), language="de"))
     articles.append(replace(article("storm-de-2", second_german, "2025-03-04"), language="de"))
@@ -240,6 +240,42 @@ def test_with_an_embedder_a_report_in_another_language_joins_the_event() -> None
 
 
 # --- presentation and storylines -------------------------------------------------------------
+
+
+def test_a_report_in_the_storys_language_is_judged_by_its_words_not_its_foreign_members_leads() -> None:
+    # A story of two English reports and a German one; an English report of another event whose
+    # lead embedding matches the story's (one topic) but whose words do not. Only its pair with the
+    # German member may count the leads: one pair in three is not enough to join.
+    index = StoryIndex(SETTINGS)
+    storm = np.array([1.0, 0.0], dtype=np.float32)
+    german = replace(
+        article("storm-de", "Ein Sturm hat den Hafen von Porthaven überflutet.", "2025-03-03"), language="de"
+    )
+    for item in (article("storm-1", STORM[0], "2025-03-03"), article("storm-2", STORM[1], "2025-03-03"), german):
+        index.add(story_features(item), storm)
+    assert len(index.stories) == 1
+    assignment = index.add(story_features(article("budget", BUDGET, "2025-03-03")), storm)
+    assert assignment.reason == "new"
+    # A report in a language the story lacks has only foreign pairs: its lead alone can join it.
+    spanish = replace(article("storm-es", "Una tormenta inundó el puerto.", "2025-03-03"), language="es")
+    assert index.add(story_features(spanish), storm).story == story_id_for("storm-1")
+
+
+def test_stories_count_their_members_per_language_and_keep_the_counts_apart_from_names() -> None:
+    settings = replace(SETTINGS, story_centroid_terms=5)  # truncation must keep the counts
+    index = StoryIndex(settings)
+    lead = np.array([1.0, 0.0], dtype=np.float32)
+    texts = ("Sturm Idris überflutete den Hafen von Porthaven.", "Der Sturm Idris brach die Mauer in Porthaven.")
+    german = [replace(article(f"de{i}", text, "2025-03-03"), language="de") for i, text in enumerate(texts)]
+    for item in (article("en", STORM[0], "2025-03-03"), *german):
+        index.add(story_features(item), lead)
+    (story,) = index.stories.values()
+    assert (story.members_in("en"), story.members_in("de"), story.members_in("fr")) == (1, 2, 0)
+    assert story.language_counts() == {"lang:en": 1.0, "lang:de": 2.0}
+    named = [w for name, w in story.names.items() if not name.startswith("lang:")]
+    assert story.names_norm == pytest.approx(float(np.sqrt(sum(w * w for w in named))))
+    rebuilt = StoryIndex(settings, index.documents, dict(index.df), [replace(story, names=dict(story.names))])
+    assert rebuilt.stories[story.id].members_in("de") == 2
 
 
 def test_stories_have_a_member_headline_and_their_date_range() -> None:
