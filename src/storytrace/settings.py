@@ -253,7 +253,8 @@ class Settings:
     # Two stories an article shows to be this similar are one event: they are merged (both
     # cross-validation folds chose 0.3 over 0.25 and 0.4).
     story_merge_similarity: float = 0.3
-    # Across languages, a lead-embedding cosine of this much counts as story_join_similarity.
+    # Across languages, a lead-embedding cosine of this much counts as story_join_similarity for
+    # each pair of members in two languages (same-language pairs count their words only).
     # Measured with USE (the default embedder) on the example corpus: a German report of the same
     # event 0.50-0.60 to the English ones, other events 0.12-0.29. Other embedders have other
     # scales (docs/embedders.md): set it for them.
