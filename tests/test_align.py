@@ -18,6 +18,7 @@ from storytrace.align import (  # the chain DP is checked against brute force
     sketch_candidates,
     strongest,
 )
+from storytrace.align.lexical import paired_similarity
 from storytrace.clean.segment import sentence_spans
 from storytrace.model import Article
 from storytrace.settings import Settings
@@ -163,14 +164,17 @@ def test_one_long_copied_sentence_makes_a_candidate_and_is_checked_lexically() -
     # One copied sentence of copy_passage_lone_chars is a shared passage on its own, so a pair
     # sharing only that (far below the count of shared sentences) is still a candidate...
     source = _article("a", [*STORY, LONG_SENTENCE])
-    edited = LONG_SENTENCE.replace("Thursday", "Friday").replace("Kessen", "Bremen")
+    # Function words added: the same content words (so every band collides), a lower similarity.
+    edited = LONG_SENTENCE.replace("would be towed", "would then be towed").replace("the storm", "that storm")
     borrower = _article("b", [*OTHER, "Fishermen were told to stay in port for the rest of the week.", edited])
     features = [article_features(source), article_features(borrower)]
     assert len(LONG_SENTENCE) >= SETTINGS.copy_passage_lone_chars
     assert (0, 1) in sketch_candidates(features, SETTINGS)
     # ... because that sentence is copied: a collision alone does not do, as the same pair with a
     # copy bar above the edited sentence's similarity shows.
-    assert (0, 1) not in sketch_candidates(features, Settings(copy_passage_similarity=0.99))
+    similarity = float(paired_similarity([(features[0].sentences[-1], features[1].sentences[-1])], SETTINGS)[0])
+    assert SETTINGS.copy_passage_similarity <= similarity < 1
+    assert (0, 1) not in sketch_candidates(features, Settings(copy_passage_similarity=(similarity + 1) / 2))
     assert (0, 1) not in sketch_candidates(features, Settings(copy_passage_lone_chars=len(LONG_SENTENCE) + 1))
 
 

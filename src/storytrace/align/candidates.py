@@ -14,8 +14,10 @@ Every candidate is checked by alignment, so the indexes favour recall.
 from __future__ import annotations
 
 import heapq
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
+from hashlib import blake2b
+from itertools import chain
 
 import numpy as np
 from rensa import RMinHash, RMinHashLSH
@@ -65,50 +67,69 @@ def _sentence_signatures(
 ) -> tuple[np.ndarray, np.ndarray, list[SentenceFeatures]]:
     """MinHash band keys of every sentence with enough uncommon content words, with its article.
 
-    Vectorised with numpy (the datasketch approach): every distinct word gets a random 64-bit
-    value, each permutation is an odd multiplier followed by an xor-shift (a bijection of the
+    Vectorised with numpy (the datasketch approach): every distinct word gets a 64-bit value
+    from a keyed hash of the word itself (so a sentence's keys do not depend on the batch's
+    order), each permutation is an odd multiplier followed by an xor-shift (a bijection of the
     64-bit space), and a sentence's minimum per permutation comes from ``minimum.reduceat``.
     Returns keys ``(sentences, bands)``, the article index and the sentence of each row.
     """
+    every = [sentence for article in features for sentence in article.sentences]
+    sentence_owner = np.repeat(np.arange(len(features)), [len(article.sentences) for article in features])
+    sizes = np.fromiter((len(sentence.content) for sentence in every), dtype=np.int64, count=len(every))
+    # Word ids through dictionaries built and read in C (dict.fromkeys, map): the batch's
+    # millions of content words never pass through a Python-level loop.
+    vocabulary = {word: i for i, word in enumerate(dict.fromkeys(chain.from_iterable(s.content for s in every)))}
+    words = np.fromiter(
+        map(vocabulary.__getitem__, chain.from_iterable(s.content for s in every)), dtype=np.int64, count=sizes.sum()
+    )
+    word_owner = np.repeat(sentence_owner, sizes)
     # Words in many articles of the batch ("said", "government") act like stop words: as a
     # sentence's minimum hash they would make unrelated sentences collide, so they are left out.
-    frequency = Counter(word for article in features for word in {w for s in article.sentences for w in s.content})
+    in_articles = np.bincount(
+        _runs(np.sort(word_owner * len(vocabulary) + words))[0] % len(vocabulary), minlength=len(vocabulary)
+    )
     too_common = max(settings.copy_sketch_common_min_articles, settings.copy_sketch_common_share * len(features))
-    vocabulary: dict[str, int] = {}
-    token_ids: list[int] = []
-    lengths: list[int] = []
-    owners: list[int] = []
-    sentences: list[SentenceFeatures] = []
-    for index, article in enumerate(features):
-        for sentence in article.sentences:
-            words = [vocabulary.setdefault(w, len(vocabulary)) for w in sentence.content if frequency[w] <= too_common]
-            if len(words) >= settings.copy_sentence_min_words:
-                token_ids.extend(words)
-                lengths.append(len(words))
-                owners.append(index)
-                sentences.append(sentence)
+    kept = in_articles[words] <= too_common
+    word_sentence = np.repeat(np.arange(len(every)), sizes)
+    lengths = np.bincount(word_sentence[kept], minlength=len(every))
+    signed = lengths >= max(1, settings.copy_sentence_min_words)
+    kept &= signed[word_sentence]
     bands, rows = settings.copy_sketch_bands, settings.copy_sketch_rows
-    if not owners:
+    if not signed.any():
         return np.zeros((0, bands), dtype=np.uint64), np.zeros(0, dtype=np.int64), []
+    word_values = np.fromiter(
+        (
+            int.from_bytes(blake2b(word.encode(), digest_size=8, key=_WORD_KEY).digest(), "little")
+            for word in vocabulary
+        ),
+        dtype=np.uint64,
+        count=len(vocabulary),
+    )
     rng = np.random.default_rng(_MINHASH_SEED)
-    word_values = rng.integers(0, np.iinfo(np.int64).max, size=len(vocabulary), dtype=np.uint64)
     multipliers = rng.integers(1, np.iinfo(np.int64).max, size=bands * rows, dtype=np.uint64) | np.uint64(1)
-    tokens = word_values[np.asarray(token_ids, dtype=np.int64)]
-    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    minima = np.empty((len(lengths), bands * rows), dtype=np.uint64)
+    tokens = word_values[words[kept]]
+    starts = np.concatenate(([0], np.cumsum(lengths[signed])[:-1]))
+    minima = np.empty((int(signed.sum()), bands * rows), dtype=np.uint64)
     for k, multiplier in enumerate(multipliers):  # one permutation at a time keeps memory at O(tokens)
         hashed = tokens * multiplier  # wraps modulo 2**64, as intended
         hashed ^= hashed >> np.uint64(29)
         minima[:, k] = np.minimum.reduceat(hashed, starts)
     # A band's key folds its rows into one value; the band number is folded in too, so equal
     # keys of different bands never meet in one bucket.
-    keys = np.zeros((len(lengths), bands), dtype=np.uint64)
+    keys = np.zeros((len(minima), bands), dtype=np.uint64)
     for band in range(bands):
-        key = np.full(len(lengths), ((band + 1) * 0x9E3779B97F4A7C15) % 2**64, dtype=np.uint64)
+        key = np.full(len(minima), ((band + 1) * 0x9E3779B97F4A7C15) % 2**64, dtype=np.uint64)
         for row in range(rows):
             key = (key ^ minima[:, band * rows + row]) * np.uint64(0xBF58476D1CE4E5B9)
         keys[:, band] = key
-    return keys, np.asarray(owners, dtype=np.int64), sentences
+    return (
+        keys,
+        sentence_owner[signed],
+        [sentence for sentence, sign in zip(every, signed.tolist(), strict=True) if sign],
+    )
+
+
+_WORD_KEY = b"storytrace-sketch"  # keys the word hash, so sketches are reproducible across runs
 
 
 def sketch_candidates(
@@ -126,60 +147,85 @@ def sketch_candidates(
     article against a few stored ones), and buckets without it are skipped.
     """
     keys, articles, sentences = _sentence_signatures(features, settings)
-    flat = keys.ravel()
-    rows = np.repeat(np.arange(len(keys)), keys.shape[1])
-    order = np.argsort(flat, kind="stable")
-    flat, rows = flat[order], rows[order]
-    owners = articles[rows]
-    # Buckets as runs of equal keys; only runs holding two or more articles matter, and they
-    # are found with numpy so that Python loops over those few, not over every sentence.
-    starts = np.flatnonzero(np.r_[True, flat[1:] != flat[:-1]]) if len(flat) else np.zeros(0, dtype=np.int64)
-    sizes = np.diff(np.r_[starts, len(flat)])
-    if len(starts):
-        mixed = np.minimum.reduceat(owners, starts) != np.maximum.reduceat(owners, starts)
-        if anchor is not None:
-            mixed &= np.maximum.reduceat(owners == anchor, starts)
-    else:
-        mixed = np.zeros(0, dtype=bool)
-    # Every (article, sentence) meeting another article's sentence in a bucket, as flat arrays.
-    first_parts: list[np.ndarray] = []
-    second_parts: list[np.ndarray] = []
-    for start, size in zip(starts[mixed].tolist(), sizes[mixed].tolist(), strict=True):
-        bucket_owners = owners[start : start + size]
-        if size > 2 and len(np.unique(bucket_owners)) > settings.copy_bucket_max_articles:
-            continue
-        left, right = np.triu_indices(size, 1)
-        different = bucket_owners[left] != bucket_owners[right]
-        first_parts.append(rows[start + left[different]])
-        second_parts.append(rows[start + right[different]])
-    if not first_parts:
+    first_rows, second_rows = _colliding_rows(keys, articles, settings, anchor)
+    if not len(first_rows):
         return {}
-    first_rows, second_rows = np.concatenate(first_parts), np.concatenate(second_parts)
     swap = articles[first_rows] > articles[second_rows]
     first_rows, second_rows = np.where(swap, second_rows, first_rows), np.where(swap, first_rows, second_rows)
     pair_codes = articles[first_rows] * len(features) + articles[second_rows]
     # Distinct sentences of each side that matched, per pair; a pair's count is the smaller.
-    counts = [
-        np.unique(np.unique(np.stack([pair_codes, sentence_rows]), axis=1)[0], return_counts=True)
-        for sentence_rows in (first_rows, second_rows)
-    ]
-    codes, first_counts = counts[0]
-    matched = np.minimum(first_counts, counts[1][1])  # both sides list the same pair codes, sorted
-    pairs: dict[Pair, float] = {}
-    too_few: dict[int, float] = {}  # pairs short of the count, with their share
-    for code, count in zip(codes.tolist(), matched.tolist(), strict=True):
-        pair = (code // len(features), code % len(features))
-        shortest = min(len(features[pair[0]].sentences), len(features[pair[1]].sentences))
-        share = settings.copy_candidate_min_sentence_share * shortest
-        needed = min(shortest, max(settings.copy_candidate_min_sentences, share))
-        if count >= max(1, needed):
-            pairs[pair] = count / max(1, shortest)
-        else:
-            too_few[code] = count / max(1, shortest)
-    unchecked = np.isin(pair_codes, np.fromiter(too_few, dtype=np.int64, count=len(too_few)))
+    codes, first_counts = _distinct_per_code(pair_codes, first_rows)
+    matched = np.minimum(first_counts, _distinct_per_code(pair_codes, second_rows)[1])
+    sentence_counts = np.fromiter((len(f.sentences) for f in features), dtype=np.int64, count=len(features))
+    shortest = np.minimum(sentence_counts[codes // len(features)], sentence_counts[codes % len(features)])
+    share = settings.copy_candidate_min_sentence_share * shortest
+    needed = np.minimum(shortest, np.maximum(settings.copy_candidate_min_sentences, share))
+    enough = matched >= np.maximum(1, needed)
+    scores = matched / np.maximum(1, shortest)
+    pairs = {
+        (code // len(features), code % len(features)): score
+        for code, score in zip(codes[enough].tolist(), scores[enough].tolist(), strict=True)
+    }
+    # Pairs short of the count may still share one long copied sentence.
+    unchecked = ~enough[np.searchsorted(codes, pair_codes)]
     for pair in _sharing_long_copied(first_rows[unchecked], second_rows[unchecked], articles, sentences, settings):
-        pairs[pair] = too_few[pair[0] * len(features) + pair[1]]
+        pairs[pair] = float(scores[np.searchsorted(codes, pair[0] * len(features) + pair[1])])
     return pairs
+
+
+def _colliding_rows(
+    keys: np.ndarray, articles: np.ndarray, settings: Settings, anchor: int | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair of sentence rows of different articles sharing a band key, once per shared band.
+
+    Buckets are runs of equal keys, sorted by article within; a bucket of more than
+    ``copy_bucket_max_articles`` articles is templated text, not copying, and is skipped. All in
+    numpy: buckets of one size are expanded together with one upper-triangle index.
+    """
+    flat = keys.ravel()
+    rows = np.repeat(np.arange(len(keys)), keys.shape[1])
+    order = np.lexsort((articles[rows], flat))
+    flat, rows = flat[order], rows[order]
+    owners = articles[rows]
+    empty = np.zeros(0, dtype=np.int64)
+    if not len(flat):
+        return empty, empty
+    starts = np.flatnonzero(np.r_[True, flat[1:] != flat[:-1]])
+    sizes = np.diff(np.r_[starts, len(flat)])
+    new_owner = np.r_[True, owners[1:] != owners[:-1]]
+    new_owner[starts] = True
+    distinct = np.add.reduceat(new_owner, starts)
+    wanted = (distinct >= 2) & (distinct <= max(2, settings.copy_bucket_max_articles))
+    if anchor is not None:
+        wanted &= np.maximum.reduceat(owners == anchor, starts).astype(bool)
+    first_parts: list[np.ndarray] = [empty]
+    second_parts: list[np.ndarray] = [empty]
+    for size in np.unique(sizes[wanted]).tolist():
+        left, right = np.triu_indices(size, 1)
+        bucket_starts = starts[wanted & (sizes == size)][:, None]
+        first, second = (bucket_starts + left).ravel(), (bucket_starts + right).ravel()
+        different = owners[first] != owners[second]
+        first_parts.append(rows[first[different]])
+        second_parts.append(rows[second[different]])
+    return np.concatenate(first_parts), np.concatenate(second_parts)
+
+
+def _runs(ordered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of a sorted array with the length of each one's run.
+
+    ``np.unique`` on the tens of millions of codes of a large batch took 10 s per call (its
+    hash-based path); on sorted input a comparison with the neighbour is all it takes.
+    """
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(ordered) else np.zeros(0, dtype=np.int64)
+    return ordered[starts], np.diff(np.r_[starts, len(ordered)])
+
+
+def _distinct_per_code(codes: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted distinct codes and, for each, how many distinct values it comes with."""
+    order = np.lexsort((values, codes))
+    codes, values = codes[order], values[order]
+    first_of_value = np.r_[True, (codes[1:] != codes[:-1]) | (values[1:] != values[:-1])]
+    return _runs(codes[first_of_value])
 
 
 def _sharing_long_copied(
@@ -201,7 +247,7 @@ def _sharing_long_copied(
     long = np.minimum(lengths[first_rows], lengths[second_rows]) >= settings.copy_passage_lone_chars
     # Each colliding pair of rows once, as one code (rows number far fewer than 2**31), with
     # the number of bands it collided in.
-    codes, bands = np.unique(first_rows[long] * len(sentences) + second_rows[long], return_counts=True)
+    codes, bands = _runs(np.sort(first_rows[long] * len(sentences) + second_rows[long]))
     # A copied sentence (content-word Jaccard about 0.7 or more) collides in two or more of the
     # six bands with probability 0.88 or more, a chance collision rarely: on the benchmark's
     # 20,000-article corpus, 206,627 of 217,570 long collisions were in one band only, and 135
