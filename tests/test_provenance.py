@@ -211,6 +211,16 @@ def test_an_agency_dateline_marks_the_text_nearer_the_source() -> None:
     assert relation.direction == "agency dateline"
 
 
+@pytest.mark.parametrize("credit", ["Associated Press", "dpa", "AP/dpa"])
+def test_an_agency_dateline_outweighs_containment(credit: str) -> None:
+    # An agency's short text wholly contained in a site's longer write-through is still the
+    # source: the site's own additions make the agency text look like an excerpt of it.
+    wire = _article("wire", [f"RIVERTON ({credit}) — " + STORY[0], *STORY[1:4]])
+    site = _article("site", [*_OWN_LEDE[:2], *STORY[:4], *_COMMENTS[:2]])
+    relation = _relations([site, wire])[("wire", "site")]
+    assert relation.direction == "agency dateline"
+
+
 def test_the_shorter_of_two_translations_is_the_source() -> None:
     # Translations run longer than their sources: the German here carries an extra clause per sentence.
     longer = [sentence[:-1] + ", wie die Behörden am Abend mitteilten." for sentence in GERMAN]

@@ -28,10 +28,11 @@ _MAX_QUOTE_CHARS = 2_000
 # one statement are not copying each other (pages-dev: three Titan pages print OceanGate's).
 _INTRODUCED_BLOCK = re.compile(r":[ \t]*\n\s*\n")
 _SIGNATURE_LINE = re.compile(r"\n[ \t]*[–—-][ \t]*\S[^\n]{0,80}(?:\n|$)")
-# An agency dateline opening a sentence: "LONDON (AP) —", "(Reuters) -", "BERLIN (dpa) -":
-# a parenthesised credit of one short word followed by a dash. The article carrying it is the
-# agency's text, or a copy closer to it than one that dropped it.
-_DATELINE = re.compile(r"[^\n()]{0,40}?\(([A-Z][\w.&]{1,11}(?:/[A-Z][\w.&]{1,11})?)\)\s*[—–-]")
+# An agency dateline opening a sentence: "LONDON (AP) —", "(Reuters) -", "BERLIN (dpa) -",
+# "VATICAN CITY (Associated Press) —": a parenthesised credit of up to three words followed by
+# a dash. The article carrying it is the agency's text, or a copy closer to it than
+# one that dropped it.
+_DATELINE = re.compile(r"[^\n()]{0,40}?\(([A-Za-z][\w.&-]{1,15}(?:[ /][A-Za-z][\w.&-]{1,15}){0,2})\)\s*[—–-]")
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,18 +1,19 @@
 """Which of two aligned articles is the original.
 
 Publication dates decide when both are known and differ. Otherwise asymmetric textual
-evidence decides, strongest first:
+evidence decides, strongest first (the order measured on pages-dev, docs/copies.md §4):
 
-1. containment: when only one article is mostly made of the other's text, it is the copy
-   (an excerpt, a trimmed copy);
-2. an agency dateline ("LONDON (AP) —") that only one of them opens with: that one is the
+1. an agency dateline ("LONDON (AP) —") that only one of them opens with: that one is the
    agency's text, or the copy nearer to it (a copy that keeps the credit has dropped less);
-3. when both are mostly made of each other, a clear coverage gap marks the fuller text;
-4. rewriting echoes, for rewritten (spun) copies: the words only the original uses recur in
+2. rewriting echoes, for rewritten (spun) copies: the words only the original uses recur in
    the other articles of the batch (independent reports of the event use the same names and
    standard wording), while a spinner's synonyms and a round-trip translation's choices rarely
    do. General word frequency is no guide: on the seeds the machine-translated copy uses the
    *more* common words ("reinforced" for "beefed"), while WordNet spinners pick rarer ones;
+3. containment: when only one article is mostly made of the other's text, it is the copy
+   (an excerpt, a trimmed copy). On real pages this is the weakest sign (a page cut short or an
+   agency alert is contained in its own later write-through), so it comes after the others;
+4. when both are mostly made of each other, a clear coverage gap marks the fuller text;
 5. for two texts made of each other in one language, the fuller text (more characters); in two
    languages, the shorter one: translations run longer than their sources, in either direction
    (explicitation; Frankenberg-Garcia 2009 measured it both ways between English and Portuguese),
@@ -108,14 +109,14 @@ def original_side(
     earlier = _earlier_by_date(first, second)
     if earlier is not None:
         return earlier, "publication date"
-    if len(contained) == 1:
-        return 1 - contained[0], "containment"
     if (first.dateline is None) != (second.dateline is None):
         return (0 if first.dateline is not None else 1), "agency dateline"
     if not evidence.cross_language and evidence.rewritten_share >= settings.spun_min_rewritten_share:
         echoed = _echo_original(alignment, first, second, document_frequency, settings)
         if echoed is not None:
             return echoed, "wording echoed by other articles"
+    if len(contained) == 1:
+        return 1 - contained[0], "containment"
     if not contained:
         return (0 if first.id <= second.id else 1), UNDECIDED
     gap = evidence.coverage[0] - evidence.coverage[1]
