@@ -21,7 +21,7 @@ from storytrace import Article, Settings, Store, StoreError, analyze
 from storytrace.model import Copy, Passage, Removal, RemovedLine
 from storytrace.pipeline import Tracker
 from storytrace.store.db import text_hash
-from storytrace.store.schema import SCHEMA_VERSION, articles, meta, story_merges
+from storytrace.store.schema import SCHEMA_VERSION, articles, meta, stories, story_merges
 from storytrace.stories import IndexChanges, Merge, StoryIndex, StoryState, describe, story_features
 
 ARTICLE = Article(
@@ -255,6 +255,48 @@ def test_story_index_round_trips(db: str) -> None:
         assert all(s.title in {t for t, _ in STORY_TEXTS.values()} for s in listed)
         assert store.story_of("s1") == built.story_of["s1"] and store.story_of("nope") is None
         assert store.unassigned_articles() == []
+
+
+def test_story_language_counts_round_trip(db: str) -> None:
+    settings = Settings()
+    batch = _story_articles()
+    batch[1] = replace(batch[1], language=None)  # the bridge story: one English member, one of unknown language
+    with Store(db, settings) as store:
+        built = _grow(store, settings, batch)
+        bridge = built.story_of["s1"]
+        assert built.story_of["s2"] == bridge and built.stories[bridge].languages == {"en": 1, "": 1}
+        loaded = store.load_story_index(settings)
+        assert {s.id: s.languages for s in loaded.stories.values()} == {
+            s.id: s.languages for s in built.stories.values()
+        }
+        assert store.load_story(bridge).languages == ("en",)  # type: ignore[union-attr]
+        # A tracker adding to the reloaded index writes the grown counts.
+        tracker = Tracker(store, settings)
+        more = replace(batch[0], id="s4", text=batch[0].text + " Divers searched the river.", language="de")
+        tracker.add(more)
+    with Store(db, settings) as store:
+        assert store.load_story_index(settings).stories[bridge].languages == {"en": 1, "": 1, "de": 1}
+
+
+def test_version_5_database_gets_story_language_counts(db: str) -> None:
+    settings = Settings()
+    batch = _story_articles()
+    batch[1] = replace(batch[1], language="de")
+    with Store(db, settings) as store:
+        built = _grow(store, settings, batch)
+        with store.engine.begin() as connection:
+            # Schema 5: the sorted codes, and each language's member count among the names.
+            for state in built.stories.values():
+                names = state.names | {f"lang:{code}": float(n) for code, n in state.languages.items()}
+                row = stories.update().where(stories.c.id == state.id)
+                connection.execute(row.values(languages=sorted(state.languages), names=names))
+            connection.execute(update(meta).where(meta.c.key == "schema_version").values(value="5"))
+    with Store(db, settings) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        loaded = store.load_story_index(settings)
+        assert sorted(map(_state, loaded.stories.values())) == sorted(map(_state, built.stories.values()))
+        assert loaded.stories[built.story_of["s1"]].languages == {"de": 1, "en": 1}
+        assert sorted(s.languages for s in store.load_stories()) == [("de", "en"), ("en",)]
 
 
 def test_merges_move_articles_and_are_kept_in_history(db: str) -> None:

@@ -261,21 +261,35 @@ def test_a_report_in_the_storys_language_is_judged_by_its_words_not_its_foreign_
     assert index.add(story_features(spanish), storm).story == story_id_for("storm-1")
 
 
-def test_stories_count_their_members_per_language_and_keep_the_counts_apart_from_names() -> None:
-    settings = replace(SETTINGS, story_centroid_terms=5)  # truncation must keep the counts
+def test_stories_count_their_members_per_language_apart_from_their_names() -> None:
+    settings = replace(SETTINGS, story_centroid_terms=5)  # truncated names: the counts are not among them
     index = StoryIndex(settings)
     lead = np.array([1.0, 0.0], dtype=np.float32)
     texts = ("Sturm Idris überflutete den Hafen von Porthaven.", "Der Sturm Idris brach die Mauer in Porthaven.")
     german = [replace(article(f"de{i}", text, "2025-03-03"), language="de") for i, text in enumerate(texts)]
-    for item in (article("en", STORM[0], "2025-03-03"), *german):
+    unknown = replace(article("xx", STORM[2], "2025-03-03"), language=None)
+    for item in (article("en", STORM[0], "2025-03-03"), *german, unknown):
         index.add(story_features(item), lead)
     (story,) = index.stories.values()
-    assert (story.members_in("en"), story.members_in("de"), story.members_in("fr")) == (1, 2, 0)
-    assert story.language_counts() == {"lang:en": 1.0, "lang:de": 2.0}
-    named = [w for name, w in story.names.items() if not name.startswith("lang:")]
-    assert story.names_norm == pytest.approx(float(np.sqrt(sum(w * w for w in named))))
-    rebuilt = StoryIndex(settings, index.documents, dict(index.df), [replace(story, names=dict(story.names))])
+    assert story.languages == {"en": 1, "de": 2, "": 1}
+    assert (story.members_in("en"), story.members_in("de"), story.members_in("fr"), story.members_in(None)) == (
+        1, 2, 0, 1,
+    )  # fmt: skip
+    assert len(story.names) == 5 and story.names_norm == pytest.approx(
+        float(np.linalg.norm(list(story.names.values())))
+    )
+    rebuilt = StoryIndex(settings, index.documents, dict(index.df), [replace(story, languages=dict(story.languages))])
     assert rebuilt.stories[story.id].members_in("de") == 2
+
+
+def test_merged_stories_add_up_their_language_counts() -> None:
+    index = StoryIndex(SETTINGS)
+    english = index.add(story_features(article("en", STORM[0], "2025-03-03"))).story
+    german = index.add(story_features(replace(article("de", BUDGET, "2025-03-03"), language="de"))).story
+    assert english != german
+    kept = index.stories[english]
+    index._merge(index.stories[german], kept, "de", 1.0)
+    assert kept.languages == {"en": 1, "de": 1} and set(kept.articles) == {"en", "de"}
 
 
 def test_stories_have_a_member_headline_and_their_date_range() -> None:

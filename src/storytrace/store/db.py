@@ -233,11 +233,31 @@ def _migrate(connection: Connection, version: int) -> None:
     if version < 5 and "date_source" not in {column["name"] for column in inspect(connection).get_columns("articles")}:
         # Where each stored date came from is not known for older articles: NULL, until re-ingested.
         connection.execute(text("ALTER TABLE articles ADD COLUMN date_source VARCHAR(16)"))
+    if version < 6:
+        _count_story_languages(connection)
     # Version 4 only adds article_analyses, a cache filled on demand.
     # Version 3 only adds the story tables (created empty above). Older articles have no story
     # yet: the next ``analyze`` or ``add`` adds every unassigned article to the index first, in
     # arrival order (storytrace.pipeline.Tracker), rather than this transaction grouping them.
     connection.execute(update(meta).where(meta.c.key == "schema_version").values(value=str(SCHEMA_VERSION)))
+
+
+def _count_story_languages(connection: Connection) -> None:
+    """Give every stored story its member count per language (schema 6), counted from its members'
+    stored languages, and drop the ``lang:<code>`` counts schema 5 kept among its names."""
+    counts: defaultdict[str, dict[str, int]] = defaultdict(dict)
+    query = (
+        select(story_articles.c.story_id, articles.c.language, func.count())
+        .join(articles, articles.c.id == story_articles.c.article_id)
+        .group_by(story_articles.c.story_id, articles.c.language)
+    )
+    for story_id, language, members in connection.execute(query):
+        counted = counts[story_id]
+        counted[language or ""] = counted.get(language or "", 0) + int(members)
+    for row in connection.execute(select(stories.c.id, stories.c.names)).all():
+        names = {name: weight for name, weight in row.names.items() if not name.startswith("lang:")}
+        languages = dict(sorted(counts[row.id].items()))
+        connection.execute(update(stories).where(stories.c.id == row.id).values(languages=languages, names=names))
 
 
 def _row_to_head(row: Any) -> Article:
@@ -280,7 +300,7 @@ def _row_to_state(row: Any, members: list[str]) -> StoryState:
         keys=set(row.keys),
         first_day=row.first_day,
         last_day=row.last_day,
-        languages=set(row.languages),
+        languages={language: int(count) for language, count in row.languages.items()},
         lead=np.asarray(row.lead, dtype=np.float32) if row.lead is not None else None,
         storyline=row.storyline,
     )
@@ -292,7 +312,7 @@ def _state_values(state: StoryState, now: datetime) -> dict[str, Any]:
         "storyline": state.storyline,
         "first_day": state.first_day,
         "last_day": state.last_day,
-        "languages": sorted(state.languages),
+        "languages": dict(sorted(state.languages.items())),
         "article_count": len(state.articles),
         "terms": state.terms,
         "names": state.names,
@@ -881,7 +901,7 @@ class Store:
                 start=row.start,
                 end=row.end,
                 articles=tuple(members[row.id]),
-                languages=tuple(row.languages),
+                languages=tuple(sorted(language for language in row.languages if language)),
                 outlets=tuple(sorted(outlets[row.id])),
             )
             for row in rows

@@ -13,7 +13,9 @@ from sqlalchemy import JSON, Boolean, Column, DateTime, Float, Index, Integer, M
 # story_merges, story_terms and the "story_documents" count in storytrace_meta). 4: article_analyses
 # (each article's quotes, facts and sentence words, so a story compares without re-parsing).
 # 5: articles.date_source (where the published date came from; NULL for articles stored before).
-SCHEMA_VERSION = 5
+# 6: stories.languages holds each language's member count ({code: n}) instead of the sorted codes,
+# and stories.names holds names only (the counts had been kept there as "lang:<code>" entries).
+SCHEMA_VERSION = 6
 
 metadata = MetaData()
 
@@ -76,7 +78,9 @@ stories = Table(
     Column("end", String(10), nullable=True),
     Column("first_day", Integer, nullable=True),  # days since 1970-01-01
     Column("last_day", Integer, nullable=True),
-    Column("languages", JSON, nullable=False),  # sorted list
+    # {language: members in it}, "" for members of unknown language (similarity counts the pairs
+    # in two languages from it).
+    Column("languages", JSON, nullable=False),
     Column("article_count", Integer, nullable=False),
     Column("terms", JSON, nullable=False),  # centroid {lemma: weight}, in the index's order
     Column("names", JSON, nullable=False),  # centroid {name: weight}

@@ -26,9 +26,6 @@ import numpy as np
 from storytrace.settings import Settings
 from storytrace.stories.features import StoryFeatures, word_frequency
 
-# The prefix of the per-language member counts a story keeps in its ``names`` sums.
-_LANGUAGE = "lang:"
-
 
 def story_id_for(first_article: str) -> str:
     """A story's id: stable, short, and the same however the articles arrived (its first article's)."""
@@ -39,12 +36,11 @@ def story_id_for(first_article: str) -> str:
 class StoryState:
     """One live story in the index: the sums of its members' unit vectors and its day range.
 
-    ``terms`` and ``names`` are centroids (sums, truncated to the heaviest entries) whose squared
-    norms are kept beside them; ``names`` also counts the members of each language under
-    ``lang:<code>`` (an article's names never hold a colon-prefixed word, so no similarity sees
-    these counts; they live there so that the stored story keeps them). ``keys`` are the terms
-    that find this story in the postings; ``lead`` is the sum of its members' lead embeddings
-    (with an embedder only).
+    ``terms`` and ``names`` are centroids (sums, truncated to the heaviest entries) whose norms
+    are kept beside them. ``languages`` counts the members of each language ("" for members of
+    unknown language), so that similarity knows how many pairs are in two languages. ``keys``
+    are the terms that find this story in the postings; ``lead`` is the sum of its members' lead
+    embeddings (with an embedder only).
     """
 
     id: str
@@ -54,7 +50,7 @@ class StoryState:
     keys: set[str]
     first_day: int | None = None
     last_day: int | None = None
-    languages: set[str] = field(default_factory=set)
+    languages: dict[str, int] = field(default_factory=dict)
     lead: np.ndarray | None = None
     storyline: str = ""
     terms_norm: float = 0.0
@@ -67,18 +63,11 @@ class StoryState:
     def refresh_norms(self) -> None:
         """Recompute the centroids' norms (after loading or truncating)."""
         self.terms_norm = math.sqrt(sum(w * w for w in self.terms.values()))
-        self.names_norm = math.sqrt(sum(w * w for name, w in self.names.items() if not name.startswith(_LANGUAGE)))
+        self.names_norm = math.sqrt(sum(w * w for w in self.names.values()))
 
     def members_in(self, language: str | None) -> int:
-        """How many members are in ``language``; stories stored before the counts guess all or none."""
-        counted = sum(w for name, w in self.names.items() if name.startswith(_LANGUAGE))
-        if round(counted) == len(self.articles):
-            return round(self.names.get(_LANGUAGE + str(language), 0.0))
-        return len(self.articles) if language in self.languages and len(self.languages) == 1 else 0
-
-    def language_counts(self) -> dict[str, float]:
-        """The ``lang:`` member counts kept in ``names``."""
-        return {name: w for name, w in self.names.items() if name.startswith(_LANGUAGE)}
+        """How many members are in ``language`` (None: of unknown language)."""
+        return self.languages.get(language or "", 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,17 +129,8 @@ def _unit_top(raw: dict[str, float], limit: int) -> dict[str, float]:
 
 
 def _truncate(centroid: dict[str, float], limit: int) -> dict[str, float]:
-    """The ``limit`` heaviest entries, and every ``lang:`` member count whatever its weight."""
-    if len(centroid) <= limit:
-        return centroid
-    counts = {name: w for name, w in centroid.items() if name.startswith(_LANGUAGE)}
-    return dict(_heaviest(centroid, limit)) | counts
-
-
-def _names_dot(first: dict[str, float], second: dict[str, float]) -> float:
-    """Dot product of two stories' name sums without their ``lang:`` member counts."""
-    counts = sum(w * second.get(name, 0.0) for name, w in first.items() if name.startswith(_LANGUAGE))
-    return _dot(first, second) - counts
+    """The ``limit`` heaviest entries."""
+    return centroid if len(centroid) <= limit else dict(_heaviest(centroid, limit))
 
 
 class _LeadTable:
@@ -291,7 +271,7 @@ class StoryIndex:
     def _lexical(self, terms: dict[str, float], names: dict[str, float], story: StoryState) -> float:
         """Sum of cosines to the story's members: the dot product with their sums."""
         weight = self.settings.story_names_weight
-        return (1 - weight) * _dot(terms, story.terms) + weight * _names_dot(names, story.names)
+        return (1 - weight) * _dot(terms, story.terms) + weight * _dot(names, story.names)
 
     def _lead_cosine(self, lead: np.ndarray | None, story: StoryState) -> float:
         """Mean lead-embedding cosine to the story's members, scaled so that story_lead_cosine
@@ -429,8 +409,8 @@ class StoryIndex:
             story.terms[term] = story.terms.get(term, 0.0) + weight
         for name, weight in names.items():
             story.names[name] = story.names.get(name, 0.0) + weight
-        counted = _LANGUAGE + str(features.language)
-        story.names[counted] = story.names.get(counted, 0.0) + 1.0
+        language = features.language or ""
+        story.languages[language] = story.languages.get(language, 0) + 1
         story.terms, story.names = _truncate(story.terms, limit), _truncate(story.names, limit)
         story.refresh_norms()
         for key in keys - story.keys:
@@ -440,8 +420,6 @@ class StoryIndex:
         if features.day is not None:
             story.first_day = features.day if story.first_day is None else min(story.first_day, features.day)
             story.last_day = features.day if story.last_day is None else max(story.last_day, features.day)
-        if features.language:
-            story.languages.add(features.language)
         if lead is not None:
             story.lead = lead.copy() if story.lead is None else story.lead + lead
             self.leads.put(story.id, story.lead)
@@ -458,7 +436,7 @@ class StoryIndex:
         if len(story.keys) <= limit:
             return
         weight = {f"t:{term}": w for term, w in story.terms.items()}
-        weight.update((f"n:{name}", w) for name, w in story.names.items() if not name.startswith(_LANGUAGE))
+        weight.update((f"n:{name}", w) for name, w in story.names.items())
         kept = {key for key, _ in _heaviest({key: weight.get(key, 0.0) for key in story.keys}, limit)}
         for key in story.keys - kept:
             holders = self.postings.get(key)
@@ -469,9 +447,8 @@ class StoryIndex:
     def _story_similarity(self, first: StoryState, second: StoryState) -> float:
         """Mean similarity of the two stories' members to each other (average linkage), not time-decayed."""
         size = len(first.articles)
-        theirs = second.language_counts()
-        same = sum(count * theirs.get(name, 0.0) for name, count in first.language_counts().items())
-        foreign = round(size * len(second.articles) - same)
+        same = sum(count * second.languages.get(language, 0) for language, count in first.languages.items())
+        foreign = size * len(second.articles) - same
         lead = first.lead / size if first.lead is not None else None
         return self._similarity(first.terms, first.names, (None, None), foreign, lead, second, size)
 
@@ -497,7 +474,7 @@ class StoryIndex:
         """Stories of one storyline name the same people and places within the storyline window."""
         if not first.names_norm or not second.names_norm:
             return False
-        actors = _names_dot(first.names, second.names) / (first.names_norm * second.names_norm)
+        actors = _dot(first.names, second.names) / (first.names_norm * second.names_norm)
         if actors < self.settings.storyline_names_cosine:
             return False
         if None in (first.first_day, second.first_day):
@@ -533,7 +510,8 @@ class StoryIndex:
         self._cap_keys(keep)
         days = [d for d in (keep.first_day, keep.last_day, gone.first_day, gone.last_day) if d is not None]
         keep.first_day, keep.last_day = (min(days), max(days)) if days else (None, None)
-        keep.languages |= gone.languages
+        for language, count in gone.languages.items():
+            keep.languages[language] = keep.languages.get(language, 0) + count
         if gone.lead is not None:
             keep.lead = gone.lead.copy() if keep.lead is None else keep.lead + gone.lead
             self.leads.put(keep.id, keep.lead)
