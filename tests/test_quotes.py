@@ -8,6 +8,7 @@ import pytest
 from storytrace.model import Article
 from storytrace.quotes import extract_quotes
 from storytrace.quotes.align import align_quotes, merge_aliases
+from storytrace.quotes.extract import _Reader as SpeakerReader
 from storytrace.quotes.marks import quoted_stretches
 from storytrace.quotes.nlp import load_pipeline
 from storytrace.settings import Settings
@@ -192,3 +193,18 @@ def test_speakers_the_parser_left_without_a_subject() -> None:
     )
     speakers = [(kind, speaker) for kind, _, speaker in _quotes(text)]
     assert speakers == [("reported", "Ema Suryani"), ("direct", "Ema Suryani"), ("direct", "A. J. Smith")]
+
+
+def test_inside_quote_agrees_with_every_quoted_stretch() -> None:
+    text = (
+        '"We will win," she said. The mayor added “it is over” and left.\n\n'
+        "No quotes in this paragraph at all.\n\n"
+        "« Nous gagnerons » a dit le maire, \"and 'soon' too,\" he added."
+    )
+    article = Article(id="a", source="test", text=text, language="en")
+    reader = SpeakerReader(article, load_pipeline("en")(text))  # type: ignore[operator]
+    spans = [stretch.span for stretch in quoted_stretches(text)]
+    assert len(spans) >= 4
+    assert [reader.inside_quote(i) for i in range(len(text))] == [
+        any(start <= i < end for start, end in spans) for i in range(len(text))
+    ]

@@ -10,7 +10,9 @@ which is read as a quote of the paragraph before it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import replace
+from itertools import accumulate
 from typing import Any
 
 from storytrace.model import Article, Quote, Span
@@ -174,11 +176,17 @@ class _Reader:
         self.doc = doc
         self.text = article.text
         self.stretches = quoted_stretches(self.text)
-        self.quoted = [stretch.span for stretch in self.stretches]
+        # Sorted starts and the furthest end among the stretches up to each: a lookup per token in
+        # O(log n) that stays exact should two stretches overlap.
+        ordered = sorted(stretch.span for stretch in self.stretches)
+        self._quote_starts = [start for start, _ in ordered]
+        self._quote_reach = list(accumulate((end for _, end in ordered), max))
         mentions: list[Mention] = []
         titles: dict[str, str] = {}
         quoted: list[Mention] = []
-        for entity in doc.ents:
+        # doc.ents builds its spans anew on every access; speaker lookups read them once per quote.
+        self.entities = tuple(doc.ents)
+        for entity in self.entities:
             label = _NAME_LABELS.get(entity.label_)
             if label is None:
                 continue
@@ -217,7 +225,8 @@ class _Reader:
         self.names = NameBook(mentions, titles, quoted)
 
     def inside_quote(self, offset: int) -> bool:
-        return any(start <= offset < end for start, end in self.quoted)
+        position = bisect_right(self._quote_starts, offset) - 1
+        return position >= 0 and offset < self._quote_reach[position]
 
     def speaker(self, token: Any) -> tuple[str | None, Span | None]:
         """The full name a subject token refers to, with the mention's span (None for unnamed sources).
@@ -233,7 +242,7 @@ class _Reader:
         return name, span
 
     def _entity(self, token: Any) -> Any | None:
-        return next((e for e in self.doc.ents if e.start <= token.i < e.end), None)
+        return next((e for e in self.entities if e.start <= token.i < e.end), None)
 
     def _one_speaker(self, token: Any) -> tuple[str | None, Span | None]:
         doc = self.doc

@@ -9,6 +9,7 @@ leader"); an indefinite description ("a senior US official") introduces an unnam
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -213,6 +214,9 @@ _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _NAME_TOKEN = re.compile(r"^[A-Z\u00C0-\u024F\u0400-\u04FF][\w'’.-]*$")
 
 
+# clean_name and name_key are pure and called for every capitalised token of every article (85,000
+# calls on 200 ECB+ articles, a fifth of extraction time); memoised, bounded so a long run stays small.
+@functools.lru_cache(maxsize=65_536)
 def clean_name(text: str) -> str:
     """A name without titles, a leading "the", possessive endings and surrounding punctuation.
 
@@ -312,6 +316,7 @@ def _initials(name: str) -> str:
     return "".join(letters)
 
 
+@functools.lru_cache(maxsize=65_536)
 def name_key(name: str) -> str:
     """Comparison form of a name: lower case, letters and spaces only, without "Jr."/"III" suffixes."""
     words = re.sub(r"[^\w ]+", "", clean_name(name).lower()).split()
