@@ -20,10 +20,26 @@ What it measures
     Times are the median of 3 runs, one process, after loading the pipeline once (0.4 s, not
     counted). The target is a whole comparison of a 20-article story in under a second.
 
+    ``--stage N`` measures instead the comparison stage as ``analyze`` runs it, on the first N
+    ECB+ documents in file order (detokenised as in ``benchmarks/stories.py``), in the same run:
+
+    * ``analyze --no-compare`` and ``analyze`` (comparison on): ``storytrace.analyze`` into a new
+      SQLite database, ``embedder=None``, all cores; their ratio is the issue's target (<= 2x);
+    * ``comparison stage, 1 process``: every article's analysis (``analyze_articles``) and each
+      gold ECB+ event compared (``compare_story``), nothing cached;
+    * ``spaCy full pipeline`` (the floor): ``nlp.pipe`` over the same texts, batches of 16, one
+      process, nothing else;
+    * what parsing only the sentences that can carry a quote or a fact would keep: the share of
+      characters in sentences (the articles' own spans) holding a quotation mark, a number, a
+      DATE/number entity or a framing verb (``FRAMING_VERBS``, "according"), and with a
+      PERSON/ORG/GPE name as well (names are facts, and speakers' antecedents), read from the
+      full parse, so a perfect selector could skip no more than the rest.
+
 Command (from the repository root)::
 
     .venv/bin/python benchmarks/compare.py
     .venv/bin/python benchmarks/compare.py --json /tmp/compare.json
+    .venv/bin/python benchmarks/compare.py --stage 200       # about 3 minutes on 2 shared cores
 """
 
 from __future__ import annotations
@@ -46,9 +62,13 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from copy_corpus import detokenize  # noqa: E402
+from stories import clean as clean_documents  # noqa: E402
+from stories import load_ecbplus  # noqa: E402
 
+from storytrace import analyze  # noqa: E402
 from storytrace.clean import clean_document  # noqa: E402
 from storytrace.model import Article, RawDocument  # noqa: E402
+from storytrace.quotes.extract import FRAMING_VERBS  # noqa: E402
 from storytrace.quotes.nlp import load_pipeline  # noqa: E402
 from storytrace.settings import Settings  # noqa: E402
 from storytrace.store import Store  # noqa: E402
@@ -92,13 +112,97 @@ def _median(function: Callable[[], object]) -> float:
     return statistics.median(times)
 
 
+def _analyze_into(folder: Path, records: list[dict[str, str]], compare: bool) -> None:
+    """``storytrace.analyze`` of the records into a database of its own (nothing cached before)."""
+    database = folder / f"run-{time.perf_counter_ns()}.db"
+    analyze(records, db=database, embedder=None, compare=compare)
+
+
+def _trigger_shares(articles: list[Article], docs: list[Any]) -> tuple[float, float]:
+    """Shares of characters in sentences that can carry a quote or a fact, without and with names."""
+    marks = set('"“”«»„')
+    triggers = FRAMING_VERBS["en"] | {"according"}
+    carrying = named = total = 0
+    for article, doc in zip(articles, docs, strict=True):
+        for start, end in article.sentences:
+            span = doc.char_span(start, end, alignment_mode="expand")
+            tokens = list(span) if span is not None else []
+            labels = {entity.label_ for entity in span.ents} if span is not None else set()
+            quote_or_fact = (
+                any(mark in article.text[start:end] for mark in marks)
+                or any(token.like_num or token.lemma_.lower() in triggers for token in tokens)
+                or bool(labels & {"DATE", "CARDINAL", "QUANTITY", "MONEY", "PERCENT"})
+            )
+            total += end - start
+            carrying += (end - start) * quote_or_fact
+            named += (end - start) * (quote_or_fact or bool(labels & {"PERSON", "ORG", "GPE"}))
+    return carrying / total, named / total
+
+
+def _stage(count: int) -> dict[str, Any]:
+    """The comparison stage's times on the first ``count`` ECB+ documents (see the module docstring)."""
+    settings = Settings()
+    documents = load_ecbplus()[:count]
+    articles, _ = clean_documents(documents, settings)
+    events: dict[str, list[Article]] = defaultdict(list)
+    for document, article in zip(documents, articles, strict=True):
+        events[document.event].append(article)
+    references = {article.id: date(2024, 3, 5) for article in articles}
+    records = [{"id": document.doc_id, "text": document.text} for document in documents]
+    nlp = load_pipeline("en")
+
+    def stage() -> None:
+        analyses = {a.article.id: a for a in analyze_articles(articles, references, settings)}
+        for event, members in events.items():
+            compare_story(event, members, (), settings, None, analyses)
+
+    with tempfile.TemporaryDirectory() as folder:
+        without = _median(partial(_analyze_into, Path(folder), records, False))
+        with_compare = _median(partial(_analyze_into, Path(folder), records, True))
+    texts = [article.text for article in articles]
+    carrying, named = _trigger_shares(articles, _parse(nlp, texts))
+    return {
+        "documents": len(articles),
+        "characters": sum(len(article.text) for article in articles),
+        "events": len(events),
+        "analyze_no_compare_seconds": without,
+        "analyze_seconds": with_compare,
+        "ratio": with_compare / without,
+        "stage_one_process_seconds": _median(stage),
+        "spacy_full_pipeline_seconds": _median(partial(_parse, nlp, texts)),
+        "quote_or_fact_sentence_share": carrying,
+        "with_names_sentence_share": named,
+    }
+
+
+def _print_stage(row: dict[str, Any]) -> None:
+    print(f"first {row['documents']} ECB+ documents ({row['characters']:,} characters, {row['events']} events)")
+    print(f"  analyze --no-compare           {row['analyze_no_compare_seconds']:7.2f}s")
+    print(f"  analyze (comparison on)        {row['analyze_seconds']:7.2f}s  ({row['ratio']:.1f}x; target <= 2x)")
+    print(f"  comparison stage, 1 process    {row['stage_one_process_seconds']:7.2f}s")
+    print(f"  spaCy full pipeline (floor)    {row['spacy_full_pipeline_seconds']:7.2f}s")
+    print(
+        f"  characters in sentences that can carry a quote or fact: {row['quote_or_fact_sentence_share']:.0%}, "
+        f"with names: {row['with_names_sentence_share']:.0%}"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--json", type=Path, help="write the figures to this file")
+    parser.add_argument(
+        "--stage", type=int, metavar="N", help="time the comparison stage on the first N ECB+ documents"
+    )
     args = parser.parse_args()
     if not ECB.exists():
         print(f"missing {ECB}: the benchmark needs ../shared/data", file=sys.stderr)
         return 2
+    if args.stage:
+        figures = _stage(args.stage)
+        _print_stage(figures)
+        if args.json:
+            args.json.write_text(json.dumps(figures, indent=2))
+        return 0
     settings = Settings()
     nlp = load_pipeline("en")
     rows = []
