@@ -1,18 +1,18 @@
 """Which of two aligned articles is the original.
 
 Publication dates decide when both are known and differ. Otherwise asymmetric textual
-evidence decides, strongest first (the order measured on pages-dev, docs/copies.md §4):
+evidence decides, strongest first (the order measured in docs/copies.md §4):
 
 1. an agency dateline ("LONDON (AP) —") that only one of them opens with: that one is the
    agency's text, or the copy nearer to it (a copy that keeps the credit has dropped less);
-2. rewriting echoes, for rewritten (spun) copies: the words only the original uses recur in
+2. containment: when only one article is mostly made of the other's text, it is the copy
+   (an excerpt, a trimmed copy). On real pages this is a weak sign (a page cut short or an
+   agency alert is contained in its own later write-through), so a dateline outweighs it;
+3. rewriting echoes, for rewritten (spun) copies: the words only the original uses recur in
    the other articles of the batch (independent reports of the event use the same names and
    standard wording), while a spinner's synonyms and a round-trip translation's choices rarely
    do. General word frequency is no guide: on the seeds the machine-translated copy uses the
    *more* common words ("reinforced" for "beefed"), while WordNet spinners pick rarer ones;
-3. containment: when only one article is mostly made of the other's text, it is the copy
-   (an excerpt, a trimmed copy). On real pages this is the weakest sign (a page cut short or an
-   agency alert is contained in its own later write-through), so it comes after the others;
 4. when both are mostly made of each other, a clear coverage gap marks the fuller text;
 5. for two texts made of each other in one language, the fuller text (more characters); in two
    languages, the shorter one: translations run longer than their sources, in either direction
@@ -111,12 +111,12 @@ def original_side(
         return earlier, "publication date"
     if (first.dateline is None) != (second.dateline is None):
         return (0 if first.dateline is not None else 1), "agency dateline"
+    if len(contained) == 1:
+        return 1 - contained[0], "containment"
     if not evidence.cross_language and evidence.rewritten_share >= settings.spun_min_rewritten_share:
         echoed = _echo_original(alignment, first, second, document_frequency, settings)
         if echoed is not None:
             return echoed, "wording echoed by other articles"
-    if len(contained) == 1:
-        return 1 - contained[0], "containment"
     if not contained:
         return (0 if first.id <= second.id else 1), UNDECIDED
     gap = evidence.coverage[0] - evidence.coverage[1]
