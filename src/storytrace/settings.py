@@ -194,6 +194,12 @@ class Settings:
     copy_passage_min_sentences: int = 2
     copy_passage_min_chars: int = 100
     copy_passage_lone_chars: int = 150
+    # A candidate pair admitted on one such long sentence needs it to collide in this many sentence
+    # sketch bands (of copy_sketch_bands): a copied sentence (content-word Jaccard about 0.7 or
+    # more) collides in two or more of six with probability 0.88 or more, a chance collision
+    # rarely; on benchmarks/copies.py's 20,000-article corpus 206,627 of 217,570 long collisions
+    # were in one band only, and 135 of those were copied.
+    copy_passage_lone_min_bands: int = 2
     # A passage shared by two texts dated more than this many days apart is background an agency
     # reuses for later events (pages-dev's cross-event pairs: the 2013 resignation's wording in
     # the 2022 obituary), not a copy; whole copies (the coverage rule) are copies at any distance.
@@ -344,9 +350,9 @@ class Settings:
             if item.name.endswith(_UNIT_INTERVAL_SUFFIXES) and value > 1:
                 raise ConfigError(f"setting {item.name} is a share between 0 and 1, got {value!r}")
         for name in ("store_batch_size", "copy_shingle_words", "copy_minhash_permutations", "copy_sketch_bands",
-                     "copy_sketch_rows", "copy_candidate_max_per_article", "story_vector_terms",
-                     "story_vector_names", "story_centroid_terms", "story_query_terms", "story_candidates",
-                     "story_time_decay_days", "story_max_keys", "summary_max_sentences",
+                     "copy_sketch_rows", "copy_passage_lone_min_bands", "copy_candidate_max_per_article",
+                     "story_vector_terms", "story_vector_names", "story_centroid_terms", "story_query_terms",
+                     "story_candidates", "story_time_decay_days", "story_max_keys", "summary_max_sentences",
                      "timeline_max_events", "quote_min_words", "compare_max_chars"):  # fmt: skip
             if getattr(self, name) < 1:
                 raise ConfigError(f"setting {name} must be at least 1")

@@ -150,8 +150,6 @@ def sketch_candidates(
     first_rows, second_rows = _colliding_rows(keys, articles, settings, anchor)
     if not len(first_rows):
         return {}
-    swap = articles[first_rows] > articles[second_rows]
-    first_rows, second_rows = np.where(swap, second_rows, first_rows), np.where(swap, first_rows, second_rows)
     pair_codes = articles[first_rows] * len(features) + articles[second_rows]
     # Distinct sentences of each side that matched, per pair; a pair's count is the smaller.
     codes, first_counts = _distinct_per_code(pair_codes, first_rows)
@@ -176,7 +174,8 @@ def sketch_candidates(
 def _colliding_rows(
     keys: np.ndarray, articles: np.ndarray, settings: Settings, anchor: int | None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Every pair of sentence rows of different articles sharing a band key, once per shared band.
+    """Every pair of sentence rows of different articles sharing a band key, once per shared band,
+    the row of the article with the smaller index first.
 
     Buckets are runs of equal keys, sorted by article within; a bucket of more than
     ``copy_bucket_max_articles`` articles is templated text, not copying, and is skipped. All in
@@ -248,18 +247,11 @@ def _sharing_long_copied(
     # Each colliding pair of rows once, as one code (rows number far fewer than 2**31), with
     # the number of bands it collided in.
     codes, bands = _runs(np.sort(first_rows[long] * len(sentences) + second_rows[long]))
-    # A copied sentence (content-word Jaccard about 0.7 or more) collides in two or more of the
-    # six bands with probability 0.88 or more, a chance collision rarely: on the benchmark's
-    # 20,000-article corpus, 206,627 of 217,570 long collisions were in one band only, and 135
-    # of them were copied.
-    codes = codes[bands >= _LONG_MIN_BANDS]
+    codes = codes[bands >= settings.copy_passage_lone_min_bands]
     first, second = codes // len(sentences), codes % len(sentences)
     pairs = [(sentences[a], sentences[b]) for a, b in zip(first.tolist(), second.tolist(), strict=True)]
     copied = paired_similarity(pairs, settings) >= settings.copy_passage_similarity
     return set(zip(owners[first[copied]].tolist(), owners[second[copied]].tolist(), strict=True))
-
-
-_LONG_MIN_BANDS = 2
 
 
 def embedding_candidates(

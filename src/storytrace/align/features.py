@@ -31,8 +31,8 @@ _INTRODUCED_BLOCK = re.compile(r":[ \t]*\n\s*\n")
 _SIGNATURE_LINE = re.compile(r"\n[ \t]*[–—-][ \t]*\S[^\n]{0,80}(?:\n|$)")
 # An agency dateline opening a sentence: "LONDON (AP) —", "(Reuters) -", "BERLIN (dpa) -",
 # "VATICAN CITY (Associated Press) —": a parenthesised credit of up to three words followed by
-# a dash. The article carrying it is the agency's text, or a copy closer to it than
-# one that dropped it.
+# a dash. The article carrying it is the agency's text, or a copy closer to it than one that
+# dropped it.
 _DATELINE = re.compile(r"[^\n()]{0,40}?\(([A-Za-z][\w.&-]{1,15}(?:[ /][A-Za-z][\w.&-]{1,15}){0,2})\)\s*[—–-]")
 
 
