@@ -185,6 +185,20 @@ def test_two_cut_excerpts_sharing_a_passage_are_copies_with_the_direction_undeci
     assert len(relation.passages) == 1
 
 
+def test_an_edited_sentence_beside_a_copied_one_makes_a_shared_passage() -> None:
+    # A copy keeps one sentence of a paragraph and rewrites half of the next (lexical
+    # similarity between copy_min_similarity and copy_passage_similarity): together a passage,
+    # though the kept sentence is too short to count alone.
+    edited = "Engineers said on Thursday that the new barrier would protect some four thousand homes in the east."
+    first = _article("first", [*_OWN_LEDE, *STORY[:2]])
+    second = _article("second", [STORY[0], edited, *_COMMENTS])
+    assert set(_relations([first, second])) == {("first", "second")}
+    # Edited sentences alone, with no copied one among them, are no passage.
+    other_edit = "The regional council backed a new flood wall for the river harbour on Wednesday."
+    third = _article("third", [other_edit, edited, *_COMMENTS])
+    assert _relations([first, third]) == {}
+
+
 def test_one_short_shared_sentence_is_not_a_copy() -> None:
     # One sentence under copy_passage_lone_chars (the length of reused background lines).
     first = _article("first", [*_OWN_LEDE, "The mill was built in 1820."])

@@ -108,27 +108,52 @@ def _passages(
     passage: PassageCosines | None,
     cosines: BlockCosines,
 ) -> dict[str, int]:
-    """The longest run of adjacent copied sentences and the longest lone copied sentence, in characters."""
+    """The longest run of adjacent copied sentences and the longest lone copied sentence, in characters.
+
+    In one language a run may also hold edited sentences (lexical similarity at least
+    ``copy_min_similarity``, the floor of whole copies) when it holds a sentence copied in nearly
+    the same words: a copy that keeps one sentence of a paragraph and rewrites half of the next.
+    """
     cross = different_languages(first, second)
-    longest_run = lone = run_chars = run_blocks = 0
+    longest_run = lone = 0
+    copied_run = _Run()  # adjacent copied sentences
+    edited_run = _Run()  # adjacent copied or edited sentences, counted once one is copied in the same words
     previous: Block | None = None
     for index, block in enumerate(alignment.blocks):
         cosine = cosines[index] if index < len(cosines) else None
         copied, alone = _copied(block, cosine, cross, settings, passage)
-        if copied and _quoted(block, first, second):
-            copied = alone = False
+        edited = not cross and block.similarity >= settings.copy_min_similarity
+        if _quoted(block, first, second):
+            copied = alone = edited = False
         chars = min(_chars(first, block.a_start, block.a_end), _chars(second, block.b_start, block.b_end))
         adjacent = previous is not None and previous.a_end == block.a_start and previous.b_end == block.b_start
-        if copied:
-            run_chars, run_blocks = (run_chars + chars, run_blocks + 1) if adjacent and run_blocks else (chars, 1)
-            if run_blocks >= settings.copy_passage_min_sentences:
-                longest_run = max(longest_run, run_chars)
-            if alone:
-                lone = max(lone, chars)
-        else:
-            run_chars = run_blocks = 0
+        copied_run.extend(copied, adjacent, chars, anchored=True)
+        edited_run.extend(copied or edited, adjacent, chars, anchored=alone and not cross)
+        for run in (copied_run, edited_run):
+            if run.anchored and run.blocks >= settings.copy_passage_min_sentences:
+                longest_run = max(longest_run, run.chars)
+        if alone:
+            lone = max(lone, chars)
         previous = block
     return {"passage_chars": longest_run, "lone_chars": lone}
+
+
+@dataclass(slots=True)
+class _Run:
+    """A run of adjacent aligned blocks being measured: its blocks, characters, and whether it counts."""
+
+    blocks: int = 0
+    chars: int = 0
+    anchored: bool = False
+
+    def extend(self, member: bool, adjacent: bool, chars: int, anchored: bool) -> None:
+        """Add the next block: a member continues the run (or starts one), anything else ends it."""
+        if not member:
+            self.blocks, self.chars, self.anchored = 0, 0, False
+            return
+        if not (adjacent and self.blocks):
+            self.blocks, self.chars, self.anchored = 0, 0, False
+        self.blocks, self.chars, self.anchored = self.blocks + 1, self.chars + chars, self.anchored or anchored
 
 
 def _copied(
