@@ -351,3 +351,33 @@ def test_copy_families_print_article_ids_literally(tmp_path: Path) -> None:
         assert "\x1b]" not in shown.stdout and "\x07" not in shown.stdout
         flat = " ".join(shown.stdout.split())
         assert f"1 copy families {family['id']} · 2 articles · original {family['original']}" in flat
+
+
+def test_config_file_changes_the_run_and_the_settings_command_shows_it(tmp_path: Path) -> None:
+    # A join threshold no pair of articles reaches leaves every article not linked by a copy alone.
+    config = tmp_path / "strict.toml"
+    config.write_text("[stories]\nstory_join_similarity = 1.0\nstory_merge_similarity = 1.0\n")
+    runs = {}
+    for name, extra in (("default", ()), ("strict", ("--config", str(config)))):
+        db = str(tmp_path / f"{name}.db")
+        result = _run("analyze", str(EXAMPLES), "--db", db, "--no-compare", "--embedder", "none", "--quiet", *extra)
+        assert result.returncode == 0, result.stderr
+        runs[name] = json.loads(_run("stories", "--db", db, "--json").stdout)
+    assert len(runs["strict"]) > len(runs["default"])
+    shown = _run("settings", "--config", str(config))
+    assert shown.returncode == 0
+    assert "story_join_similarity = 1.0\n" in shown.stdout and "story_candidates = 20\n" in shown.stdout
+    Settings.from_file(_write(tmp_path / "shown.toml", shown.stdout))  # what it prints loads back
+
+
+def test_a_bad_config_file_exits_2_naming_it(seeds: Path, tmp_path: Path) -> None:
+    config = _write(tmp_path / "typo.toml", "story_join_similarty = 0.3\n")
+    result = _run("analyze", str(seeds), "--db", str(tmp_path / "s.db"), "--config", str(config))
+    assert result.returncode == 2
+    assert f"{config}: unknown setting story_join_similarty (did you mean story_join_similarity?)" in result.stderr
+    assert not (tmp_path / "s.db").exists()
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path

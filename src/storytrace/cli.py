@@ -66,7 +66,7 @@ from storytrace.report import (
     print_summary,
     write_json,
 )
-from storytrace.settings import DEFAULT_SETTINGS
+from storytrace.settings import Settings
 from storytrace.store import Store, StoredStory
 
 app = typer.Typer(
@@ -95,6 +95,21 @@ class _Options:
 DbOption = Annotated[
     str, typer.Option("--db", help="SQLite file path, or a postgresql://user:pass@host/db URL.", show_default=True)
 ]
+
+
+ConfigOption = Annotated[
+    str | None,
+    typer.Option(
+        "--config",
+        envvar="STORYTRACE_CONFIG",
+        help="TOML file of settings to change from their defaults (see storytrace settings).",
+    ),
+]
+
+
+def _settings(config: str | None) -> Settings:
+    """The defaults, or the defaults with the values of the ``--config`` file."""
+    return Settings() if config is None else Settings.from_file(config)
 
 
 EmbedderOption = Annotated[
@@ -243,6 +258,7 @@ def _debug_traceback() -> None:
 def analyze(
     paths: Annotated[list[str], typer.Argument(help="Files, directories (recursive) or - for JSONL on stdin.")],
     db: DbOption = "storytrace.db",
+    config: ConfigOption = None,
     json_out: Annotated[
         str | None, typer.Option("--json", help="Write the JSON report to this file, or - for standard output.")
     ] = None,
@@ -264,7 +280,9 @@ def analyze(
     out = errors if json_out == "-" else Console()
     show_progress = not quiet and errors.is_terminal
     with _progress_bar(errors, show_progress) as sink:
-        report = run_analysis(paths, db=db, progress=sink, workers=workers, embedder=embedder, compare=compare)
+        report = run_analysis(
+            paths, db=db, settings=_settings(config), progress=sink, workers=workers, embedder=embedder, compare=compare
+        )
     if json_out is not None:
         write_json(report, json_out)
     if not quiet:
@@ -280,6 +298,7 @@ def analyze(
 @_guarded
 def copies(
     db: DbOption = "storytrace.db",
+    config: ConfigOption = None,
     article: Annotated[
         list[str] | None, typer.Option("--article", "-a", help="Only relations touching this article (repeatable).")
     ] = None,
@@ -292,7 +311,7 @@ def copies(
 ) -> None:
     """List copy families (each original with every article derived from it, whole even when
     filtered), then the copy relations: which article copied which, the kind of copy, and the evidence."""
-    with Store(db, DEFAULT_SETTINGS, must_exist=True) as store:
+    with Store(db, _settings(config), must_exist=True) as store:
         wanted = article
         if story is not None:
             wanted = [*(article or []), *_stored_story(store, story).articles]
@@ -335,12 +354,13 @@ def compare(
     first: Annotated[str, typer.Argument(help="Id of one stored article.")],
     second: Annotated[str, typer.Argument(help="Id of another stored article.")],
     db: DbOption = "storytrace.db",
+    config: ConfigOption = None,
     embedder: EmbedderOption = "auto",
 ) -> None:
     """Show two articles side by side with their aligned passages coloured alike and changes marked.
 
     The verdict is the stored one when analyze or add related the two, else judged as they would."""
-    left, right, passages, relation = run_compare_pair(first, second, db, DEFAULT_SETTINGS, embedder)
+    left, right, passages, relation = run_compare_pair(first, second, db, _settings(config), embedder)
     print_comparison(left, right, passages, relation, Console())
 
 
@@ -356,6 +376,7 @@ def _stored_story(store: Store, story_id: str) -> StoredStory:
 def add(
     paths: Annotated[list[str], typer.Argument(help="Files, directories (recursive) or - for JSONL on stdin.")],
     db: DbOption = "storytrace.db",
+    config: ConfigOption = None,
     embedder: EmbedderOption = "auto",
     json_out: Annotated[bool, typer.Option("--json", help="Print the report as JSON instead of the summary.")] = False,
     workers: Annotated[
@@ -369,7 +390,9 @@ def add(
     is checked for copies of the stored articles of its nearest stories."""
     errors = Console(stderr=True)
     with _progress_bar(errors, errors.is_terminal) as sink:
-        report = run_add(paths, db=db, progress=sink, embedder=embedder, compare=compare, workers=workers)
+        report = run_add(
+            paths, db=db, settings=_settings(config), progress=sink, embedder=embedder, compare=compare, workers=workers
+        )
     if json_out:
         write_json(report, "-")
     else:
@@ -394,6 +417,7 @@ def _iso_date(value: str | None, option: str) -> str | None:
 @_guarded
 def stories(
     db: DbOption = "storytrace.db",
+    config: ConfigOption = None,
     outlet: Annotated[
         str | None, typer.Option("--outlet", help="Only stories with an article from this outlet.")
     ] = None,
@@ -408,7 +432,7 @@ def stories(
 ) -> None:
     """List the stored stories: title, dates, articles, outlets, languages and storyline."""
     window = _iso_date(since, "--since"), _iso_date(until, "--until")
-    with Store(db, DEFAULT_SETTINGS, must_exist=True) as store:
+    with Store(db, _settings(config), must_exist=True) as store:
         found = store.load_stories(outlet=outlet, language=language, since=window[0], until=window[1])
     if json_out:
         sys.stdout.write(json.dumps([asdict(story) for story in found], ensure_ascii=False, indent=2) + "\n")
@@ -421,6 +445,7 @@ def stories(
 def show(
     story: Annotated[str, typer.Argument(help="Id of a stored story (see storytrace stories).")],
     db: DbOption = "storytrace.db",
+    config: ConfigOption = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the story as JSON.")] = False,
     compare: Annotated[
         bool, typer.Option("--compare/--no-compare", help="Compare the articles' coverage (quotes, facts, summary).")
@@ -434,14 +459,15 @@ def show(
     Articles are parsed once and their quotes and facts cached in the database; the embedder is
     loaded only for a story in several languages (to match translated quotes and sentences).
     """
-    with Store(db, DEFAULT_SETTINGS, must_exist=True) as store:
+    settings = _settings(config)
+    with Store(db, settings, must_exist=True) as store:
         found = _stored_story(store, story)
         articles = store.load_article_heads(found.articles)
         relations = [r for r in store.load_copies(found.articles) if r.copy in articles]
         line = store.load_stories(storyline=found.storyline)
         merges = store.load_merges(found.id)
     families = copy_families(relations)
-    comparison = run_compare(found.id, db=db, embedder=embedder)[1] if compare else None
+    comparison = run_compare(found.id, db=db, settings=settings, embedder=embedder)[1] if compare else None
     if json_out:
         document = asdict(found) | {
             "requested": story,
@@ -476,6 +502,7 @@ def show(
 @_guarded
 def serve(
     db: DbOption = "storytrace.db",
+    config: ConfigOption = None,
     host: Annotated[
         str, typer.Option(help="Address to listen on (localhost by default; pages are not authenticated).")
     ] = "127.0.0.1",
@@ -487,9 +514,10 @@ def serve(
 
     from storytrace.web import create_app
 
-    with Store(db, DEFAULT_SETTINGS):
+    settings = _settings(config)
+    with Store(db, settings):
         pass  # fail here, clearly, rather than on the first request
-    uvicorn.run(create_app(db), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(db, settings), host=host, port=port, log_level="warning")
 
 
 @app.command()
@@ -499,14 +527,23 @@ def report(
     all_stories: Annotated[bool, typer.Option("--all", help="Every stored story.")] = False,
     output: Annotated[str, typer.Option("--output", "-o", help="The HTML file to write.")] = "report.html",
     db: DbOption = "storytrace.db",
+    config: ConfigOption = None,
 ) -> None:
     """Write one self-contained HTML file (no external requests) with the stories' views, to share."""
     from storytrace.web.report import write_report
 
     if not stories and not all_stories:
         raise InputError("report", "name story ids or pass --all")
-    count = write_report(db, output, () if all_stories else stories or ())
+    count = write_report(db, output, () if all_stories else stories or (), _settings(config))
     Console().print(f"{count} stories written to {escape(output)}", highlight=False)
+
+
+@app.command("settings")
+@_guarded
+def show_settings(config: ConfigOption = None) -> None:
+    """Print every setting with the value in effect (the defaults, or with --config FILE's values)
+    as TOML: a starting point for a settings file. docs/settings.md says what each one does."""
+    sys.stdout.write(_settings(config).to_toml())
 
 
 def main() -> None:

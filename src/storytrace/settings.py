@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
+import tomllib
 from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
 
 from storytrace.errors import ConfigError
 
@@ -340,6 +344,53 @@ class Settings:
     # covers an analyze of tens of thousands of articles; waiters say whom they wait for.
     writer_wait_seconds: float = 3600.0
 
+    @classmethod
+    def from_file(cls, path: str | Path) -> Settings:
+        """The defaults with the values a TOML file sets (``storytrace --config FILE``).
+
+        Keys are setting names, at the top level or inside tables that group them as the user
+        likes (``[copies]``, ``[stories]``): a table's name is not part of the key. An unknown
+        name, a name set twice, or a value of the wrong type is an error that names the file.
+        """
+        location = Path(path)
+        try:
+            document = tomllib.loads(location.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"{location}: no such settings file") from None
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+            raise ConfigError(f"{location}: not a readable TOML settings file ({error})") from None
+        values: dict[str, Any] = {}
+        for key, value in _flattened(document, location):
+            if key in values:
+                raise ConfigError(f"{location}: setting {key} is set twice")
+            values[key] = value
+        return cls.with_values(values, str(location))
+
+    @classmethod
+    def with_values(cls, values: dict[str, Any], origin: str = "settings") -> Settings:
+        """The defaults with ``values`` (setting name -> value), names and types checked."""
+        known = {item.name: item for item in fields(cls)}
+        for key, value in values.items():
+            if key not in known:
+                close = difflib.get_close_matches(key, known, n=1)
+                hint = f" (did you mean {close[0]}?)" if close else ""
+                raise ConfigError(f"{origin}: unknown setting {key}{hint}")
+            if known[key].type == "int" and (isinstance(value, bool) or not isinstance(value, int)):
+                raise ConfigError(f"{origin}: setting {key} must be a whole number, got {value!r}")
+        converted: dict[str, Any] = {
+            key: float(value) if known[key].type == "float" and isinstance(value, int) and not isinstance(value, bool)
+            else value
+            for key, value in values.items()
+        }  # fmt: skip
+        try:
+            return cls(**converted)
+        except ConfigError as error:
+            raise ConfigError(f"{origin}: {error}") from None
+
+    def to_toml(self) -> str:
+        """Every setting and its value as TOML, loadable with :meth:`from_file`."""
+        return "".join(f"{item.name} = {getattr(self, item.name)!r}\n" for item in fields(self))
+
     def __post_init__(self) -> None:
         for item in fields(self):
             value = getattr(self, item.name)
@@ -356,6 +407,20 @@ class Settings:
                      "timeline_max_events", "quote_min_words", "compare_max_chars"):  # fmt: skip
             if getattr(self, name) < 1:
                 raise ConfigError(f"setting {name} must be at least 1")
+
+
+def _flattened(document: dict[str, Any], location: Path) -> list[tuple[str, Any]]:
+    """The (name, value) pairs of a settings document: top-level keys and one level of tables."""
+    pairs = []
+    for key, value in document.items():
+        if isinstance(value, dict):
+            for inner, inner_value in value.items():
+                if isinstance(inner_value, dict):
+                    raise ConfigError(f"{location}: table [{key}.{inner}] is nested too deep (one level of tables)")
+                pairs.append((inner, inner_value))
+        else:
+            pairs.append((key, value))
+    return pairs
 
 
 DEFAULT_SETTINGS = Settings()
