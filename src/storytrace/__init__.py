@@ -16,6 +16,7 @@ from storytrace.errors import ConfigError, InputError, Interrupted, StoreError, 
 from storytrace.model import (
     Article,
     Copy,
+    CopyFamily,
     Coverage,
     Fact,
     FactComparison,
@@ -66,10 +67,16 @@ def __getattr__(name: str) -> Any:
     return value
 
 
+def __dir__() -> list[str]:
+    """The module's names, the lazily imported ones included (so that completion lists them)."""
+    return sorted({*globals(), *_LAZY})
+
+
 __all__ = [
     "Article",
     "ConfigError",
     "Copy",
+    "CopyFamily",
     "Coverage",
     "Fact",
     "FactComparison",
