@@ -22,7 +22,6 @@ from storytrace.stories import (
     story_features,
     story_id_for,
 )
-from storytrace.stories.features import publication_day
 
 SETTINGS = Settings()
 
@@ -83,13 +82,6 @@ def test_dates_however_written_become_one_calendar_date() -> None:
     assert "date:12-31" in yesterday
     undated = story_features(article("a", "Putin spoke on Thursday.")).names
     assert not any(name.startswith("date:") for name in undated)  # nothing to resolve it against
-
-
-def test_publication_day_reads_dates_and_date_times() -> None:
-    assert publication_day("1970-01-02") == 1
-    assert publication_day("2021-12-23T22:02:00+03:00") == publication_day("2021-12-23")
-    assert publication_day(None) is None
-    assert publication_day("yesterday") is None
 
 
 # --- grouping ------------------------------------------------------------------------------

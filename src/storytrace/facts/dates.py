@@ -140,13 +140,3 @@ def resolve_date(expression: str, reference: date | None) -> ResolvedDate | None
         monday = reference - timedelta(days=reference.weekday()) + timedelta(weeks=step)
         return ResolvedDate(monday.isoformat())  # a week is given by its Monday
     return None
-
-
-def parse_day(published: str | None) -> date | None:
-    """The calendar day of an ISO publication date or date-time, or None."""
-    if not published:
-        return None
-    try:
-        return date.fromisoformat(published[:10])
-    except ValueError:
-        return None

@@ -26,22 +26,12 @@ their relation says ``undecided`` (listed with the smaller id first) rather than
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from storytrace.align import Alignment, ArticleFeatures
+from storytrace.days import publication_moment
 from storytrace.provenance.evidence import PairEvidence, is_contained, shares_passage
 from storytrace.settings import Settings
-
-
-def _moment(published: str | None) -> datetime | None:
-    if not published:
-        return None
-    try:
-        moment = datetime.fromisoformat(published)
-    except ValueError:
-        return None
-    # A stated time without a zone is taken as UTC, as the cleaning stage normalises feeds to UTC.
-    return moment if moment.tzinfo is None else moment.astimezone(UTC).replace(tzinfo=None)
 
 
 def _earlier_by_date(first: ArticleFeatures, second: ArticleFeatures) -> int | None:
@@ -50,7 +40,7 @@ def _earlier_by_date(first: ArticleFeatures, second: ArticleFeatures) -> int | N
     A date-only value ties with any time on that day: "2021-12-23" says nothing about
     which of two articles of that day came first.
     """
-    a, b = _moment(first.published), _moment(second.published)
+    a, b = publication_moment(first.published), publication_moment(second.published)
     if a is None or b is None:
         return None
     if len(first.published or "") <= 10 or len(second.published or "") <= 10:
@@ -63,7 +53,7 @@ def _earlier_by_date(first: ArticleFeatures, second: ArticleFeatures) -> int | N
 def _far_apart(first: ArticleFeatures, second: ArticleFeatures, settings: Settings) -> bool:
     """Whether both are dated more than ``copy_passage_max_days`` apart: a passage shared across
     such a gap is an agency's background paragraph reused for another event, not a copy."""
-    a, b = _moment(first.published), _moment(second.published)
+    a, b = publication_moment(first.published), publication_moment(second.published)
     return a is not None and b is not None and abs((a.date() - b.date()).days) > settings.copy_passage_max_days
 
 

@@ -13,11 +13,12 @@ from functools import lru_cache
 
 import numpy as np
 
+from storytrace.days import epoch_day
 from storytrace.embed import Embedder, lead_vectors
 from storytrace.executor import ordered_map
 from storytrace.model import Article, Copy, Story, Storyline
 from storytrace.settings import DEFAULT_SETTINGS, Settings
-from storytrace.stories.features import StoryFeatures, publication_day, story_features
+from storytrace.stories.features import StoryFeatures, story_features
 from storytrace.stories.index import Assignment, IndexChanges, Merge, StoryIndex, StoryState, story_id_for
 
 __all__ = [
@@ -44,7 +45,7 @@ def arrival_order(articles: Sequence[Article]) -> list[Article]:
     A stream sees events in time order, and an undated article is best judged against the
     stories the dated ones built.
     """
-    days = [publication_day(article.published) for article in articles]
+    days = [epoch_day(article.published) for article in articles]
     order = sorted(range(len(articles)), key=lambda i: (days[i] is None, days[i] or 0, i))
     return [articles[i] for i in order]
 

@@ -11,13 +11,14 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from functools import lru_cache
 
 import simplemma
 import wordfreq
 
 from storytrace.clean.lines import stopwords
+from storytrace.days import EPOCH, epoch_day
 from storytrace.model import Article
 
 _TOKEN = re.compile(r"\w+(?:[.,’'-]\w+)*")
@@ -115,19 +116,9 @@ def word_frequency(term: str, language: str | None) -> float:
     return 1.0 / sum(1.0 / part for part in parts) if parts and all(parts) else 0.0
 
 
-def publication_day(published: str | None) -> int | None:
-    """Days since 1970-01-01 of an ISO date or date-time, or None when absent or unreadable."""
-    if not published or len(published) < 10:
-        return None
-    try:
-        return (date.fromisoformat(published[:10]) - date(1970, 1, 1)).days
-    except ValueError:
-        return None
-
-
 def _calendar_date(day: int) -> str:
     """The ``date:M-D`` name of a day number (the same form as dates written in the text)."""
-    moment = date(1970, 1, 1) + timedelta(days=day)
+    moment = EPOCH + timedelta(days=day)
     return f"date:{moment.month}-{moment.day}"
 
 
@@ -156,7 +147,7 @@ def story_features(article: Article) -> StoryFeatures:
     run: list[str] = []
     previous_end = 0
     previous_word = ""
-    day = publication_day(article.published)
+    day = epoch_day(article.published)
     for match in _TOKEN.finditer(text):
         token = match.group()
         start, end = match.span()

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 
+from storytrace.days import publication_date
 from storytrace.embed import Embedder, embed_unique
-from storytrace.facts import compare_facts, parse_day
+from storytrace.facts import compare_facts
 from storytrace.model import Article, Copy, StoryComparison
 from storytrace.quotes.align import align_quotes
 from storytrace.settings import DEFAULT_SETTINGS, Settings
@@ -45,9 +46,9 @@ def independent_groups(articles: Sequence[Article], copies: Sequence[Copy]) -> d
 def date_references(articles: Sequence[Article]) -> dict[str, date | None]:
     """The day each article's relative dates resolve against: its publication day, or for an
     undated article the story's earliest publication day (None when no article is dated)."""
-    days = [day for day in (parse_day(article.published) for article in articles) if day is not None]
+    days = [day for day in (publication_date(article.published) for article in articles) if day is not None]
     story_day = min(days) if days else None
-    return {article.id: parse_day(article.published) or story_day for article in articles}
+    return {article.id: publication_date(article.published) or story_day for article in articles}
 
 
 def compare_story(

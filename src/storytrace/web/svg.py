@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from markupsafe import Markup, escape
 
+from storytrace.days import publication_date
 from storytrace.model import Article, Copy, TimelineEvent
 
 _WIDTH = 960
@@ -23,14 +24,10 @@ _EVENT_REACH_DAYS = 90
 
 
 def _day(value: str | None) -> date | None:
+    """The day an ISO date as precise as a day, a month ("2021-12": its first day) or a year starts on."""
     if not value:
         return None
-    try:
-        return date.fromisoformat(
-            value[:10] if len(value) >= 10 else f"{value[:7]}-01" if len(value) == 7 else f"{value}-01-01"
-        )
-    except ValueError:
-        return None
+    return publication_date(value if len(value) >= 10 else f"{value[:7]}-01" if len(value) == 7 else f"{value}-01-01")
 
 
 def timeline_svg(
