@@ -208,3 +208,50 @@ def test_inside_quote_agrees_with_every_quoted_stretch() -> None:
     assert [reader.inside_quote(i) for i in range(len(text))] == [
         any(start <= i < end for start, end in spans) for i in range(len(text))
     ]
+
+
+def _speakers(text: str) -> list[str | None]:
+    return [speaker for _, _, speaker in _quotes(text)]
+
+
+def test_family_name_written_first_resolves_to_the_full_name() -> None:
+    text = (
+        "China's envoy to France Zhang Weimin spoke in Paris on Monday.\n\n"
+        "Zhang said that the talks would resume next month."
+    )
+    assert _speakers(text) == ["Zhang Weimin"]
+
+
+def test_bracketed_first_name_completes_the_surname() -> None:
+    text = (
+        '"Coach (Anna) Berger told us to keep running," the striker said.\n\n'
+        '"We trust the players," Berger said after the match.'
+    )
+    assert _speakers(text)[-1] == "Anna Berger"
+
+
+def test_surname_tagged_as_an_organization_is_still_the_person_for_he() -> None:
+    text = (
+        "The driver was stopped by Officer Dan Pickell near the bridge. Pickell said he had arrested Tom Reyes.\n\n"
+        '"He gave up without a fight," he said.'
+    )
+    assert _speakers(text) == ["Dan Pickell", "Dan Pickell"]
+
+
+def test_short_form_of_an_organization_takes_its_full_name() -> None:
+    text = (
+        "Shares of Bramwell Motors fell on Monday after Bramwell Motors recalled 40,000 cars.\n\n"
+        "Bramwell said that the recall would cost $20 million."
+    )
+    assert _speakers(text) == ["Bramwell Motors"]
+    # Written alone more often than in a longer name, a one-word organization keeps its own name.
+    text = (
+        "Nvidia released its results, and the Nvidia Research Bulletin appeared. Nvidia said sales rose. "
+        "Nvidia said that demand stayed strong."
+    )
+    assert _speakers(text) == ["Nvidia"]
+
+
+def test_place_at_the_end_of_an_organization_is_not_its_short_form() -> None:
+    text = "The minister spoke at the National University of Kenya on Friday.\n\nKenya said the border would stay open."
+    assert _speakers(text) == ["Kenya"]

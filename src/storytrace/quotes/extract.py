@@ -186,12 +186,23 @@ class _Reader:
         quoted: list[Mention] = []
         # doc.ents builds its spans anew on every access; speaker lookups read them once per quote.
         self.entities = tuple(doc.ents)
+        last_person: Any | None = None
         for entity in self.entities:
             label = _NAME_LABELS.get(entity.label_)
             if label is None:
                 continue
             if label != "PERSON" and _looks_like_person(entity):
                 label = "PERSON"
+            if label == "PERSON":
+                # NER splits a name an editor bracketed, "Coach (Frank) Vogel", into two persons: together
+                # they are the full form of the surname (dev: three "Vogel" quotes of "Frank Vogel").
+                between = self.text[last_person.end_char : entity.start_char] if last_person is not None else "-"
+                if last_person is not None and between.strip() in ("", "(", ")") and "\n" not in between:
+                    joined = f"{last_person.text.strip('()')} {entity.text.strip('()')}"
+                    if looks_like_name(joined.split()):
+                        span = (last_person.start_char, entity.end_char)
+                        quoted.append(Mention(joined, span, "PERSON", False))
+                last_person = entity
             if self.inside_quote(entity.start_char):
                 quoted.append(Mention(entity.text, (entity.start_char, entity.end_char), label, False))
                 continue
@@ -210,6 +221,14 @@ class _Reader:
                     key = clean_name(entity.text)
                     titles[key] = " ".join([titles.get(key, ""), *before, *after]).strip()
         names = NameBook(mentions, titles, quoted)
+        # A surname NER labels an organization ("Pickell said", ORG) is still the person the article
+        # named in full: as an organization it would be no antecedent for "he" (dev2: two "he said").
+        mentions = [
+            replace(m, label="PERSON")
+            if m.label == "ORG" and " " not in clean_name(m.name) and names.is_person(m.name)
+            else m
+            for m in mentions
+        ]
         # NER misses some later mentions of a named person ("Buser, however, is counting on …", and
         # "Early says", tagged an adverb): a capitalised known surname counts as a mention of that
         # person, a subject when it is one or stands next to a reporting verb.
