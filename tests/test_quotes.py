@@ -255,3 +255,26 @@ def test_short_form_of_an_organization_takes_its_full_name() -> None:
 def test_place_at_the_end_of_an_organization_is_not_its_short_form() -> None:
     text = "The minister spoke at the National University of Kenya on Friday.\n\nKenya said the border would stay open."
     assert _speakers(text) == ["Kenya"]
+
+
+def test_organization_description_matches_a_named_organization_not_a_nearer_country() -> None:
+    text = (
+        "Internet traffic was slowed on Friday after cables were cut, according to Norland Telecom. "
+        "Officials in Egypt said repairs had begun.\n\n"
+        "The cut occurred on two lines near the coast, the telecommunications company said."
+    )
+    assert _speakers(text)[-1] == "Norland Telecom"
+    text = (
+        "The Crestview Utilities Commission met on Monday. The Office of Emergency Planning said power would "
+        "return soon.\n\nThe utilities commission said that the outages were too broad."
+    )
+    assert _speakers(text) == ["Office of Emergency Planning", "Crestview Utilities Commission"]
+
+
+def test_outlet_that_was_told_something_is_not_the_company_speaking() -> None:
+    text = (
+        "Shares of Harwick Foods fell after a fire at its plant.\n\n"
+        '"It was terrifying," worker Tom Reyes told The Associated Press.\n\n'
+        '"Our thoughts are with our employees," the company said in a statement.'
+    )
+    assert _speakers(text) == ["Tom Reyes", "Harwick Foods"]

@@ -146,6 +146,8 @@ _TERM_MAX_WORDS = 4
 _AGE_DESCRIPTION = re.compile(r"\b\d+\s*-\s*year\s*-\s*old\b")
 # Subjects that are a speaker's document, not a speaker: "the statement continued".
 _DOCUMENT_NOUNS = frozenset(["statement", "release", "letter", "post", "tweet", "email", "memo", "note", "message"])
+# Heads of "to X" naming whom a statement was made to: "said in a statement to Rolling Stone".
+_TOLD_HEADS = frozenset(["say", "tell", "statement", "interview", "comment", "remark", "email", "speak", "talk"])
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "nsubj:pass"})
 _NAME_LABELS = {"PERSON": "PERSON", "PER": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "GPE", "NORP": "NORP"}
 # A line crediting the paragraph above it to someone, as pull-quote widgets print it.
@@ -211,7 +213,10 @@ class _Reader:
             subject = any(token.dep_ in _SUBJECT_DEPS for token in entity) or (
                 root.dep_ == "appos" and root.head.dep_ in _SUBJECT_DEPS
             )
-            mentions.append(Mention(entity.text, (entity.start_char, entity.end_char), label, subject))
+            recipient = (root.dep_ in ("dobj", "obj", "dative", "iobj") and root.head.lemma_.lower() == "tell") or (
+                root.dep_ == "pobj" and root.head.lower_ == "to" and root.head.head.lemma_.lower() in _TOLD_HEADS
+            )
+            mentions.append(Mention(entity.text, (entity.start_char, entity.end_char), label, subject, recipient))
             if label == "PERSON":
                 # The words right before the name are its title ("Russian President", "ambassador to
                 # Britain"), and so is an appositive after it ("Ema Suryani, a doctor at a clinic").
@@ -315,7 +320,7 @@ class _Reader:
             if any(t.pos_ == "PROPN" or t.ent_type_ in ("GPE", "NORP", "ORG") for t in phrase if t.i != token.i):
                 return clean_name(phrase.text), span
             if "the" in determiners:
-                return self.names.pronoun(phrase.start_char, "ORG"), span
+                return self.names.organization(phrase.start_char, [t.text for t in phrase], lemma), span
             return None, span
         if determiners & {"the", "his", "her", "its", "their"} or any(c.dep_ == "poss" for c in token.children):
             determiners.add("the")

@@ -207,8 +207,57 @@ ORGANIZATION_ROLES = frozenset(
         "carrier",
         "airline",
         "automaker",
+        "label",
+        "giant",
+        "maker",
+        "manufacturer",
+        "producer",
+        "provider",
+        "operator",
+        "developer",
+        "chain",
+        "insurer",
+        "lender",
+        "broadcaster",
+        "channel",
+        "station",
+        "newspaper",
+        "paper",
+        "magazine",
+        "outlet",
+        "site",
+        "website",
+        "service",
+        "university",
+        "school",
+        "college",
+        "hospital",
+        "church",
+        "league",
+        "association",
+        "federation",
+        "institute",
+        "foundation",
+        "charity",
+        "society",
+        "watchdog",
+        "regulator",
+        "military",
+        "army",
+        "navy",
+        "police",
+        "embassy",
+        "regime",
+        "prosecutors",
     ]
 )
+# Organization heads that may stand for a country: "the government said" after "Japan said" (the
+# others are bodies a country never is: "the telecommunications company" is no earlier "Egypt").
+GOVERNMENT_ROLES = frozenset(
+    ["government", "administration", "authority", "authorities", "ministry", "military", "army", "navy", "regime"]
+)
+# Words of a description too general to tie it to one organization's name.
+DESCRIPTION_STOPWORDS = frozenset(["this", "that", "these", "those", "their", "other", "both", "same", "such"])
 # Words inside an organization's name after which its last words name something else: "Diplomatic
 # Academy of Vietnam" is no longer form of "Vietnam" (dev: one "Vietnam" quote given to the academy).
 JOINING_WORDS = frozenset(["of", "for", "and", "the", "in", "on", "at", "to", "de", "du", "des", "la", "le", "et"])
@@ -328,6 +377,12 @@ def name_key(name: str) -> str:
     return " ".join(words)
 
 
+def _same_stem(first: str, second: str) -> bool:
+    """True for one word and another that starts with it, five letters at least ("telecom", "telecommunications")."""
+    shorter, longer = sorted((first, second), key=len)
+    return shorter == longer or (len(shorter) >= 5 and longer.startswith(shorter))
+
+
 def _after_joining_word(name: str, tail: str) -> bool:
     """True when ``tail`` ends the name key ``name`` right after a joining word ("academy of vietnam")."""
     head = name[: -len(tail)].split()
@@ -342,6 +397,7 @@ class Mention:
     span: Span
     label: str  # PERSON | ORG | GPE | NORP
     subject: bool
+    recipient: bool = False  # told a statement: "he told The Associated Press"
 
 
 class NameBook:
@@ -357,6 +413,7 @@ class NameBook:
         self.titles = titles
         # Names inside quotes tell full forms too, but are no antecedents for pronouns.
         named = [*self.mentions, *quoted]
+        self._quoted = list(quoted)
         persons = [m.name for m in named if m.label == "PERSON"]
         others = [m.name for m in named if m.label != "PERSON"]
         counts = Counter(name_key(name) for name in persons)
@@ -483,6 +540,31 @@ class NameBook:
             if mention.subject:
                 return self.full(mention.name)
         return self.full(candidates[0].name)
+
+    def organization(self, offset: int, words: list[str], head: str) -> str | None:
+        """The organization a definite description ("the company", "the utilities commission") most likely means.
+
+        A named organization sharing a word with the description wins, nearest first ("the
+        telecommunications company" is France Telecom, not the country named since); then the
+        nearest clause subject among the last few organizations, then the nearest one. Only bodies
+        of state (GOVERNMENT_ROLES) may be a country.
+        """
+        labels = ("ORG", "GPE") if head in GOVERNMENT_ROLES else ("ORG",)
+        named = [m for m in self.mentions if m.label in labels and not self.is_person(m.name)]
+        before = [m for m in reversed(named) if m.span[1] <= offset]
+        wanted = {w.lower() for w in words if len(w) >= 4 and w.isalpha()} - DESCRIPTION_STOPWORDS
+        for mention in before + [m for m in named if m.span[0] > offset]:
+            if any(_same_stem(w, part) for w in wanted for part in name_key(mention.name).split()):
+                return self.full(mention.name)
+        if not before:
+            return None
+        # An outlet that was told something is no company speaking next: 'he told The Associated Press.
+        # "…," the company said' (dev3: two quotes of Kraft Foods given to the news agency).
+        before = [m for m in before if not m.recipient]
+        for mention in before[:6]:
+            if mention.subject:
+                return self.full(mention.name)
+        return self.full(before[0].name) if before else None
 
     def role(self, offset: int, words: list[str]) -> str | None:
         """The person a definite role description ("the Russian leader") most likely means.
