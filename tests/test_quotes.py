@@ -278,3 +278,34 @@ def test_outlet_that_was_told_something_is_not_the_company_speaking() -> None:
         '"Our thoughts are with our employees," the company said in a statement.'
     )
     assert _speakers(text) == ["Tom Reyes", "Harwick Foods"]
+
+
+def test_documents_speak_for_whoever_issued_them() -> None:
+    text = "The league fined the club on Monday.\n\nThe Halden Council report says the club paid the players in cash."
+    assert _speakers(text) == ["Halden Council"]
+    text = (
+        "A fire destroyed the warehouse on Sunday.\n\n"
+        'A statement from Marlowe Stores said: "Nobody was hurt in the fire, and the store will reopen soon."'
+    )
+    assert _speakers(text) == ["Marlowe Stores"]
+    assert _speakers("Bond prices fell sharply this week, according to data from Tradewell Analytics.") == [
+        "Tradewell Analytics"
+    ]
+
+
+def test_statement_read_is_a_frame_and_the_statement_is_its_issuer() -> None:
+    text = (
+        "Fenwick Records issued a statement on Monday about the dispute with the singer.\n\n"
+        '"We never blocked her from performing her songs at the awards," the statement read.'
+    )
+    assert _quotes(text) == [
+        ("direct", "We never blocked her from performing her songs at the awards,", "Fenwick Records")
+    ]
+
+
+def test_relative_pronoun_subject_is_its_antecedent() -> None:
+    text = (
+        '"The rule is a disaster for our forests," said Senator Paul Hendry, '
+        "who said he would introduce a bill next year."
+    )
+    assert _speakers(text) == ["Paul Hendry", "Paul Hendry"]

@@ -18,6 +18,7 @@ from typing import Any
 from storytrace.model import Article, Quote, Span
 from storytrace.quotes.marks import quoted_stretches
 from storytrace.quotes.speakers import (
+    DOCUMENT_NOUNS,
     ORGANIZATION_ROLES,
     PERSON_ROLES,
     PRONOUNS_PERSON,
@@ -145,9 +146,9 @@ _TERM_MAX_WORDS = 4
 # "the 29-year-old", "the 62-year-old actor": a description of the person just named.
 _AGE_DESCRIPTION = re.compile(r"\b\d+\s*-\s*year\s*-\s*old\b")
 # Subjects that are a speaker's document, not a speaker: "the statement continued".
-_DOCUMENT_NOUNS = frozenset(["statement", "release", "letter", "post", "tweet", "email", "memo", "note", "message"])
 # Heads of "to X" naming whom a statement was made to: "said in a statement to Rolling Stone".
 _TOLD_HEADS = frozenset(["say", "tell", "statement", "interview", "comment", "remark", "email", "speak", "talk"])
+_RELATIVE_PRONOUNS = frozenset({"who", "that", "which"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "nsubj:pass"})
 _NAME_LABELS = {"PERSON": "PERSON", "PER": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "GPE", "NORP": "NORP"}
 # A line crediting the paragraph above it to someone, as pull-quote widgets print it.
@@ -247,6 +248,7 @@ class _Reader:
                 subject = token.dep_ in _SUBJECT_DEPS or token.head.lemma_.lower() in self.framing
                 mentions.append(Mention(token.text, (token.idx, token.idx + len(token.text)), "PERSON", subject))
         self.names = NameBook(mentions, titles, quoted)
+        self._depth = 0  # nesting of document-owner lookups ("a statement" -> its issuer's subject)
 
     def inside_quote(self, offset: int) -> bool:
         position = bisect_right(self._quote_starts, offset) - 1
@@ -270,6 +272,9 @@ class _Reader:
 
     def _one_speaker(self, token: Any) -> tuple[str | None, Span | None]:
         doc = self.doc
+        if token.lower_ in _RELATIVE_PRONOUNS and token.head.dep_ == "relcl" and token.head.head.i != token.i:
+            # "…, said Chairman Nick Rahall, who said he would …", "a blog post that said": the antecedent.
+            token = token.head.head
         if not clean_name(token.text):
             # A title the parser made the head ("M." over "Poutine"): the name is its flat dependent.
             name = next((c for c in token.children if c.dep_.startswith("flat") and c.pos_ == "PROPN"), None)
@@ -311,6 +316,14 @@ class _Reader:
             named = self._entity(child)
             if named is not None and named.label_ == "PERSON":
                 return self.names.full(named.text), (named.start_char, named.end_char)
+        if _is_document(token) and self._depth < 2:
+            self._depth += 1
+            try:
+                owner = self._document_owner(token)
+            finally:
+                self._depth -= 1
+            if owner is not None:
+                return owner
         determiners = {child.lower_ for child in token.children if child.dep_ in ("det", "poss")}
         phrase = doc[token.left_edge.i : token.i + 1]
         span = (phrase.start_char, phrase.end_char)
@@ -320,7 +333,8 @@ class _Reader:
             if any(t.pos_ == "PROPN" or t.ent_type_ in ("GPE", "NORP", "ORG") for t in phrase if t.i != token.i):
                 return clean_name(phrase.text), span
             if "the" in determiners:
-                return self.names.organization(phrase.start_char, [t.text for t in phrase], lemma), span
+                modifiers = [t.text for t in phrase if t.i != token.i]  # ("company" alone named Fast Company)
+                return self.names.organization(phrase.start_char, modifiers, lemma), span
             return None, span
         if determiners & {"the", "his", "her", "its", "their"} or any(c.dep_ == "poss" for c in token.children):
             determiners.add("the")
@@ -329,6 +343,46 @@ class _Reader:
                 return None, span
             return self.names.role(phrase.start_char, [t.text for t in phrase]), span
         return None, span
+
+    def _document_owner(self, token: Any, earlier: bool = True) -> tuple[str, Span] | None:
+        """Who a document speaks for: "the NCAA report", "a statement from Waitrose", "data from
+        MarketAxess", "Big Machine Records issued a statement"; failing those, the owner of the last
+        document of that kind ("the statement continued" after "X issued a statement")."""
+        found: tuple[str | None, Span | None] = (None, None)
+        named = [c for c in token.children if c.dep_ == "compound" and c.pos_ == "PROPN" and c.i < token.i]
+        if named:
+            # "The Premier Council report": the run of names before the noun.
+            first = min(named[0].left_edge.i, named[0].i)
+            words = self.doc[first : token.i]
+            if looks_like_name(words.text.split()):
+                found = self.names.full(words.text), (words.start_char, words.end_char)
+        for child in token.children:
+            if found[0] is not None:
+                break
+            if child.dep_ == "poss" and (child.pos_ == "PROPN" or child.ent_type_ in ("ORG", "PERSON")):
+                found = self._one_speaker(child)
+            elif child.dep_ == "prep" and child.lower_ in ("by", "from", "of"):
+                target = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if target is not None and not _is_document(target):
+                    found = self._one_speaker(target)
+        verb = token.head
+        if found[0] is None and token.dep_ in ("dobj", "obj", "pobj") and token.head.i != token.i:
+            # "issued a statement", "published a blog post", "denied it in a statement": the verb's subject.
+            if token.dep_ == "pobj" and verb.lower_ in ("in", "through", "via"):
+                verb = verb.head
+            subject = self.subject_of(verb) if verb.pos_ == "VERB" else None
+            if subject is not None and subject.i != token.i:
+                found = self._one_speaker(subject)
+        if found[0] is not None and found[1] is not None:
+            return found[0], found[1]
+        if earlier:
+            lemma = token.lemma_.lower()
+            for before in reversed(self.doc[: token.i]):
+                if before.lemma_.lower() == lemma and _is_document(before) and not self.inside_quote(before.idx):
+                    owner = self._document_owner(before, earlier=False)
+                    if owner is not None:
+                        return owner
+        return None
 
     def _introduced_unnamed(self, token: Any) -> bool:
         """True when "a/an … <same noun>" came earlier: "the official" then means that unnamed source.
@@ -500,7 +554,7 @@ def _direct_quotes(reader: _Reader, settings: Settings) -> list[Quote]:
                 cue = "according to"
             if source is not None:
                 speaker, speaker_span = reader.speaker(source)
-                if speaker is None and source.lemma_.lower() in _DOCUMENT_NOUNS and previous is not None:
+                if speaker is None and _is_document(source) and previous is not None:
                     speaker = previous.speaker  # "…," the statement continued.
         elif previous is not None and _paragraphs_between(reader.text, previous.span[1], start) <= 1:
             # A quote paragraph with no frame continues the quote before it ("…," she said. / "…").
@@ -556,7 +610,12 @@ def _nearest_cue(reader: _Reader, span: Span) -> Any | None:
     for token in doc.char_span(window_start, window_end, alignment_mode="expand") or ():
         if reader.inside_quote(token.idx):
             continue
-        if token.lemma_.lower() in reader.framing and token.pos_ in ("VERB", "AUX") or _according_to(token) is not None:
+        if (
+            token.lemma_.lower() in reader.framing
+            and token.pos_ in ("VERB", "AUX")
+            or _according_to(token) is not None
+            or _document_reads(token)
+        ):
             distance = span[0] - token.idx if token.idx < span[0] else token.idx - span[1]
             if best is None or distance < best[0]:
                 best = (distance, token)
@@ -569,6 +628,18 @@ def _nearest_cue(reader: _Reader, span: Span) -> Any | None:
             if token.lemma_.lower() in reader.framing and token.pos_ in ("VERB", "AUX"):
                 return token
     return None
+
+
+def _is_document(token: Any) -> bool:
+    """True for a noun naming a document ("data" has the lemma "datum")."""
+    return token.pos_ == "NOUN" and (token.lemma_.lower() in DOCUMENT_NOUNS or token.lower_ in DOCUMENT_NOUNS)
+
+
+def _document_reads(token: Any) -> bool:
+    """True for "read" with a document as its subject: '"…," the statement read.'"""
+    return token.lemma_.lower() == "read" and any(
+        child.dep_ in _SUBJECT_DEPS and _is_document(child) for child in token.children
+    )
 
 
 def _sentence_start(doc: Any, offset: int) -> int:

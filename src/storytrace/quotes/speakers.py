@@ -256,6 +256,34 @@ ORGANIZATION_ROLES = frozenset(
 GOVERNMENT_ROLES = frozenset(
     ["government", "administration", "authority", "authorities", "ministry", "military", "army", "navy", "regime"]
 )
+# Documents that speak for whoever issued them: "the report said", "according to data from X".
+DOCUMENT_NOUNS = frozenset(
+    [
+        "statement",
+        "release",
+        "letter",
+        "post",
+        "tweet",
+        "email",
+        "memo",
+        "note",
+        "message",
+        "report",
+        "study",
+        "survey",
+        "data",
+        "filing",
+        "document",
+        "analysis",
+        "notice",
+        "announcement",
+        "bulletin",
+        "blog",
+        "complaint",
+        "guidance",
+        "website",
+    ]
+)
 # Words of a description too general to tie it to one organization's name.
 DESCRIPTION_STOPWORDS = frozenset(["this", "that", "these", "those", "their", "other", "both", "same", "such"])
 # Words inside an organization's name after which its last words name something else: "Diplomatic
@@ -544,8 +572,8 @@ class NameBook:
     def organization(self, offset: int, words: list[str], head: str) -> str | None:
         """The organization a definite description ("the company", "the utilities commission") most likely means.
 
-        A named organization sharing a word with the description wins, nearest first ("the
-        telecommunications company" is France Telecom, not the country named since); then the
+        A named organization sharing a word with the description's modifiers wins, nearest first
+        ("the telecommunications company" is France Telecom, not the country named since); then the
         nearest clause subject among the last few organizations, then the nearest one. Only bodies
         of state (GOVERNMENT_ROLES) may be a country.
         """
