@@ -309,3 +309,33 @@ def test_relative_pronoun_subject_is_its_antecedent() -> None:
         "who said he would introduce a bill next year."
     )
     assert _speakers(text) == ["Paul Hendry", "Paul Hendry"]
+
+
+def test_rank_written_into_the_name_is_a_role_for_later_descriptions() -> None:
+    text = (
+        "The body was found on Tuesday, Coroner Gary Whitcombe said.\n\n"
+        "The coroner said he believes the man died of natural causes."
+    )
+    assert _speakers(text) == ["Gary Whitcombe", "Gary Whitcombe"]
+
+
+def test_words_of_another_persons_possessive_are_no_title() -> None:
+    text = (
+        "The singer Mia Laurent entered a clinic on Tuesday, the singer's rep Paul Dorsey said.\n\n"
+        "Earlier this year, the singer said she had stopped drinking."
+    )
+    assert _speakers(text)[-1] == "Mia Laurent"
+
+
+def test_relation_of_a_named_person_is_the_person_in_apposition() -> None:
+    text = "\"I'm glad the trial is over,\" said Mia Laurent's father, Hector Laurent."
+    assert _speakers(text) == ["Hector Laurent"]
+
+
+def test_inverted_speaker_ends_at_a_relative_pronoun() -> None:
+    text = '"To become a life member is an honour," added Moreland who follows Tom Baxter and Ed Lowry.'
+    assert _speakers(text) == ["Moreland"]
+
+
+def test_name_cut_at_a_ranks_full_stop() -> None:
+    assert _speakers('"He refused to leave the car," said Pinewood Police Sgt. Marty Hollis.') == ["Marty Hollis"]

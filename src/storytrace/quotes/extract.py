@@ -221,10 +221,17 @@ class _Reader:
             if label == "PERSON":
                 # The words right before the name are its title ("Russian President", "ambassador to
                 # Britain"), and so is an appositive after it ("Ema Suryani, a doctor at a clinic").
-                before = [t.text for t in doc[max(0, entity.start - 4) : entity.start] if t.is_alpha]
+                before = [
+                    t.text
+                    for t in doc[max(0, entity.start - 4) : entity.start]
+                    if t.is_alpha and (root in t.ancestors or t in root.ancestors) and not _possessor(t, root)
+                ]
                 after = [t.text for c in entity.root.children if c.dep_ == "appos" for t in c.subtree if t.is_alpha]
+                key = clean_name(entity.text)
+                # Title words NER took into the name count too: "Coroner Gary Hargrove" (dev3).
+                inner = entity.text[: entity.text.find(key)].split() if key and key in entity.text else []
+                before += [word for word in inner if word.isalpha()]
                 if before or after:
-                    key = clean_name(entity.text)
                     titles[key] = " ".join([titles.get(key, ""), *before, *after]).strip()
         names = NameBook(mentions, titles, quoted)
         # A surname NER labels an organization ("Pickell said", ORG) is still the person the article
@@ -287,6 +294,11 @@ class _Reader:
             if person is not None and token.ent_type_ in ("GPE", "LOC", "FAC", ""):
                 token = person
         entity = self._entity(token)
+        if entity is not None and entity[-1].lower_.rstrip(".") in RANKS:
+            # A name cut at a rank's full stop: "said Bloomington Police Sgt. Marty Earley" (dev3).
+            following = next((e for e in self.entities if e.start in (entity.end, entity.end + 1)), None)
+            if following is not None and following.label_ in ("PERSON", "PER"):
+                entity = following
         if entity is not None and entity.label_ in _NAME_LABELS and entity.label_ != "NORP":
             return self.names.full(entity.text), (entity.start_char, entity.end_char)
         lower = token.lower_
@@ -313,6 +325,8 @@ class _Reader:
         for child in token.subtree:
             if child.i == token.i or any(a.dep_ == "prep" for a in _path_up(child, token)):
                 continue
+            if _possessor(child, token) and not (_is_document(token) or token.lemma_.lower() in ORGANIZATION_ROLES):
+                continue  # "Flynn's father, Herbert Flynn" is not Flynn (dev2: two quotes); "Crowley's site" is
             named = self._entity(child)
             if named is not None and named.label_ == "PERSON":
                 return self.names.full(named.text), (named.start_char, named.end_char)
@@ -338,7 +352,8 @@ class _Reader:
             return None, span
         if determiners & {"the", "his", "her", "its", "their"} or any(c.dep_ == "poss" for c in token.children):
             determiners.add("the")
-        if "the" in determiners and lemma in PERSON_ROLES and token.tag_ in ("NN", "NNP"):
+        # Ranks are roles too: "Coroner Gary Hargrove said. The coroner said …" (dev3).
+        if "the" in determiners and (lemma in PERSON_ROLES or lemma in RANKS) and token.tag_ in ("NN", "NNP"):
             if self._introduced_unnamed(token):
                 return None, span
             return self.names.role(phrase.start_char, [t.text for t in phrase]), span
@@ -445,6 +460,13 @@ def _looks_like_person(entity: Any) -> bool:
     return root.dep_ == "appos" and root.head.lemma_.lower() in PERSON_ROLES and root.head.pos_ == "NOUN"
 
 
+def _possessor(token: Any, top: Any) -> bool:
+    """True when ``token`` is in a possessive below ``top``: "the star's" in "the star's rep Jack Ketsoyan"."""
+    return any(t.dep_ == "poss" or t.tag_ == "POS" for t in [token, *_path_up(token, top)]) or any(
+        c.tag_ == "POS" for c in token.children
+    )
+
+
 def _path_up(token: Any, top: Any) -> list[Any]:
     """Tokens from ``token`` up to (not including) ``top`` in the parse tree."""
     path = []
@@ -464,16 +486,23 @@ def _inverted_subject(verb: Any) -> Any | None:
     person: Any | None = None
     organization: Any | None = None
     name_part: Any | None = None
+    proper: Any | None = None
     description: Any | None = None
     for token in verb.doc[verb.i + 1 : verb.i + 13]:
-        if token.is_punct and token.text in ',.;:!?"“”«»':
-            break
+        if token.is_punct and token.text in ',.;:!?"“”«»' or token.lower_ in _RELATIVE_PRONOUNS:
+            break  # ('added Immelman who follows … Gary Player': the name before "who")
         if token.ent_type_ in ("PER", "PERSON") and clean_name(token.text):
-            person = token
+            owner = next((t for t in [token, *_path_up(token, verb)] if t.dep_ == "poss"), None)
+            if owner is None:
+                person = token
+            elif owner.head.pos_ == "NOUN" and description is None:
+                description = owner.head  # "said Mia Laurent's father, Hector Laurent": the father
         elif token.ent_type_ == "ORG":
             organization = token
         elif name_part is None and token.dep_.startswith("flat") and token.pos_ == "PROPN":
             name_part = token  # the name under a title the parser made the head ("M." over "Poutine")
+        elif proper is None and token.pos_ == "PROPN" and token.head.i == verb.i and token.text[:1].isupper():
+            proper = token  # a surname NER missed, the verb's own dependent: 'added Immelman who …'
         elif (
             description is None
             and token.pos_ == "NOUN"
@@ -481,7 +510,7 @@ def _inverted_subject(verb: Any) -> Any | None:
             and any(c.lower_ == "the" for c in token.children)
         ):
             description = token  # '"…," added the doctor': a role the speaker resolution reads
-    return person or organization or name_part or description
+    return person or organization or name_part or proper or description
 
 
 def _name_between(doc: Any, quote_end: int, verb: Any) -> Any | None:

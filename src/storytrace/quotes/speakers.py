@@ -318,6 +318,9 @@ def clean_name(text: str) -> str:
         words = words[rank + 1 :]
     if words:
         words[-1] = _POSSESSIVE.sub("", words[-1])
+        # A sentence's full stop NER took into a name ("Marty Hollis."), not an abbreviation's ("Corp.").
+        if words[-1].endswith(".") and len(words[-1]) > 4 and words[-1][:-1].lower() not in _COMPANY_SUFFIXES:
+            words[-1] = words[-1][:-1]
     return " ".join(word for word in words if word)
 
 
