@@ -339,3 +339,15 @@ def test_inverted_speaker_ends_at_a_relative_pronoun() -> None:
 
 def test_name_cut_at_a_ranks_full_stop() -> None:
     assert _speakers('"He refused to leave the car," said Pinewood Police Sgt. Marty Hollis.') == ["Marty Hollis"]
+
+
+def test_relation_resolves_to_the_person_introduced_by_it_never_to_the_relative() -> None:
+    text = (
+        "Hector Laurent spoke after the verdict. His son, Tom Laurent, stood beside him.\n\n"
+        "His son said that the family would appeal the ruling."
+    )
+    assert _speakers(text) == ["Tom Laurent"]
+    text = (
+        "Senator Robert Mills spoke after the vote on Monday.\n\nHis son said that the family would appeal the ruling."
+    )
+    assert _speakers(text) == [None]

@@ -19,6 +19,7 @@ from storytrace.model import Article, Quote, Span
 from storytrace.quotes.marks import quoted_stretches
 from storytrace.quotes.speakers import (
     DOCUMENT_NOUNS,
+    KINSHIP_ROLES,
     ORGANIZATION_ROLES,
     PERSON_ROLES,
     PRONOUNS_PERSON,
@@ -353,7 +354,8 @@ class _Reader:
         if determiners & {"the", "his", "her", "its", "their"} or any(c.dep_ == "poss" for c in token.children):
             determiners.add("the")
         # Ranks are roles too: "Coroner Gary Hargrove said. The coroner said …" (dev3).
-        if "the" in determiners and (lemma in PERSON_ROLES or lemma in RANKS) and token.tag_ in ("NN", "NNP"):
+        roles = lemma in PERSON_ROLES or lemma in RANKS or lemma in KINSHIP_ROLES
+        if "the" in determiners and roles and token.tag_ in ("NN", "NNP"):
             if self._introduced_unnamed(token):
                 return None, span
             return self.names.role(phrase.start_char, [t.text for t in phrase]), span

@@ -171,6 +171,36 @@ PERSON_ROLES = frozenset(
         "latter",
     ]
 )
+# Relations that name someone other than the person they relate to: "his son", "Reid's mother".
+KINSHIP_ROLES = frozenset(
+    [
+        "son",
+        "daughter",
+        "father",
+        "mother",
+        "wife",
+        "husband",
+        "brother",
+        "sister",
+        "widow",
+        "widower",
+        "nephew",
+        "niece",
+        "uncle",
+        "aunt",
+        "cousin",
+        "grandson",
+        "granddaughter",
+        "grandfather",
+        "grandmother",
+        "parent",
+        "partner",
+        "fiancee",
+        "fiance",
+        "girlfriend",
+        "boyfriend",
+    ]
+)
 # Heads of descriptions that refer back to a named organization ("the company said").
 ORGANIZATION_ROLES = frozenset(
     [
@@ -601,8 +631,18 @@ class NameBook:
         """The person a definite role description ("the Russian leader") most likely means.
 
         A person whose title shares a word with the description wins ("Russian President Vladimir
-        Putin" for "the Russian leader"); otherwise the most mentioned person so far.
+        Putin" for "the Russian leader"); otherwise the most mentioned person so far. A relation
+        ("his son") is only the person whose title names it ("his son, Tom Reyes"), never the most
+        mentioned one, who is more likely the person it relates to.
         """
+        head = re.sub(r"(?:'s|’s)$", "", words[-1].lower()) if words else ""
+        if head in KINSHIP_ROLES:
+            ordered = self.before(offset) + [m for m in self.mentions if m.label == "PERSON" and m.span[0] > offset]
+            for mention in ordered:
+                full = self.full(mention.name)
+                if head in self.titles.get(full, "").lower().split():
+                    return full
+            return None
         candidates = self.before(offset)
         wanted = {re.sub(r"(?:'s|’s)$", "", word.lower()) for word in words} - {"the", "a", "an"}
         if not candidates:
