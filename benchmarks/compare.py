@@ -67,6 +67,7 @@ from stories import load_ecbplus  # noqa: E402
 
 from storytrace import analyze  # noqa: E402
 from storytrace.clean import clean_document  # noqa: E402
+from storytrace.executor import LocalExecutor  # noqa: E402
 from storytrace.model import Article, RawDocument  # noqa: E402
 from storytrace.quotes.extract import FRAMING_VERBS  # noqa: E402
 from storytrace.quotes.nlp import load_pipeline  # noqa: E402
@@ -212,7 +213,7 @@ def main() -> int:
             texts = [article.text for article in articles]
             parse = _median(partial(_parse, nlp, texts))
             cold = _median(partial(compare_story, event, articles, (), settings))
-            cold_two = _median(partial(compare_story, event, articles, (), settings, workers=2))
+            cold_two = _median(partial(compare_story, event, articles, (), settings, executor=LocalExecutor(2)))
             store.save_analyses(analyze_articles(articles, references, settings))
 
             def warm(story: str, a: list[Article], r: dict[str, date]) -> None:

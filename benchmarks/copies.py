@@ -82,6 +82,7 @@ from measure import measured  # beside this script
 from sklearn.metrics import adjusted_rand_score
 
 from storytrace.clean import clean_document, remove_outlet_repeats
+from storytrace.executor import LocalExecutor
 from storytrace.model import Article, Copy, RawDocument
 from storytrace.provenance import detect_copies
 from storytrace.settings import Settings
@@ -194,7 +195,7 @@ def rensa_lsh(articles: Sequence[Article]) -> list[Copy]:
 
 def storytrace_copies(articles: Sequence[Article], workers: int = 1) -> list[Copy]:
     """The system under test, with its default settings and no embedder."""
-    return detect_copies(articles, settings=Settings(), embedder=None, workers=workers)
+    return detect_copies(articles, settings=Settings(), embedder=None, executor=LocalExecutor(workers))
 
 
 @dataclass

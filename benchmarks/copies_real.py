@@ -78,6 +78,7 @@ from real_copies_scoring import (  # beside this script
 )
 
 from storytrace.embed import Embedder, embed_unique, load_embedder
+from storytrace.executor import LocalExecutor
 from storytrace.model import Article, Copy, Report
 from storytrace.pipeline import analyze
 from storytrace.provenance import detect_copies
@@ -374,7 +375,7 @@ def cross_validate(articles: Sequence[Article], analyze_copies: Sequence[dict[st
     parts: list[dict[str, dict[str, Any]]] = []
     default_copies: list[Any] = []
     for index, combination in enumerate(combinations):
-        copies = detect_copies(articles, *_configured(combination, cached), workers=2)
+        copies = detect_copies(articles, *_configured(combination, cached), executor=LocalExecutor(2))
         parts.append(score_pages_dev_parts(copies, labels))
         if index == default_index:
             default_copies = copies
@@ -389,9 +390,10 @@ def cross_validate(articles: Sequence[Article], analyze_copies: Sequence[dict[st
     reproduces = _copy_keys(default_copies) == _copy_keys(analyze_copies)
     # The cache changes nothing: two combinations re-run with the model embedding every call.
     checked = random.Random(CV_SEED).sample([i for i in range(len(combinations)) if i != default_index], 2)
+    pool = LocalExecutor(2)
     cache_agrees = all(
-        _copy_keys(detect_copies(articles, *_configured(combinations[i], PassageEmbedder(inner)), workers=2))
-        == _copy_keys(detect_copies(articles, *_configured(combinations[i], cached), workers=2))
+        _copy_keys(detect_copies(articles, *_configured(combinations[i], PassageEmbedder(inner)), executor=pool))
+        == _copy_keys(detect_copies(articles, *_configured(combinations[i], cached), executor=pool))
         for i in checked
     )
     print(f"defaults reproduce analyze's copies: {reproduces}; embedding cache changes nothing: {cache_agrees}")

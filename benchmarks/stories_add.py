@@ -91,6 +91,7 @@ from stories import bcubed, full_text, load_ecbplus, story_labels  # beside this
 from stories import clean as clean_ecbplus
 
 from storytrace.clean import clean_document
+from storytrace.executor import LocalExecutor
 from storytrace.model import Article, RawDocument
 from storytrace.settings import Settings
 from storytrace.stories import StoryIndex, arrival_order, group_stories, story_features
@@ -308,7 +309,7 @@ def batch(data: tuple[Sequence[Article], int]) -> list[Any]:
     """``group_stories`` over the batch with ``workers`` processes for features, as ``storytrace
     analyze`` runs it (no copies, no embedder)."""
     articles, workers = data
-    return group_stories(articles, (), settings=Settings(), embedder=None, workers=workers)[0]
+    return group_stories(articles, (), settings=Settings(), embedder=None, executor=LocalExecutor(workers))[0]
 
 
 def incremental(data: tuple[list[Article], list[Article]]) -> dict[str, Any]:

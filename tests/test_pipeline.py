@@ -39,6 +39,11 @@ def test_parallel_and_serial_cleaning_agree(tmp_path: Path) -> None:
     parallel = analyze(records, db=tmp_path / "p.db", workers=2)
     assert serial.articles == parallel.articles
     assert len(serial.articles) == 450
+    # The report says how each step ran: the cleaning in two processes only when asked for.
+    cleaning = {step.name: step for step in parallel.steps}["cleaning"]
+    assert (cleaning.items, cleaning.processes) == (450, 2)
+    assert {step.name: step.processes for step in serial.steps}["cleaning"] == 1
+    assert [step.name for step in serial.steps][:2] == ["cleaning", "aligning candidates"]
 
 
 # --- stories ------------------------------------------------------------------------------------

@@ -184,8 +184,8 @@ def test_an_interrupt_while_parsing_keeps_what_was_parsed(monkeypatch: pytest.Mo
     parsed: list[str] = []
     real = pipeline.iter_analyses
 
-    def stopping(articles, references, settings, workers):  # type: ignore[no-untyped-def]
-        for number, analysis in enumerate(real(articles, references, settings, 1), start=1):
+    def stopping(articles, references, settings, executor):  # type: ignore[no-untyped-def]
+        for number, analysis in enumerate(real(articles, references, settings, executor), start=1):
             if number > 2:
                 raise KeyboardInterrupt
             parsed.append(analysis.article.id)
@@ -199,9 +199,9 @@ def test_an_interrupt_while_parsing_keeps_what_was_parsed(monkeypatch: pytest.Mo
         analyze([str(seeds)], db=db, settings=settings, embedder=None, workers=1)
     parsed_again: list[str] = []
 
-    def counting(articles, references, settings, workers):  # type: ignore[no-untyped-def]
+    def counting(articles, references, settings, executor):  # type: ignore[no-untyped-def]
         parsed_again.extend(article.id for article in articles)
-        return real(articles, references, settings, 1)
+        return real(articles, references, settings, executor)
 
     monkeypatch.setattr(pipeline, "iter_analyses", counting)
     analyze([str(seeds)], db=db, settings=settings, embedder=None, workers=1)

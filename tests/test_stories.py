@@ -11,6 +11,7 @@ import pytest
 
 from storytrace.clean import clean_document
 from storytrace.embed import PassageCosines
+from storytrace.executor import LocalExecutor
 from storytrace.ingest import read_inputs
 from storytrace.model import Article, Copy, RawDocument
 from storytrace.provenance import detect_copies
@@ -354,13 +355,15 @@ def test_seeds_group_as_two_stories_of_one_storyline(seed_articles: list[Article
 def test_features_from_worker_processes_give_the_same_stories(monkeypatch: pytest.MonkeyPatch) -> None:
     import storytrace.stories as stories
 
-    monkeypatch.setattr(stories, "_PARALLEL_MIN_ARTICLES", 1)
-    monkeypatch.setattr(stories, "_WINDOW", 2)  # several windows in flight, one ahead of the index
+    # Workers from the first article on, several windows in flight, one ahead of the index.
+    monkeypatch.setattr(stories, "STORY_FEATURES", replace(stories.STORY_FEATURES, parallel_from=1, window=2))
     articles = [article(f"a{i}", text, "2025-03-03") for i, text in enumerate([*STORM, BUDGET, FOOTBALL])]
-    serial, _ = group_stories(articles, workers=1)
-    parallel, _ = group_stories(articles, workers=2)
+    serial, _ = group_stories(articles)
+    pool = LocalExecutor(2)
+    parallel, _ = group_stories(articles, executor=pool)
     assert serial == parallel
-    assert [f.id for f in stories.features_stream(articles, workers=2)] == [a.id for a in articles]
+    assert pool.statistics()[0].processes == 2
+    assert [f.id for f in stories.features_stream(articles, pool)] == [a.id for a in articles]
 
 
 def test_a_big_story_keeps_only_its_heaviest_keys_and_the_postings_follow() -> None:

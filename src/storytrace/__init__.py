@@ -13,39 +13,60 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from storytrace.errors import ConfigError, InputError, Interrupted, StoreError, StorytraceError
-from storytrace.model import (
-    Article,
-    Copy,
-    CopyFamily,
-    Coverage,
-    Fact,
-    FactComparison,
-    Passage,
-    Problem,
-    Quote,
-    QuoteGroup,
-    RawDocument,
-    Removal,
-    RemovedLine,
-    Report,
-    Story,
-    StoryComparison,
-    Storyline,
-    SummarySentence,
-    TimelineEvent,
-)
-from storytrace.settings import Settings
 
 if TYPE_CHECKING:
+    from storytrace.model import (
+        Article,
+        Copy,
+        CopyFamily,
+        Coverage,
+        Fact,
+        FactComparison,
+        Passage,
+        Problem,
+        Quote,
+        QuoteGroup,
+        RawDocument,
+        Removal,
+        RemovedLine,
+        Report,
+        Story,
+        StoryComparison,
+        Storyline,
+        SummarySentence,
+        TimelineEvent,
+    )
     from storytrace.pipeline import Tracker, add, analyze, compare, compare_pair
     from storytrace.report import to_dict, write_json
+    from storytrace.settings import Settings
     from storytrace.store import Store
 
 __version__ = "0.1.0"
 
-# The pipeline and the store pull in spaCy, trafilatura and SQLAlchemy (about a second): they are
-# imported on first use, so that ``import storytrace`` (and the command's start) stays light.
+# Every public name but the exceptions is imported on first use: the pipeline and the store pull
+# in spaCy, trafilatura and SQLAlchemy (about a second), and even the records and settings take a
+# tenth of a second, during which the command line could not yet answer Ctrl-C quietly.
 _LAZY = {
+    "Article": "storytrace.model",
+    "Copy": "storytrace.model",
+    "CopyFamily": "storytrace.model",
+    "Coverage": "storytrace.model",
+    "Fact": "storytrace.model",
+    "FactComparison": "storytrace.model",
+    "Passage": "storytrace.model",
+    "Problem": "storytrace.model",
+    "Quote": "storytrace.model",
+    "QuoteGroup": "storytrace.model",
+    "RawDocument": "storytrace.model",
+    "Removal": "storytrace.model",
+    "RemovedLine": "storytrace.model",
+    "Report": "storytrace.model",
+    "Story": "storytrace.model",
+    "StoryComparison": "storytrace.model",
+    "Storyline": "storytrace.model",
+    "SummarySentence": "storytrace.model",
+    "TimelineEvent": "storytrace.model",
+    "Settings": "storytrace.settings",
     "Tracker": "storytrace.pipeline",
     "add": "storytrace.pipeline",
     "analyze": "storytrace.pipeline",

@@ -1,24 +1,147 @@
-"""How a step runs over many records: in this process, or in worker processes that Ctrl-C stops at once.
+"""How steps run: stages hand an executor their steps, and the executor decides where they run.
 
-Steps are plain functions over records; ``ordered_map`` runs one over items and yields the results
-in input order, whoever computes them. Worker processes ignore SIGINT, so a Ctrl-C reaches only
-the parent, which then terminates the pool instead of waiting for it: with a plain process pool the
-workers got the signal too, printed tracebacks, and left the parent waiting on work that would
-never come back.
+A :class:`Step` is a plain module-level function of ``(context, item)`` with its name and what
+an executor needs to know to run it elsewhere: from how many items a pool repays its start, how
+many items a worker takes at a time, and whether its context is too large to send with every
+task (then forked workers inherit it). Stages never start processes themselves; the seam is
+:class:`Executor`, so another engine (a cluster's) can run the same steps.
+
+:class:`LocalExecutor` runs a step in this process, or in worker processes that Ctrl-C stops at
+once: worker processes ignore SIGINT, so a Ctrl-C reaches only the parent, which then terminates
+the pool instead of waiting for it (with a plain process pool the workers got the signal too,
+printed tracebacks, and left the parent waiting on work that would never come back). Each step's
+items, processes and seconds are counted (:meth:`LocalExecutor.statistics`), as datatrove's
+pipeline statistics are, and the report lists them.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import signal
-from collections.abc import Callable, Iterable, Iterator
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import partial
 from itertools import islice
-from typing import TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
-__all__ = ["ordered_map"]
+from storytrace.errors import ConfigError
+from storytrace.model import StepStatistics
 
+__all__ = ["SERIAL", "Executor", "LocalExecutor", "Step"]
+
+C = TypeVar("C")
 T = TypeVar("T")
 R = TypeVar("R")
+
+
+@dataclass(frozen=True, slots=True)
+class Step(Generic[C, T, R]):
+    """A named plain function ``function(context, item) -> result`` and how it may be run.
+
+    ``function`` is defined at module level (worker processes find it by name). Below
+    ``parallel_from`` items a step runs in the calling process: starting workers would cost more
+    than they save. ``chunk`` items go to a worker at a time. ``inherit_context``: workers are
+    forked from the parent and inherit the context (every article's features, say: too large to
+    pickle with each task) and what the parent loaded (spaCy pipelines); where forking is not
+    available (not Linux) such a step runs in the calling process. At most two ``window``s of
+    items (and their results) are in flight in a pool, so a slow consumer never makes the results
+    of a whole batch wait in memory.
+    """
+
+    name: str
+    function: Callable[[C, T], R]
+    parallel_from: int = 1
+    chunk: int = 1
+    inherit_context: bool = False
+    window: int = 10_000
+
+
+class Executor(Protocol):
+    """Runs steps over items and yields their results in input order."""
+
+    def map(self, step: Step[C, T, R], items: Sequence[T], context: C) -> Iterator[R]:
+        """``step.function(context, item)`` for each item, in order."""
+        ...
+
+    def serial(self) -> Executor:
+        """An executor for steps that must stay in this process (it keeps the same statistics)."""
+        ...
+
+    def statistics(self) -> tuple[StepStatistics, ...]:
+        """What each step ran so far: items, processes, seconds."""
+        ...
+
+
+class LocalExecutor:
+    """Runs steps in this process, or in ``workers`` processes for steps with enough items."""
+
+    def __init__(self, workers: int = 1, _counts: dict[str, list[float]] | None = None) -> None:
+        if workers < 1:
+            raise ConfigError(f"workers must be at least 1, got {workers}")
+        self.workers = workers
+        # name -> [items, largest process count, seconds], shared with ``serial()``'s executor.
+        self._counts: dict[str, list[float]] = _counts if _counts is not None else {}
+
+    def serial(self) -> LocalExecutor:
+        """This executor in one process, sharing its statistics."""
+        return LocalExecutor(1, self._counts)
+
+    def map(self, step: Step[C, T, R], items: Sequence[T], context: C) -> Iterator[R]:
+        """``step.function(context, item)`` for each item, in order, timed and counted under the step's name."""
+        processes = min(self.workers, len(items)) if len(items) >= step.parallel_from else 1
+        if step.inherit_context and sys.platform != "linux":
+            processes = 1  # inheriting needs fork
+        counts = self._counts.setdefault(step.name, [0, 1, 0.0])
+        counts[0] += len(items)
+        counts[1] = max(counts[1], processes)
+        results = self._run(step, items, context, processes)
+        # Seconds are the time the consumer waited for results: the step's own time when serial,
+        # the wall time not covered by the workers when parallel (the consumer's time is left out).
+        while True:
+            started = time.perf_counter()
+            try:
+                result = next(results)
+            except StopIteration:
+                counts[2] += time.perf_counter() - started
+                return
+            counts[2] += time.perf_counter() - started
+            yield result
+
+    def _run(self, step: Step[C, T, R], items: Sequence[T], context: C, processes: int) -> Iterator[R]:
+        if processes < 2:
+            return (step.function(context, item) for item in items)
+        if step.inherit_context:
+            call: Callable[[T], R] = _InheritedCall(step.function)
+            return _in_pool(call, items, processes, step.chunk, step.window, fork=True, inherited=context)
+        return _in_pool(partial(step.function, context), items, processes, step.chunk, step.window)
+
+    def statistics(self) -> tuple[StepStatistics, ...]:
+        """What each step ran so far, in the order the steps first ran."""
+        return tuple(
+            StepStatistics(name, int(items), int(processes), round(seconds, 3))
+            for name, (items, processes, seconds) in self._counts.items()
+        )
+
+
+SERIAL = LocalExecutor()
+"""Runs everything in the calling process (the stages' default; its statistics are not read)."""
+
+
+# The context forked workers inherit: set in the parent just before the pool forks, so that it is
+# shared copy-on-write instead of pickled to every worker; cleared when the step ends.
+_INHERITED: Any = None
+
+
+@dataclass(frozen=True, slots=True)
+class _InheritedCall:
+    """``function(inherited context, item)`` in a forked worker."""
+
+    function: Callable[[Any, Any], Any]
+
+    def __call__(self, item: Any) -> Any:
+        return self.function(_INHERITED, item)
 
 
 def _ignore_interrupts() -> None:
@@ -32,33 +155,30 @@ def _windows(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield window
 
 
-def ordered_map(
+def _in_pool(
     function: Callable[[T], R],
-    items: Iterable[T],
-    *,
-    workers: int = 1,
-    chunksize: int = 1,
-    window: int = 10_000,
+    items: Sequence[T],
+    workers: int,
+    chunk: int,
+    window: int,
     fork: bool = False,
+    inherited: Any = None,
 ) -> Iterator[R]:
-    """``map(function, items)``, in ``workers`` processes when more than one.
+    """``map(function, items)`` in ``workers`` processes; with ``fork``, forked ones that inherit
+    ``inherited`` as the steps' context (otherwise the platform's default start method).
 
-    At most two ``window``s of items are in flight, so results wait in memory only for a slow
-    consumer's next window, never for the whole input. ``fork`` asks for forked workers (they
-    inherit the parent's memory, such as module state set just before the call); otherwise the
-    platform's default start method is used. Stopping early (an exception, ``close()``, Ctrl-C)
-    terminates the workers at once.
+    Stopping early (an exception, ``close()``, Ctrl-C) terminates the workers at once.
     """
-    if workers < 2:
-        yield from map(function, items)
-        return
+    global _INHERITED
     context = multiprocessing.get_context("fork" if fork else None)
+    if fork:
+        _INHERITED = inherited  # kept while the pool lives: a worker that replaces a dead one forks too
     pool = context.Pool(workers, initializer=_ignore_interrupts)
     try:
         windows = _windows(items, window)
-        pending = pool.imap(function, next(windows, []), chunksize)
+        pending = pool.imap(function, next(windows, []), chunk)
         for following in windows:
-            submitted = pool.imap(function, following, chunksize)
+            submitted = pool.imap(function, following, chunk)
             yield from pending
             pending = submitted
         yield from pending
@@ -69,3 +189,5 @@ def ordered_map(
         pool.close()
     finally:
         pool.join()
+        if fork:
+            _INHERITED = None

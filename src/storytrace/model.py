@@ -281,6 +281,24 @@ class IngestResult:
     reason: str | None = None  # why a rejected article was refused
 
 
+@dataclass(frozen=True, slots=True)
+class StepStatistics:
+    """What one step of a run did: how many items, in how many processes at most, in how many seconds.
+
+    Seconds are the time the run waited for the step's results (its own work when it ran in one
+    process); a step that ran several times (once per story) is summed.
+    """
+
+    name: str
+    items: int
+    processes: int
+    seconds: float
+
+    def to_record(self) -> dict[str, Any]:
+        """JSON-ready fields, as in the report's ``steps``."""
+        return {"name": self.name, "items": self.items, "processes": self.processes, "seconds": self.seconds}
+
+
 @dataclass(frozen=True)
 class Report:
     """Everything one analysis produced; ``storytrace.report.to_dict`` gives the JSON contract."""
@@ -298,6 +316,7 @@ class Report:
     comparisons: tuple[StoryComparison, ...] = ()  # filled when the analysis compares coverage
     # What the store did with each article read (its source, id and status), in input order.
     results: tuple[IngestResult, ...] = ()
+    steps: tuple[StepStatistics, ...] = ()  # what each step ran: items, processes, seconds
 
     @property
     def partial(self) -> bool:

@@ -8,7 +8,6 @@ finds them within its batch, ``add`` among the stored articles of each article's
 
 from __future__ import annotations
 
-import functools
 import os
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
@@ -21,7 +20,7 @@ from storytrace.align import article_features
 from storytrace.clean import clean_document, remove_outlet_repeats
 from storytrace.embed import Embedder, load_embedder
 from storytrace.errors import InputError, Interrupted, StoreError, StorytraceError
-from storytrace.executor import ordered_map
+from storytrace.executor import Executor, LocalExecutor, Step
 from storytrace.ingest import InputItem, read_inputs
 from storytrace.model import (
     Article,
@@ -46,12 +45,8 @@ from storytrace.tracker import Tracker
 
 __all__ = ["Tracker", "add", "analyze", "compare"]
 
-# Below this many documents a process pool costs more to start than it saves.
-_PARALLEL_MIN_DOCUMENTS = 400
-_PARALLEL_CHUNK = 64
 
-
-def _prepare(raw: RawDocument, settings: Settings) -> Article | Problem:
+def _prepare(settings: Settings, raw: RawDocument) -> Article | Problem:
     """Clean one document (in a worker process); any failure becomes a problem naming it."""
     try:
         article = clean_document(raw, settings)
@@ -64,13 +59,15 @@ def _prepare(raw: RawDocument, settings: Settings) -> Article | Problem:
     return article
 
 
+# Below 400 documents a process pool costs more to start than it saves.
+CLEANING = Step("cleaning", _prepare, parallel_from=400, chunk=64)
+
+
 def _clean(
-    raws: list[RawDocument], settings: Settings, workers: int, progress: ProgressSink
+    raws: list[RawDocument], settings: Settings, executor: Executor, progress: ProgressSink
 ) -> tuple[list[Article], list[Problem]]:
-    """Per-document cleaning (in worker processes for large batches), then the corpus-level pass."""
-    processes = workers if len(raws) >= _PARALLEL_MIN_DOCUMENTS else 1
-    prepare = functools.partial(_prepare, settings=settings)
-    results = list(_advancing(ordered_map(prepare, raws, workers=processes, chunksize=_PARALLEL_CHUNK), progress))
+    """Per-document cleaning (the executor's ``cleaning`` step), then the corpus-level pass."""
+    results = list(_advancing(executor.map(CLEANING, raws, settings), progress))
     problems = [result for result in results if isinstance(result, Problem)]
     articles = remove_outlet_repeats([result for result in results if isinstance(result, Article)], settings)
     problems.extend(
@@ -92,7 +89,7 @@ def _as_inputs(inputs: InputItem | Iterable[InputItem]) -> list[InputItem]:
 
 
 def _read_and_clean(
-    inputs: InputItem | Iterable[InputItem], settings: Settings, sink: ProgressSink, workers: int
+    inputs: InputItem | Iterable[InputItem], settings: Settings, sink: ProgressSink, executor: Executor
 ) -> tuple[list[Article], list[Problem]]:
     """Read every input and clean the documents (the corpus-level pass included); an article id
     given twice keeps its first article (see ``_first_of_each_id``)."""
@@ -106,7 +103,7 @@ def _read_and_clean(
             raws.append(item)
             sink.advance()
     sink.stage("cleaning", len(raws))
-    articles, cleaning_problems = _clean(raws, settings, workers, sink)
+    articles, cleaning_problems = _clean(raws, settings, executor, sink)
     articles, repeats = _first_of_each_id(articles)
     return articles, problems + cleaning_problems + repeats
 
@@ -178,7 +175,7 @@ class _Run:
     """What a writing run holds once its inputs are read and cleaned and the database is its own."""
 
     sink: _StageRecorder
-    workers: int
+    executor: Executor
     model: Embedder | None
     articles: list[Article]
     problems: list[Problem]
@@ -200,15 +197,15 @@ def _writing_run(
     database's writer lock (waiting for another writer) and a tracker over its stories; Ctrl-C
     anywhere inside becomes ``Interrupted``."""
     sink = _StageRecorder(progress or SilentProgress())
-    worker_count = workers if workers is not None else (os.cpu_count() or 1)
+    executor = LocalExecutor(workers if workers is not None else (os.cpu_count() or 1))
     articles: list[Article] = []
     with _interruptible(db, settings, sink, articles):
         model = load_embedder(embedder) if isinstance(embedder, str) else embedder
-        articles[:], problems = _read_and_clean(inputs, settings, sink, worker_count)
+        articles[:], problems = _read_and_clean(inputs, settings, sink, executor)
         with Store(db, settings) as store, store.writer_lock(command, sink.note):
             tracker = Tracker(store, settings, model)
             try:
-                yield _Run(sink, worker_count, model, articles, problems, store, tracker)
+                yield _Run(sink, executor, model, articles, problems, store, tracker)
             finally:
                 tracker.close()
 
@@ -257,14 +254,14 @@ def analyze(
         unique = _unique(articles, results)
         # Left by a killed run of other inputs; this batch's own go through the steps below.
         run.tracker.catch_up(sink, skip={article.id for article in articles})
-        copies = detect_copies(unique, settings, run.model, sink, run.workers)
+        copies = detect_copies(unique, settings, run.model, sink, run.executor)
         store.save_copies(copies, (article.id for article in unique))
         sink.stage("grouping stories", len(unique))
-        assignments = run.tracker.assign(unique, sink, run.workers)
+        assignments = run.tracker.assign(unique, sink, run.executor)
         stories, storylines = run.tracker.stories_of(article.id for article in unique)
-        comparisons = _compare(store, stories, unique, settings, run.model, sink, run.workers) if compare else []
+        comparisons = _compare(store, stories, unique, settings, run.model, sink, run.executor) if compare else []
     report = _report(unique, copies, results, run.problems, (stories, storylines), assignments)
-    return replace(report, comparisons=tuple(comparisons))
+    return replace(report, comparisons=tuple(comparisons), steps=run.executor.statistics())
 
 
 def add(
@@ -302,9 +299,11 @@ def add(
             sink.advance()
         unique = _unique(ordered, results)
         stories = tracker.stories_of(article.id for article in unique)
-        comparisons = _compare(run.store, stories[0], unique, settings, run.model, sink, run.workers) if compare else []
+        comparisons = (
+            _compare(run.store, stories[0], unique, settings, run.model, sink, run.executor) if compare else []
+        )
     report = _report(unique, copies, results, run.problems, stories, assignments)
-    return replace(report, comparisons=tuple(comparisons))
+    return replace(report, comparisons=tuple(comparisons), steps=run.executor.statistics())
 
 
 def _unique(articles: list[Article], results: list[IngestResult]) -> list[Article]:
@@ -353,7 +352,7 @@ def _compare(
     settings: Settings,
     embedder: Embedder | None,
     sink: ProgressSink,
-    workers: int = 1,
+    executor: Executor,
 ) -> list[StoryComparison]:
     """Compare each story over all its stored articles (older ones are read back from the store).
 
@@ -370,7 +369,7 @@ def _compare(
         {story.id: members[story.id] for story in stories},
         settings,
         sink,
-        workers,
+        executor,
     )
     comparisons: list[StoryComparison] = []
     sink.stage("comparing coverage", len(stories))
@@ -387,7 +386,7 @@ def _analyses(
     stories: Mapping[str, list[Article]],
     settings: Settings,
     sink: ProgressSink,
-    workers: int = 1,
+    executor: Executor,
 ) -> dict[str, ArticleAnalysis]:
     """Every article's analysis: from the store's cache when still valid, else made now and
     cached as they come, ``store_batch_size`` at a time (an interrupted run keeps what it parsed;
@@ -401,7 +400,7 @@ def _analyses(
         return cached
     sink.stage("reading quotes and facts", len(missing))
     pending: list[ArticleAnalysis] = []
-    for analysis in iter_analyses(missing, references, settings, workers):
+    for analysis in iter_analyses(missing, references, settings, executor):
         cached[analysis.article.id] = analysis
         pending.append(analysis)
         sink.advance()
@@ -438,8 +437,8 @@ def compare(
             raise InputError(story, "no such story in the database (see storytrace stories)")
         articles = store.load_articles(found.articles)
         relations = store.load_copies(found.articles)
-        processes = workers if workers is not None else (os.cpu_count() or 1)
-        analyses = _analyses(store, articles, {found.id: articles}, settings, SilentProgress(), processes)
+        executor = LocalExecutor(workers if workers is not None else (os.cpu_count() or 1))
+        analyses = _analyses(store, articles, {found.id: articles}, settings, SilentProgress(), executor)
     multilingual = len({article.language for article in articles}) > 1
     model = (load_embedder(embedder) if isinstance(embedder, str) else embedder) if multilingual else None
     return found, compare_story(found.id, articles, relations, settings, model, analyses)

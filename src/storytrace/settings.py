@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
-import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -352,6 +350,8 @@ class Settings:
         likes (``[copies]``, ``[stories]``): a table's name is not part of the key. An unknown
         name, a name set twice, or a value of the wrong type is an error that names the file.
         """
+        import tomllib  # here, not at the top: ``import storytrace`` stays light (the CLI's start)
+
         location = Path(path)
         try:
             document = tomllib.loads(location.read_text(encoding="utf-8"))
@@ -372,6 +372,8 @@ class Settings:
         known = {item.name: item for item in fields(cls)}
         for key, value in values.items():
             if key not in known:
+                import difflib  # only for the error message
+
                 close = difflib.get_close_matches(key, known, n=1)
                 hint = f" (did you mean {close[0]}?)" if close else ""
                 raise ConfigError(f"{origin}: unknown setting {key}{hint}")

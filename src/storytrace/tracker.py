@@ -22,6 +22,7 @@ from storytrace.align import (
     sketch_candidates,
 )
 from storytrace.embed import Embedder, lead_vectors
+from storytrace.executor import SERIAL, Executor
 from storytrace.model import Article, Copy, IngestResult, Story, Storyline
 from storytrace.progress import ProgressSink, SilentProgress
 from storytrace.provenance import compare_articles, nearest_sources
@@ -115,18 +116,18 @@ class Tracker:
         return assignments
 
     def assign(
-        self, articles: Sequence[Article], progress: ProgressSink | None = None, workers: int = 1
+        self, articles: Sequence[Article], progress: ProgressSink | None = None, executor: Executor = SERIAL
     ) -> list[Assignment]:
         """Add stored articles to the index in ``arrival_order``, linked by their stored copy
         relations (so save a batch's copies first), writing every ``store_batch_size`` articles.
 
-        Articles already in a story are skipped (reason "known"). With ``workers`` > 1, a large
-        batch's features are extracted in worker processes while the index takes them.
+        Articles already in a story are skipped (reason "known"). ``executor`` extracts the
+        features (a large batch's in worker processes, with a pool) while the index takes them.
         """
         sink = progress or SilentProgress()
         ordered = arrival_order(articles)
         links = copy_links(self.store.load_copies(article.id for article in ordered))
-        features = features_stream(ordered, workers)
+        features = features_stream(ordered, executor)
         assignments: list[Assignment] = []
         for chunk in _chunks(ordered, self.settings.store_batch_size):
             leads = self._leads(chunk)

@@ -6,7 +6,6 @@ one :class:`~storytrace.model.Copy` per derived article and source.
 
 from __future__ import annotations
 
-import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ from storytrace.align import (
     strongest,
 )
 from storytrace.embed import Embedder, PassageCosines, embed_unique, lead_vectors
-from storytrace.executor import ordered_map
+from storytrace.executor import SERIAL, Executor, Step
 from storytrace.model import Article, Copy, Passage
 from storytrace.progress import ProgressSink, SilentProgress
 from storytrace.provenance.direction import UNDECIDED, original_side
@@ -45,13 +44,13 @@ def detect_copies(
     settings: Settings = DEFAULT_SETTINGS,
     embedder: Embedder | None = None,
     progress: ProgressSink | None = None,
-    workers: int = 1,
+    executor: Executor = SERIAL,
 ) -> list[Copy]:
     """Every copy relation among ``articles``, each copy pointing to its nearest source.
 
     Without an embedder only same-language copies are found (lexical features); with one,
     translations too. Pairs are never enumerated exhaustively: see ``storytrace.align.candidates``.
-    With ``workers`` > 1, large sets of candidates are aligned in forked worker processes.
+    Candidate pairs are aligned by ``executor`` (step ``aligning candidates``).
     """
     sink = progress or SilentProgress()
     sink.stage("finding copy candidates", None)
@@ -79,7 +78,7 @@ def detect_copies(
     sink.stage("aligning candidates", len(pairs))
     copies: list[Copy] = []
     reworded: list[_Reworded] = []
-    for result in _align_all(aligner, pairs, workers, sink):
+    for result in _align_all(aligner, pairs, executor, sink):
         if isinstance(result, Copy):
             copies.append(result)
         elif result is not None:
@@ -216,8 +215,8 @@ def _confirm_reworded(
 ) -> list[Copy]:
     """The copies among pairs whose reworded blocks embeddings confirm, in batches of bounded memory."""
     found: list[Copy] = []
-    for start in range(0, len(pending), _PARALLEL_CHUNK):
-        chunk = pending[start : start + _PARALLEL_CHUNK]
+    for start in range(0, len(pending), _ALIGN_CHUNK):
+        chunk = pending[start : start + _ALIGN_CHUNK]
         for item, cosines in zip(chunk, _block_cosines(chunk, aligner.features, articles, embedder), strict=True):
             if (relation := aligner.confirm(item, cosines)) is not None:
                 found.append(relation)
@@ -225,47 +224,33 @@ def _confirm_reworded(
     return found
 
 
-# Below this many candidate pairs, starting worker processes costs more than it saves.
-_PARALLEL_MIN_PAIRS = 2_000
-_PARALLEL_CHUNK = 256
-# The aligner a forked worker inherits (set in the parent just before the fork, so the
-# features are shared copy-on-write instead of pickled to every worker).
-_INHERITED: _PairAligner | None = None
-
-
-def _align_chunk(pairs: list[tuple[int, int]]) -> list[Copy | _Reworded | None]:
-    if _INHERITED is None:
-        raise RuntimeError("worker started without an aligner")
-    with threadpool_limits(limits=1, user_api="blas"):
-        return [_INHERITED(pair) for pair in pairs]
-
-
-def _align_all(
-    aligner: _PairAligner, pairs: list[tuple[int, int]], workers: int, sink: ProgressSink
-) -> Iterator[Copy | _Reworded | None]:
-    """Align every pair, in forked processes when there are many and forking is safe."""
-    chunks = [pairs[start : start + _PARALLEL_CHUNK] for start in range(0, len(pairs), _PARALLEL_CHUNK)]
-    # Forked workers inherit the features for free; fork is safe on Linux, and only while no
-    # embedder has started threads in this process (a thread pool does not survive a fork).
-    if workers > 1 and len(pairs) >= _PARALLEL_MIN_PAIRS and sys.platform == "linux" and not aligner.vectors:
-        global _INHERITED
-        aligner.frequency.counts()  # count once in the parent rather than once per worker
-        _INHERITED = aligner
-        try:
-            for chunk, results in zip(
-                chunks, ordered_map(_align_chunk, chunks, workers=workers, fork=True), strict=True
-            ):
-                sink.advance(len(chunk))
-                yield from results
-        finally:
-            _INHERITED = None
-        return
+def _align_chunk(aligner: _PairAligner, pairs: list[tuple[int, int]]) -> list[Copy | _Reworded | None]:
+    """Align and judge a chunk of candidate pairs."""
     # Alignment multiplies many small matrices: BLAS threads only add hand-over costs there
     # (and spin against each other on a busy machine), so they are held to one.
     with threadpool_limits(limits=1, user_api="blas"):
-        for chunk in chunks:
-            yield from (aligner(pair) for pair in chunk)
-            sink.advance(len(chunk))
+        return [aligner(pair) for pair in pairs]
+
+
+_ALIGN_CHUNK = 256
+# Chunks of 256 pairs; below 8 chunks (about 2,000 pairs) starting workers costs more than it
+# saves. Workers inherit the aligner (every article's features) by forking: copy-on-write
+# instead of pickled to each.
+ALIGNING = Step("aligning candidates", _align_chunk, parallel_from=8, inherit_context=True)
+
+
+def _align_all(
+    aligner: _PairAligner, pairs: list[tuple[int, int]], executor: Executor, sink: ProgressSink
+) -> Iterator[Copy | _Reworded | None]:
+    """Align every pair with the executor's ``aligning candidates`` step."""
+    chunks = [pairs[start : start + _ALIGN_CHUNK] for start in range(0, len(pairs), _ALIGN_CHUNK)]
+    # A forked process inherits no threads: once an embedder has run here (sentence vectors),
+    # its thread pool would not survive a fork, so the alignment stays in this process.
+    runner = executor.serial() if aligner.vectors else executor
+    aligner.frequency.counts()  # count once here rather than once per worker
+    for chunk, results in zip(chunks, runner.map(ALIGNING, chunks, aligner), strict=True):
+        sink.advance(len(chunk))
+        yield from results
 
 
 class _DocumentFrequency:

@@ -59,6 +59,7 @@ def to_dict(report: Report) -> dict[str, Any]:
             {"source": problem.source, "reason": problem.reason, "kind": problem.kind.value}
             for problem in report.problems
         ],
+        "steps": [step.to_record() for step in report.steps],
     }
 
 

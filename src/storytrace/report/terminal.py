@@ -55,6 +55,15 @@ def print_summary(report: Report, console: Console) -> None:
         print_families(copy_families(report.copies), by_id, console)
         print_copies(report.copies, by_id, console)
     print_grouping(report, console)
+    if report.steps:
+        steps = Table(title="Steps", show_edge=False)
+        steps.add_column("step")
+        steps.add_column("items", justify="right")
+        steps.add_column("processes", justify="right")
+        steps.add_column("seconds", justify="right")
+        for step in report.steps:
+            steps.add_row(step.name, str(step.items), str(step.processes), f"{step.seconds:.1f}")
+        console.print(steps)
 
     errors = [problem for problem in report.problems if problem.kind is ProblemKind.ERROR]
     warnings = [problem for problem in report.problems if problem.kind is ProblemKind.WARNING]

@@ -15,7 +15,7 @@ import numpy as np
 
 from storytrace.days import epoch_day
 from storytrace.embed import Embedder, lead_vectors
-from storytrace.executor import ordered_map
+from storytrace.executor import SERIAL, Executor, Step
 from storytrace.model import Article, Copy, Story, Storyline
 from storytrace.settings import DEFAULT_SETTINGS, Settings
 from storytrace.stories.features import StoryFeatures, story_features
@@ -59,21 +59,20 @@ def copy_links(copies: Iterable[Copy]) -> dict[str, set[str]]:
     return links
 
 
-# Below this many articles, starting worker processes (each loading the lemma dictionaries and
-# word frequencies, about 0.4 s) costs more than extracting features in this one.
-_PARALLEL_MIN_ARTICLES = 5_000
-# Articles per window in flight: the next window's features are computed while the index takes
-# the current one, and at most two windows' features are in memory (a 100,000-article batch's
-# would take gigabytes).
-_WINDOW = 2_000
-_PARALLEL_CHUNK = 128
+def _features(_: None, article: Article) -> StoryFeatures:
+    return story_features(article)
 
 
-def features_stream(articles: Sequence[Article], workers: int = 1) -> Iterator[StoryFeatures]:
-    """``story_features`` of each article, in order; for large batches computed in worker
-    processes one window ahead of the consumer (features are per article, the index is not)."""
-    processes = workers if len(articles) >= _PARALLEL_MIN_ARTICLES else 1
-    yield from ordered_map(story_features, articles, workers=processes, chunksize=_PARALLEL_CHUNK, window=_WINDOW)
+# Below 5,000 articles, starting worker processes (each loading the lemma dictionaries and word
+# frequencies, about 0.4 s) costs more than extracting features in this one. At most two windows
+# of 2,000 articles' features are in flight (a 100,000-article batch's would take gigabytes).
+STORY_FEATURES = Step("story features", _features, parallel_from=5_000, chunk=128, window=2_000)
+
+
+def features_stream(articles: Sequence[Article], executor: Executor = SERIAL) -> Iterator[StoryFeatures]:
+    """``story_features`` of each article, in order, by the executor's ``story features`` step
+    (features are per article; the index that takes them is not)."""
+    yield from executor.map(STORY_FEATURES, articles, None)
 
 
 def group_stories(
@@ -81,14 +80,14 @@ def group_stories(
     copies: Iterable[Copy] = (),
     settings: Settings = DEFAULT_SETTINGS,
     embedder: Embedder | None = None,
-    workers: int = 1,
+    executor: Executor = SERIAL,
 ) -> tuple[list[Story], list[Storyline]]:
     """Group a batch into stories and link them into storylines.
 
     A copy always joins its original's story. With an embedder, articles in other languages
     join by their lead's embedding. The result equals adding ``arrival_order(articles)`` one by
-    one to an empty ``StoryIndex``. ``workers`` > 1 extracts features of large batches in
-    worker processes; the index itself is sequential.
+    one to an empty ``StoryIndex``. ``executor`` extracts the features (in worker processes
+    for large batches, with a pool); the index itself is sequential.
     """
     ordered = arrival_order(articles)
     links = copy_links(copies)
@@ -98,7 +97,7 @@ def group_stories(
         else None
     )
     index = StoryIndex(settings)
-    for position, features in enumerate(features_stream(ordered, workers)):
+    for position, features in enumerate(features_stream(ordered, executor)):
         lead = leads[position] if leads is not None else None
         index.add(features, lead, links.get(features.id, ()))
     return describe(index.stories.values(), {article.id: article for article in articles}, copies)

@@ -8,6 +8,7 @@ from datetime import date
 
 from storytrace.days import publication_date
 from storytrace.embed import Embedder, embed_unique
+from storytrace.executor import SERIAL, Executor
 from storytrace.facts import compare_facts
 from storytrace.model import Article, Copy, StoryComparison
 from storytrace.quotes.align import align_quotes
@@ -58,13 +59,13 @@ def compare_story(
     settings: Settings = DEFAULT_SETTINGS,
     embedder: Embedder | None = None,
     analyses: Mapping[str, ArticleAnalysis] | None = None,
-    workers: int = 1,
+    executor: Executor = SERIAL,
 ) -> StoryComparison:
     """Everything the comparison stage says about one story's articles.
 
     Relative dates resolve against ``date_references``. ``analyses`` are per-article analyses
-    already made (the store caches them); the others are made here with spaCy (in ``workers``
-    processes for eight articles or more). With an embedder,
+    already made (the store caches them); the others are made here with spaCy (by ``executor``:
+    in worker processes for more than 16 articles, with a pool). With an embedder,
     quotes and sentences in different languages are matched by their vectors; without one, only
     by shared words.
     """
@@ -73,7 +74,7 @@ def compare_story(
     originals = frozenset(article.id for article in articles if article.id not in copied)
     known = analyses or {}
     missing = [article for article in articles if article.id not in known]
-    made = analyze_articles(missing, date_references(articles), settings, workers) if missing else []
+    made = analyze_articles(missing, date_references(articles), settings, executor) if missing else []
     fresh = {analysis.article.id: analysis for analysis in made}
     ordered = [known[a.id] if a.id in known else fresh[a.id] for a in articles]
     translation = embedder.match_cosine if embedder is not None else 1.0

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from storytrace.executor import ordered_map
+from storytrace.executor import SERIAL, Executor, Step
 from storytrace.facts import extract_facts
 from storytrace.model import Article, Fact, Quote, Span
 from storytrace.quotes import extract_quotes
@@ -24,10 +24,9 @@ from storytrace.quotes.nlp import load_pipeline
 from storytrace.settings import Settings
 from storytrace.stories.features import content_lemmas
 
-# From this many articles on, parsing in worker processes pays for starting them: 20 news articles
-# take 3.0 s in one process and 1.6 s in two on this 2-core machine (forked, batches of 4).
-_PARALLEL_MIN_ARTICLES = 8
-_PARALLEL_BATCH = 4
+# Articles are parsed in batches of 16 (one ``nlp.pipe`` call each): 120 ECB+ articles took
+# 10.5-12.0 s in one process in batches of 16, 13.6-16.5 s in batches of 4.
+_BATCH = 16
 
 # Bump when extraction changes what it returns: stored analyses of another version are redone.
 ANALYSIS_VERSION = 1
@@ -126,20 +125,25 @@ def _sentences(article: Article) -> tuple[Span, ...]:
 
 
 def analyze_articles(
-    articles: Sequence[Article], references: Mapping[str, date | None], settings: Settings, workers: int = 1
+    articles: Sequence[Article],
+    references: Mapping[str, date | None],
+    settings: Settings,
+    executor: Executor = SERIAL,
 ) -> list[ArticleAnalysis]:
     """The articles' analyses in input order (see ``iter_analyses``)."""
-    made = {analysis.article.id: analysis for analysis in iter_analyses(articles, references, settings, workers)}
+    made = {analysis.article.id: analysis for analysis in iter_analyses(articles, references, settings, executor)}
     return [made[article.id] for article in articles]
 
 
 def iter_analyses(
-    articles: Sequence[Article], references: Mapping[str, date | None], settings: Settings, workers: int = 1
+    articles: Sequence[Article],
+    references: Mapping[str, date | None],
+    settings: Settings,
+    executor: Executor = SERIAL,
 ) -> Iterator[ArticleAnalysis]:
     """Each article's analysis as soon as it is made, language by language: a caller can keep
     them as they come (an interrupted run loses only the batch in flight). Articles of one language
-    are parsed in ``nlp.pipe`` batches, in ``workers`` processes for batches large enough to repay
-    starting them."""
+    are parsed in ``nlp.pipe`` batches by the executor's ``parsing`` step."""
     by_language: dict[str, list[Article]] = defaultdict(list)
     for article in articles:
         by_language[(article.language or "en").lower()].append(article)
@@ -147,13 +151,11 @@ def iter_analyses(
         if load_pipeline(language) is None:  # loaded here, before any fork, so workers inherit it
             yield from (_unsupported(article, language, references.get(article.id)) for article in members)
             continue
-        processes = min(workers, len(members) // _PARALLEL_BATCH) if len(members) >= _PARALLEL_MIN_ARTICLES else 1
-        size = _PARALLEL_BATCH if processes > 1 else 16
-        chunks = [
-            (language, [(article, references.get(article.id)) for article in members[start : start + size]], settings)
-            for start in range(0, len(members), size)
+        batches = [
+            (language, [(article, references.get(article.id)) for article in members[start : start + _BATCH]])
+            for start in range(0, len(members), _BATCH)
         ]
-        for analyses in ordered_map(_parse_chunk, chunks, workers=processes, fork=True):
+        for analyses in executor.map(PARSING, batches, settings):
             yield from analyses
 
 
@@ -164,9 +166,9 @@ def _unsupported(article: Article, language: str, reference: date | None) -> Art
     return ArticleAnalysis(article, (), (), sentences, words, (), False, reference)
 
 
-def _parse_chunk(task: tuple[str, list[tuple[Article, date | None]], Settings]) -> list[ArticleAnalysis]:
+def _parse_batch(settings: Settings, task: tuple[str, list[tuple[Article, date | None]]]) -> list[ArticleAnalysis]:
     """Parse a few articles of one language together and read their quotes, facts and sentence words."""
-    language, chunk, settings = task
+    language, chunk = task
     nlp = load_pipeline(language)
     # Beyond compare_max_chars an article is read in part: spaCy's parser needs about 1 GB per
     # 100,000 characters, and no news article is that long (spans stay offsets into the text).
@@ -183,3 +185,9 @@ def _parse_chunk(task: tuple[str, list[tuple[Article, date | None]], Settings]) 
             ArticleAnalysis(article, quotes, facts, sentences, sentence_words, quote_words, True, reference)
         )
     return analyses
+
+
+# From two batches on, parsing in worker processes pays for starting them: 20 news articles take
+# 3.0 s in one process and 1.6 s in two on this 2-core machine (forked, batches of 4). Workers are
+# forked so that they inherit the spaCy pipelines loaded here.
+PARSING = Step("parsing", _parse_batch, parallel_from=2, inherit_context=True)
