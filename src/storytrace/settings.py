@@ -158,6 +158,14 @@ class Settings:
     # (Two translated sentences align when their cosine reaches the embedder's match_cosine.)
     # Outside the monotone chain, a pair this similar still aligns: a moved paragraph.
     align_moved_min_similarity: float = 0.8
+    # A sentence whose best 1-1 similarity is this far under the floor may still align inside a
+    # 2-1 merge (half of a joined sentence scores about two thirds of the whole on word LCS), so
+    # merges are scored when such sentences could still make copy_min_coverage.
+    align_merge_slack: float = 0.15
+    # A chain rarely uses a cell that is not among the best few of its row or its column; keeping
+    # only those bounds the chain's input to O(n + m) cells even when an article repeats one
+    # sentence many times (templated pages), where every cell would otherwise be positive.
+    align_best_per_line: int = 3
 
     # --- copy kinds (docs/copies.md) ------------------------------------------------------
     # A copy has at least this share of its unquoted text aligned to the source: shared
@@ -206,6 +214,9 @@ class Settings:
     # reuses for later events (pages-dev's cross-event pairs: the 2013 resignation's wording in
     # the 2022 obituary), not a copy; whole copies (the coverage rule) are copies at any distance.
     copy_passage_max_days: int = 3
+    # A block with a sentence at least this much inside quotation marks (on either side: one
+    # outlet may quote what another prints plainly) is a shared quotation, never a copied passage.
+    copy_quoted_block_share: float = 0.5
 
     # A copy aligned with several sources keeps only its best one (a copy of a copy points to its
     # nearest source), unless another covers at least this share of new text (stitched copies).
@@ -403,7 +414,8 @@ class Settings:
             if item.name.endswith(_UNIT_INTERVAL_SUFFIXES) and value > 1:
                 raise ConfigError(f"setting {item.name} is a share between 0 and 1, got {value!r}")
         for name in ("store_batch_size", "copy_shingle_words", "copy_minhash_permutations", "copy_sketch_bands",
-                     "copy_sketch_rows", "copy_passage_lone_min_bands", "copy_candidate_max_per_article",
+                     "copy_sketch_rows", "copy_passage_lone_min_bands", "align_best_per_line",
+                     "copy_candidate_max_per_article",
                      "story_vector_terms", "story_vector_names", "story_centroid_terms", "story_query_terms",
                      "story_candidates", "story_time_decay_days", "story_max_keys", "summary_max_sentences",
                      "timeline_max_events", "quote_min_words", "compare_max_chars"):  # fmt: skip

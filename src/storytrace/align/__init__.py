@@ -75,16 +75,11 @@ class Alignment:
         )
 
 
-# A sentence whose best 1-1 similarity is this far under the floor may still align inside a
-# 2-1 merge (half of a joined sentence scores about two thirds of the whole on word LCS).
-_MERGE_SLACK = 0.15
-
-
 def _reachable_share(similarity: np.ndarray, article: ArticleFeatures, axis: int, floor: float) -> float:
     """Share of an article's characters in sentences that could align (their best cell is near the floor)."""
     if similarity.size == 0:
         return 0.0
-    possible = similarity.max(axis=axis) >= floor - _MERGE_SLACK
+    possible = similarity.max(axis=axis) >= floor
     chars = np.fromiter((s.chars for s in article.sentences), dtype=np.float64, count=len(article.sentences))
     return float(chars[possible].sum() / max(1.0, chars.sum()))
 
@@ -117,18 +112,21 @@ def align_pair(
     else:
         similarity = lexical_similarity(a_words, b_words, settings)
         floor = settings.align_min_similarity
-        promising = max(_reachable_share(similarity, first, 1, floor), _reachable_share(similarity, second, 0, floor))
+        reach = floor - settings.align_merge_slack
+        promising = max(_reachable_share(similarity, first, 1, reach), _reachable_share(similarity, second, 0, reach))
         if promising < min_coverage:
             joined_a = joined_b = no_merges
         else:
             joined_a = lexical_similarity(joined_items(first.sentences), b_words, settings)
             joined_b = lexical_similarity(a_words, joined_items(second.sentences), settings).T
-    blocks = _chain(similarity, joined_a, joined_b, floor)
+    blocks = _chain(similarity, joined_a, joined_b, floor, settings.align_best_per_line)
     blocks = _add_moved(blocks, similarity, max(floor, settings.align_moved_min_similarity))
     return Alignment(tuple(blocks), _passages(blocks, first, second))
 
 
-def _chain(similarity: np.ndarray, joined_a: np.ndarray, joined_b: np.ndarray, floor: float) -> list[Block]:
+def _chain(
+    similarity: np.ndarray, joined_a: np.ndarray, joined_b: np.ndarray, floor: float, best_per_line: int
+) -> list[Block]:
     """Maximum-weight monotone chain of blocks whose similarity exceeds ``floor``.
 
     A block gains (similarity - floor) times the sentences it covers (averaged over both
@@ -138,7 +136,7 @@ def _chain(similarity: np.ndarray, joined_a: np.ndarray, joined_b: np.ndarray, f
     """
     items: list[Block] = [
         Block(int(i), int(i) + 1, int(j), int(j) + 1, float(similarity[i, j]))
-        for i, j in zip(*np.nonzero((similarity > floor) & _near_best(similarity)), strict=True)
+        for i, j in zip(*np.nonzero((similarity > floor) & _near_best(similarity, best_per_line)), strict=True)
     ]
     items += [
         Block(int(i), int(i) + 2, int(j), int(j) + 1, float(joined_a[i, j]))
@@ -155,25 +153,19 @@ def _chain(similarity: np.ndarray, joined_a: np.ndarray, joined_b: np.ndarray, f
     return _best_chain(items, floor, len(similarity[0]) if len(similarity) else 0)
 
 
-# A chain rarely uses a cell that is not among the best few of its row or its column; keeping
-# only those bounds the chain's input to O(n + m) cells even when an article repeats one
-# sentence many times (templated pages), where every cell would otherwise be positive.
-_BEST_PER_LINE = 3
-
-
-def _near_best(similarity: np.ndarray) -> np.ndarray:
-    """Mask of cells among the ``_BEST_PER_LINE`` highest of their row or of their column."""
+def _near_best(similarity: np.ndarray, best: int) -> np.ndarray:
+    """Mask of cells among the ``best`` highest of their row or of their column."""
     rows, columns = similarity.shape
     mask = np.zeros(similarity.shape, dtype=bool)
     if rows == 0 or columns == 0:
         return mask
-    if columns > _BEST_PER_LINE:
-        top = np.argpartition(-similarity, _BEST_PER_LINE - 1, axis=1)[:, :_BEST_PER_LINE]
+    if columns > best:
+        top = np.argpartition(-similarity, best - 1, axis=1)[:, :best]
         mask[np.arange(rows)[:, None], top] = True
     else:
         mask[:] = True
-    if rows > _BEST_PER_LINE:
-        top = np.argpartition(-similarity, _BEST_PER_LINE - 1, axis=0)[:_BEST_PER_LINE, :]
+    if rows > best:
+        top = np.argpartition(-similarity, best - 1, axis=0)[:best, :]
         mask[top, np.arange(columns)[None, :]] = True
     else:
         mask[:] = True

@@ -13,10 +13,6 @@ from storytrace.align import Alignment, ArticleFeatures, Block, different_langua
 from storytrace.embed import PassageCosines
 from storytrace.settings import Settings
 
-# A block more than half inside quotation marks (on either side: one outlet may quote what
-# another prints plainly) is a shared quotation, never evidence of copying.
-_QUOTED_BLOCK_SHARE = 0.5
-
 BlockCosines = Sequence[float | None]  # per block: the embedding cosine of its two sides, where measured
 
 
@@ -123,7 +119,7 @@ def _passages(
         cosine = cosines[index] if index < len(cosines) else None
         copied, alone = _copied(block, cosine, cross, settings, passage)
         edited = not cross and block.similarity >= settings.copy_min_similarity
-        if _quoted(block, first, second):
+        if _quoted(block, first, second, settings):
             copied = alone = edited = False
         chars = min(_chars(first, block.a_start, block.a_end), _chars(second, block.b_start, block.b_end))
         adjacent = previous is not None and previous.a_end == block.a_start and previous.b_end == block.b_start
@@ -177,9 +173,9 @@ def _copied(
     return same_words or reworded, same_words
 
 
-def _quoted(block: Block, first: ArticleFeatures, second: ArticleFeatures) -> bool:
+def _quoted(block: Block, first: ArticleFeatures, second: ArticleFeatures, settings: Settings) -> bool:
     return any(
-        s.quoted_share >= _QUOTED_BLOCK_SHARE
+        s.quoted_share >= settings.copy_quoted_block_share
         for s in (*first.sentences[block.a_start : block.a_end], *second.sentences[block.b_start : block.b_end])
     )
 
@@ -198,7 +194,7 @@ def reworded_blocks(
     wanted = [
         index
         for index, block in enumerate(alignment.blocks)
-        if block.similarity < settings.copy_passage_similarity and not _quoted(block, first, second)
+        if block.similarity < settings.copy_passage_similarity and not _quoted(block, first, second, settings)
     ]
     chars = sum(
         min(_chars(first, b.a_start, b.a_end), _chars(second, b.b_start, b.b_end))
