@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import jsonschema
+import pytest
+from click.testing import Result
+from typer.testing import CliRunner
 
 from storytrace import Settings, analyze
 from storytrace.report import load_schema
+from storytrace.report.layout import count
 from tests.conftest import EXAMPLES
 
 
@@ -103,7 +108,11 @@ def test_copies_and_compare_commands(seeds: Path, tmp_path: Path) -> None:
     assert len(relations) == 1
     original, copy = relations[0]["original"], relations[0]["copy"]
     table = _run("copies", "--db", db)
-    assert "1 copy relations" in table.stdout and relations[0]["kind"] in table.stdout
+    assert (
+        "1 copy relation" in table.stdout
+        and "1 copy relations" not in table.stdout
+        and relations[0]["kind"] in table.stdout
+    )
     shown = _run("compare", original, copy, "--db", db)
     assert shown.returncode == 0, shown.stderr
     assert f"is a {relations[0]['kind']} copy of" in " ".join(shown.stdout.split())
@@ -310,10 +319,10 @@ def test_copies_and_show_list_copy_families(seeds: Path, tmp_path: Path) -> None
     ]
     table = _run("copies", "--db", db)
     flat = " ".join(table.stdout.split())
-    assert f"{len(listed['copy_families'])} copy families" in flat
+    assert count(len(listed["copy_families"]), "copy family") in flat
     assert f"{family['id']} · 2 articles · original {relation['original']}" in flat
     # Families come before the relations.
-    assert flat.index("copy families") < flat.index("copy relations")
+    assert flat.index("copy famil") < flat.index("copy relation")
     # Filtered to the copy, the family is still whole.
     only = json.loads(_run("copies", "--db", db, "--json", "--article", relation["copy"]).stdout)
     assert only["copy_families"] == [family]
@@ -350,7 +359,7 @@ def test_copy_families_print_article_ids_literally(tmp_path: Path) -> None:
         assert shown.returncode == 0, shown.stderr
         assert "\x1b]" not in shown.stdout and "\x07" not in shown.stdout
         flat = " ".join(shown.stdout.split())
-        assert f"1 copy families {family['id']} · 2 articles · original {family['original']}" in flat
+        assert f"1 copy family {family['id']} · 2 articles · original {family['original']}" in flat
 
 
 def test_config_file_changes_the_run_and_the_settings_command_shows_it(tmp_path: Path) -> None:
@@ -381,3 +390,68 @@ def test_a_bad_config_file_exits_2_naming_it(seeds: Path, tmp_path: Path) -> Non
 def _write(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def _invoke(*arguments: str) -> Result:
+    """The command run in this process (cheaper than a subprocess), at the 80 columns of a pipe."""
+    from storytrace.cli import app
+
+    return CliRunner().invoke(app, list(arguments), env={"COLUMNS": "80"})
+
+
+@pytest.fixture(scope="module")
+def small_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A database of two articles, a verbatim copy (c1, c2), made once for the tests below."""
+    text = "The harbour council approved the flood barrier on Monday.\n\nEngineers said it would protect homes."
+    db = str(tmp_path_factory.mktemp("small") / "small.db")
+    records = [
+        {"id": i, "title": "Flood barrier", "text": text, "outlet": o, "published": d}
+        for i, o, d in (("c1", "one.example", "2025-03-03"), ("c2", "two.example", "2025-03-04"))
+    ]
+    analyze(records, db=db, workers=1, embedder=None, compare=False)
+    return db
+
+
+def test_unknown_article_or_database_is_an_error_naming_it(small_db: str, tmp_path: Path) -> None:
+    for arguments in (("--article", "typo-id"), ("-a", "c1", "-a", "typo-id")):
+        result = _invoke("copies", "--db", small_db, *arguments)
+        assert result.exit_code == 2, arguments
+        assert "typo-id: no such article in the database" in result.stderr and "no copies found" not in result.stdout
+    listed = _invoke("copies", "--db", small_db, "--article", "c2").stdout
+    assert "1 copy relation" in listed and "1 copy relations" not in listed and "1 copy family" in listed
+    result = _invoke("copies", "--db", small_db, "--story", "typo")
+    assert result.exit_code == 2 and "typo: no such story in the database" in result.stderr
+    result = _invoke("stories", "--db", str(tmp_path / "typo.db"))
+    assert result.exit_code == 2 and f"no database at {tmp_path / 'typo.db'}" in result.stderr
+    assert not (tmp_path / "typo.db").exists()
+
+
+def test_inputs_without_articles_exit_1_with_a_note(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    for command in ("analyze", "add"):
+        result = _invoke(command, str(empty), "--db", str(tmp_path / "e.db"), "--embedder", "none")
+        assert result.exit_code == 1, (command, result.output)
+        assert f"note: no articles found in the inputs ({empty})" in result.stderr, command
+        assert "0 articles" in result.stdout
+
+
+def test_help_texts_wrap_whole_paragraphs() -> None:
+    from storytrace.cli import app
+
+    for command in app.registered_commands:
+        assert command.help and "\n" not in command.help.replace("\n\n", ""), command.name
+    listing = _invoke("--help").stdout
+    assert "copies    List copy families (each original with every article derived from" in listing
+    # In the command list, every line of a description but its last is filled.
+    rows: list[list[str]] = []
+    for line in listing.split("Commands")[1].splitlines()[1:-1]:
+        if named := re.match(r"│ (\w+) +(.*?) *│$", line):
+            rows.append([named[2]])
+        elif more := re.match(r"│ {5,}(.*?) *│$", line):
+            rows[-1].append(more[1])
+    assert len(rows) == len(app.registered_commands)
+    for row in rows:
+        assert all(len(line) > 55 for line in row[:-1]), row
+    shown = " ".join(_invoke("show", "--help").stdout.split())
+    assert "cached in the database; the embedder is loaded only for a story in several languages" in shown

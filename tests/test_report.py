@@ -99,9 +99,98 @@ def test_terminal_families_say_an_undecided_original() -> None:
     print_families(copy_families(copies), {}, console)
     lines = [" ".join(line.split()) for line in console.export_text().splitlines()]
     (family,) = copy_families(copies)
-    assert lines[:2] == ["1 copy families", f"{family.id} · 3 articles · original undecided (candidates: x, y)"]
+    assert lines[:2] == ["1 copy family", f"{family.id} · 3 articles · original undecided (candidates: x, y)"]
     assert lines[2:] == [
         "x candidate original; verbatim copy, direction undecided, with y",
         "y candidate original; verbatim copy, direction undecided, with x",
         "↳ [red]z[/] edited copy of y",
     ]
+
+
+def _lines(console: object) -> list[str]:
+    from rich.console import Console
+
+    assert isinstance(console, Console)
+    return [line.rstrip() for line in console.export_text().splitlines()]
+
+
+def test_terminal_counts_say_one_in_the_singular() -> None:
+    from rich.console import Console
+
+    from storytrace.model import Article, Report, Story, Storyline
+    from storytrace.report import print_story, print_story_list, print_summary
+    from storytrace.report.layout import count
+    from storytrace.store import StoredStory
+
+    assert [count(n, "article") for n in (0, 1, 2)] == ["0 articles", "1 article", "2 articles"]
+    assert (count(1, "story"), count(3, "story"), count(1, "copy family")) == ("1 story", "3 stories", "1 copy family")
+    article = Article(id="a-1", source="a.txt", text="One text.", outlet="one.example", published="2025-03-03")
+    story = StoredStory("st-1", "sl-1", "Flood", "2025-03-03", None, ("a-1",), ("en",), ("one.example",))
+    other = StoredStory("st-2", "sl-1", "Flood again", "2025-03-09", None, ("a-2", "a-3"), ("en",), ("two.example",))
+    console = Console(record=True, width=120)
+    print_story(story, {"a-1": article}, [], [story, other], console)
+    print_story_list([story], console)
+    report = Report(
+        articles=(article,),
+        stories=(Story(id="st-1", title="Flood", articles=("a-1",)),),
+        storylines=(Storyline(id="sl-1", title="Flood", stories=("st-1",)),),
+        grouped={"new": 1, "merged": 1, "duplicate": 1},
+    )
+    print_summary(report, console)
+    text = "\n".join(_lines(console))
+    assert "st-1 · 2025-03-03 · 1 article\n" in text and "storyline sl-1 with 1 other story\n" in text
+    assert "1 story\n" in text and "\n1 article\n" in text  # the list's title, the summary's headline
+    assert "stories: 1 duplicate, 1 story merged, 1 opened a story" in text
+    for wrong in ("1 articles", "1 stories", "1 other stories", "1 duplicates", "1 copy families"):
+        assert wrong not in text, wrong
+
+
+def test_terminal_tables_keep_ids_whole_and_every_column_at_80_columns() -> None:
+    from rich.console import Console
+
+    from storytrace.model import Article, Copy
+    from storytrace.report import print_copies, print_story, print_story_list
+    from storytrace.store import StoredStory
+
+    url = "https://harbourtimes.example/valmora/sport/2025/10/18/harbour-fc-3-castellmar-athletic-1"
+    ids = ["valmora-herald-bridge", "wire-bridge-verbatim", "urn:uuid:1557073b-3ab0-5ea6-8e2d-97623259a8f1", url]
+    articles = {
+        i: Article(
+            id=i,
+            source=f"{n}.txt",
+            text="Text.",
+            outlet="Harbour Times – Valmora",
+            published="2025-10-14",
+            title="Old Quay Bridge collapses into Valmora harbour, at least 12 injured",
+        )  # fmt: skip
+        for n, i in enumerate(ids)
+    }
+    copies = [
+        Copy(original=ids[0], copy=ids[1], kind="verbatim", score=1.0, direction="publication date"),
+        Copy(original=ids[2], copy=url, kind="translated", score=0.7, direction="wording echoed by other articles"),
+    ]
+    listed = [
+        StoredStory(
+            f"st-a05ac756a91{n}",
+            f"sl-a05ac756a91{n}",
+            "Old-Quay-Brücke stürzt in den Hafen von Valmora – mindestens zwölf Verletzte",
+            "2025-10-14",
+            "2025-10-15",
+            tuple(ids),
+            ("de", "en"),
+            ("KPA Kontinentale Presseagentur", "Rheinpost Online", "Coastal Daily"),
+        )  # fmt: skip
+        for n in range(3)
+    ]
+    for width in (80, 100, 160):
+        console = Console(record=True, width=width)
+        print_copies(copies, articles, console)
+        print_story_list(listed, console)
+        print_story(listed[0], articles, copies, listed, console)
+        lines = _lines(console)
+        words = {word for line in lines for word in line.replace("│", " ").split()}
+        for identifier in [*ids, *(s.id for s in listed), *(s.storyline for s in listed)]:
+            assert identifier in words, (width, identifier)  # whole, on one line
+        for value in ("publication", "translated", "0.70", "de,", "Rheinpost", "2025-10-15", "Verletzte"):
+            assert value in words, (width, value)  # no column dropped
+        assert all(len(line) <= width for line in lines if url not in line), width

@@ -1,6 +1,7 @@
 """The ``storytrace`` command: a thin Typer + Rich layer over the Python API.
 
-Exit codes: 0 all inputs ingested; 1 the batch was partial (some inputs named as errors);
+Exit codes: 0 all inputs ingested; 1 the batch was partial (some inputs named as errors) or
+the inputs held no article at all;
 2 usage or configuration error, an unknown article or story, or the database could not be used;
 3 an internal error (a bug: reported in one line, with the traceback under ``--debug``);
 130 interrupted (Ctrl-C; what was written is kept and said).
@@ -23,6 +24,7 @@ if __name__ == "__main__" or os.path.basename(sys.argv[0]) == "storytrace":
     signal.signal(signal.SIGINT, _interrupted_while_starting)
 
 import functools
+import inspect
 import json
 import threading
 import traceback
@@ -48,7 +50,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from storytrace import __version__
 from storytrace.errors import InputError, Interrupted, StorytraceError
-from storytrace.model import Copy, CopyFamily
+from storytrace.model import Copy, CopyFamily, Report
 from storytrace.pipeline import add as run_add
 from storytrace.pipeline import analyze as run_analysis
 from storytrace.pipeline import compare as run_compare
@@ -66,6 +68,8 @@ from storytrace.report import (
     print_summary,
     write_json,
 )
+from storytrace.report.compare import terminal_safe
+from storytrace.report.layout import count as count_of
 from storytrace.settings import Settings
 from storytrace.store import Store, StoredStory
 
@@ -93,7 +97,8 @@ class _Options:
 
 
 DbOption = Annotated[
-    str, typer.Option("--db", help="SQLite file path, or a postgresql://user:pass@host/db URL.", show_default=True)
+    str,
+    typer.Option("--db", help="SQLite file path, or a postgresql:// URL of a PostgreSQL database.", show_default=True),
 ]
 
 
@@ -290,8 +295,16 @@ def analyze(
     elif report.partial:
         for problem in report.problems:
             errors.print(f"{problem.kind.value} {problem.source}: {problem.reason}", markup=False, highlight=False)
-    if report.partial:
+    _no_articles(report, paths, errors)
+    if report.partial or not report.articles:
         raise typer.Exit(EXIT_PARTIAL)
+
+
+def _no_articles(report: Report, paths: list[str], errors: Console) -> None:
+    """A note on standard error when the inputs held no article at all (the command then exits 1)."""
+    if not report.articles:
+        named = ", ".join(terminal_safe("standard input" if path == "-" else path) for path in paths)
+        errors.print(f"note: no articles found in the inputs ({named})", markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -313,6 +326,11 @@ def copies(
     filtered), then the copy relations: which article copied which, the kind of copy, and the evidence."""
     with Store(db, _settings(config), must_exist=True) as store:
         wanted = article
+        if article:
+            known = store.load_article_heads(article)
+            missing = [i for i in dict.fromkeys(article) if i not in known]
+            if missing:
+                raise InputError(", ".join(missing), "no such article in the database")
         if story is not None:
             wanted = [*(article or []), *_stored_story(store, story).articles]
         relations = store.load_copies(wanted)
@@ -397,10 +415,11 @@ def add(
         write_json(report, "-")
     else:
         print_summary(report, Console())
-    if report.partial:
-        if json_out:
-            for problem in report.problems:
-                errors.print(f"{problem.kind.value} {problem.source}: {problem.reason}", markup=False, highlight=False)
+    if report.partial and json_out:
+        for problem in report.problems:
+            errors.print(f"{problem.kind.value} {problem.source}: {problem.reason}", markup=False, highlight=False)
+    _no_articles(report, paths, errors)
+    if report.partial or not report.articles:
         raise typer.Exit(EXIT_PARTIAL)
 
 
@@ -535,7 +554,7 @@ def report(
     if not stories and not all_stories:
         raise InputError("report", "name story ids or pass --all")
     count = write_report(db, output, () if all_stories else stories or (), _settings(config))
-    Console().print(f"{count} stories written to {escape(output)}", highlight=False)
+    Console().print(f"{count_of(count, 'story')} written to {escape(output)}", highlight=False)
 
 
 @app.command("settings")
@@ -544,6 +563,18 @@ def show_settings(config: ConfigOption = None) -> None:
     """Print every setting with the value in effect (the defaults, or with --config FILE's values)
     as TOML: a starting point for a settings file. docs/settings.md says what each one does."""
     sys.stdout.write(_settings(config).to_toml())
+
+
+def _paragraphs(doc: str) -> str:
+    """A docstring as help text: each paragraph on one line, for the help to wrap to the terminal
+    (Typer keeps a docstring's line breaks after the first paragraph, and the command list keeps
+    them in the first)."""
+    return "\n\n".join(" ".join(paragraph.split()) for paragraph in inspect.cleandoc(doc).split("\n\n"))
+
+
+for _command in app.registered_commands:
+    if _command.help is None and _command.callback is not None and _command.callback.__doc__:
+        _command.help = _paragraphs(_command.callback.__doc__)
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from storytrace.model import Article, Copy, Passage, Span
+from storytrace.report.layout import count, print_table
 
 # Background colours for passages, distinguishable on dark and light terminals.
 _PASSAGE_STYLES = ("on dark_green", "on dark_blue", "on dark_magenta", "on dark_cyan", "on grey37", "on dark_red")
@@ -39,10 +40,9 @@ def print_copies(copies: Sequence[Copy], articles: Mapping[str, Article], consol
     if not copies:
         console.print("no copies found")
         return
-    table = Table(title=f"{len(copies)} copy relations", show_edge=False)
+    table = Table(title=count(len(copies), "copy relation"), show_edge=False)
     for column in ("original", "copy", "kind", "score", "passages", "original decided by"):
         numeric = column in ("score", "passages")
-        # Ids are what a reader copies into `storytrace compare`: never cut them.
         table.add_column(column, justify="right" if numeric else "left", overflow="fold")
     for relation in copies:
         table.add_row(
@@ -53,7 +53,8 @@ def print_copies(copies: Sequence[Copy], articles: Mapping[str, Article], consol
             str(len(relation.passages)),
             relation.direction,
         )
-    console.print(table)
+    # Ids are what a reader copies into `storytrace compare`: never cut them.
+    print_table(table, console, ids=(0, 1), label_first=True)
 
 
 def _label(article_id: str, articles: Mapping[str, Article]) -> Text:

@@ -15,6 +15,7 @@ from rich.text import Text
 
 from storytrace.model import Article, Quote, StoryComparison
 from storytrace.report.compare import terminal_safe
+from storytrace.report.layout import count, noun
 
 # How much of each section the terminal shows (the JSON has everything).
 _SHOWN_QUOTE_GROUPS = 12
@@ -115,7 +116,7 @@ def print_story_comparison(comparison: StoryComparison, articles: Mapping[str, A
         shown = (shared or list(comparison.quotes))[:_SHOWN_QUOTE_GROUPS]
         for group in shown:
             head = _text(group.speaker or "(unnamed source)", "green")
-            head.append(f"  in {len({q.article for q in group.quotes})} articles", style="dim")
+            head.append(f"  in {count(len({q.article for q in group.quotes}), 'article')}", style="dim")
             console.print(head)
             variants: dict[str, list[str]] = {}
             for quote in group.quotes:
@@ -126,7 +127,9 @@ def print_story_comparison(comparison: StoryComparison, articles: Mapping[str, A
                 console.print(line)
         hidden = len(comparison.quotes) - len(shown)
         if hidden > 0:
-            console.print(Text(f"  … {hidden} more quote groups (storytrace show --json)", style="dim"))
+            console.print(
+                Text(f"  … {hidden} more {noun(hidden, 'quote group')} (storytrace show --json)", style="dim")
+            )
     if comparison.facts:
         console.print(Text("\nFacts", style="bold"))
         table = Table(show_edge=False)
@@ -165,7 +168,7 @@ def print_story_comparison(comparison: StoryComparison, articles: Mapping[str, A
     if comparison.unsupported:
         console.print(
             Text(
-                f"\nno quotes or facts for {len(comparison.unsupported)} articles: no spaCy pipeline for "
+                f"\nno quotes or facts for {count(len(comparison.unsupported), 'article')}: no spaCy pipeline for "
                 "their language (docs/compare.md)",
                 style="dim",
             )

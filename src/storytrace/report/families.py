@@ -13,11 +13,12 @@ from rich.text import Text
 
 from storytrace.model import Article, CopyFamily, FamilyMember
 from storytrace.report.compare import terminal_safe
+from storytrace.report.layout import count, print_table
 
 
 def family_heading(family: CopyFamily) -> str:
     """One line on a family: its id, size and original (or that its original is undecided)."""
-    size = f"{family.id} · {len(family.members)} articles"
+    size = f"{family.id} · {count(len(family.members), 'article')}"
     if family.original is not None:
         return f"{size} · original {family.original}"
     return f"{size} · original undecided (candidates: {', '.join(family.candidates)})"
@@ -53,7 +54,7 @@ def print_families(
     copy steps, with outlet and date and how each derives from its nearest source."""
     if not families:
         return
-    console.print(Text(f"{len(families)} copy families", style="bold"))
+    console.print(Text(count(len(families), "copy family"), style="bold"))
     for family in families:
         # soft_wrap: ids are what a reader copies into `storytrace compare`, never cut.
         console.print(Text(terminal_safe(family_heading(family))), soft_wrap=True)
@@ -70,4 +71,5 @@ def print_families(
                 Text(terminal_safe(details), style="dim"),
                 Text(terminal_safe(_derivation(member, family))),
             )
-        console.print(table)
+        # The indented ids and the ids in "copy of X" whole (the indent is part of the first).
+        print_table(table, console, ids=(2,), lines=(0,))

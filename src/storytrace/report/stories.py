@@ -14,6 +14,7 @@ from rich.text import Text
 
 from storytrace.model import Article, Copy, Report
 from storytrace.report.compare import terminal_safe
+from storytrace.report.layout import count, print_table
 from storytrace.store import StoredStory
 from storytrace.stories import Merge
 
@@ -26,11 +27,11 @@ _GROUPED = {
     "duplicate": "duplicates",
     "merged": "stories merged",
 }
+# The same in the singular, for a count of one.
+_GROUPED_ONE = {"duplicate": "duplicate", "merged": "story merged"}
 
-
-# Flexible columns: their share of the width left, and the least they get on a narrow terminal.
-_RATIOS = {"title": 4, "outlets": 2}
-_MIN_WIDTHS = {"title": 16, "dates": 10, "outlets": 8, "languages": 5}
+# Columns printed whole: ids (copied into `storytrace show`), dates and counts; the rest wraps.
+_WHOLE = ("story", "dates", "articles", "storyline")
 
 
 def _text(value: str | None) -> Text:
@@ -43,25 +44,26 @@ def _dates(start: str | None, end: str | None) -> str:
     return start if end in (None, start) else f"{start} – {end}"
 
 
-def _columns(table: Table, names: Sequence[str]) -> None:
-    """Story table columns: ids whole on one line (a reader copies them into `storytrace show`),
-    the rest wrapped into the width left, titles taking most of it."""
+def _columns(table: Table, names: Sequence[str]) -> list[int]:
+    """Add the story table's columns; the indexes of those to print whole."""
     for name in names:
-        whole = name in ("story", "storyline", "articles")
-        table.add_column(name, justify="right" if name == "articles" else "left", no_wrap=whole, overflow="fold",
-                         min_width=_MIN_WIDTHS.get(name), ratio=None if whole else _RATIOS.get(name, 1))  # fmt: skip
+        table.add_column(name, justify="right" if name == "articles" else "left", overflow="fold")
+    return [index for index, name in enumerate(names) if name in _WHOLE]
 
 
 def print_grouping(report: Report, console: Console) -> None:
     """One line on where the articles went, then the stories holding them."""
     if report.grouped:
-        parts = [f"{count} {_GROUPED.get(reason, reason)}" for reason, count in sorted(report.grouped.items())]
+        parts = [
+            f"{number} {(_GROUPED_ONE.get(reason) if number == 1 else None) or _GROUPED.get(reason, reason)}"
+            for reason, number in sorted(report.grouped.items())
+        ]
         console.print("stories: " + ", ".join(parts), markup=False, highlight=False)
     if not report.stories:
         return
     line_of = {story: line.id for line in report.storylines for story in line.stories}
-    table = Table(title=f"{len(report.stories)} stories", show_edge=False)
-    _columns(table, ("story", "title", "dates", "articles", "storyline"))
+    table = Table(title=count(len(report.stories), "story"), show_edge=False)
+    whole = _columns(table, ("story", "title", "dates", "articles", "storyline"))
     for story in report.stories:
         table.add_row(
             _text(story.id),
@@ -70,7 +72,7 @@ def print_grouping(report: Report, console: Console) -> None:
             str(len(story.articles)),
             _text(line_of.get(story.id)),
         )
-    console.print(table)
+    print_table(table, console, ids=whole)
 
 
 def print_story_list(stories: Sequence[StoredStory], console: Console) -> None:
@@ -78,8 +80,8 @@ def print_story_list(stories: Sequence[StoredStory], console: Console) -> None:
     if not stories:
         console.print("no stories found")
         return
-    table = Table(title=f"{len(stories)} stories", show_edge=False)
-    _columns(table, ("story", "title", "dates", "articles", "outlets", "languages", "storyline"))
+    table = Table(title=count(len(stories), "story"), show_edge=False)
+    whole = _columns(table, ("story", "title", "dates", "articles", "outlets", "languages", "storyline"))
     for story in stories:
         table.add_row(
             _text(story.id),
@@ -90,7 +92,7 @@ def print_story_list(stories: Sequence[StoredStory], console: Console) -> None:
             _text(", ".join(story.languages)),
             _text(story.storyline),
         )
-    console.print(table)
+    print_table(table, console, ids=whole)
 
 
 def print_story(
@@ -108,11 +110,13 @@ def print_story(
     if requested is not None and requested != story.id:
         console.print(Text(f"{terminal_safe(requested)} was merged into {terminal_safe(story.id)}", style="yellow"))
     heading = Text(terminal_safe(story.title or "(untitled)"), style="bold")
-    heading.append(f"\n{terminal_safe(story.id)} · {_dates(story.start, story.end)} · {len(story.articles)} articles")
+    heading.append(
+        f"\n{terminal_safe(story.id)} · {_dates(story.start, story.end)} · {count(len(story.articles), 'article')}"
+    )
     console.print(heading)
     others = [other for other in storyline if other.id != story.id]
     line = Text(f"storyline {terminal_safe(story.storyline)}")
-    line.append(f" with {len(others)} other stories" if others else " (this story only)")
+    line.append(f" with {count(len(others), 'other story', 'other stories')}" if others else " (this story only)")
     for other in others:
         line.append(
             f"\n  {terminal_safe(other.id)}  {_dates(other.start, other.end)}  {terminal_safe(other.title or '')}"
@@ -134,6 +138,7 @@ def print_story(
     table = Table(show_edge=False)
     for column in ("date", "outlet", "article", "title", "copies"):
         table.add_column(column, overflow="fold")
+    # Whole: the date, the article's id and the ids in "copy of X (kind)".
     for article in members:
         marks = [f"copy of {r.original} ({r.kind})" for r in sources.get(article.id, [])]
         table.add_row(
@@ -143,4 +148,4 @@ def print_story(
             _text(article.title),
             _text("; ".join(marks) or "original"),
         )
-    console.print(table)
+    print_table(table, console, ids=(0, 2, 4))

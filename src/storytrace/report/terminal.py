@@ -13,6 +13,8 @@ from storytrace.model import Problem, ProblemKind, Report
 from storytrace.provenance.families import copy_families
 from storytrace.report.compare import print_copies, terminal_safe
 from storytrace.report.families import print_families
+from storytrace.report.layout import count as count_of
+from storytrace.report.layout import noun
 from storytrace.report.stories import print_grouping
 
 
@@ -24,7 +26,7 @@ def _problem(problem: Problem) -> str:
 def print_summary(report: Report, console: Console) -> None:
     """Print a readable summary of ``report`` to ``console``."""
     articles = report.articles
-    headline = f"[bold]{len(articles)}[/] articles"
+    headline = f"[bold]{len(articles)}[/] {noun(len(articles), 'article')}"
     if report.stored:
         headline += " (" + ", ".join(f"{count} {status}" for status, count in sorted(report.stored.items())) + ")"
     console.print(headline)
@@ -79,4 +81,4 @@ def print_summary(report: Report, console: Console) -> None:
             soft_wrap=True,
         )
     if errors:
-        console.print(f"[red]partial batch:[/] {len(errors)} input(s) could not be ingested")
+        console.print(f"[red]partial batch:[/] {count_of(len(errors), 'input')} could not be ingested")
