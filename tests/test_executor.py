@@ -76,3 +76,28 @@ def test_statistics_count_items_and_processes_per_step() -> None:
 def test_workers_must_be_at_least_one() -> None:
     with pytest.raises(ConfigError, match="at least 1"):
         LocalExecutor(0)
+
+
+class _Lazy:
+    """A context with a part computed on demand, as the aligner's document frequencies are."""
+
+    def __init__(self) -> None:
+        self.prepared_in: list[int] = []
+
+    def prepare(self) -> None:
+        self.prepared_in.append(os.getpid())
+
+
+def _prepared(context: _Lazy, item: int) -> tuple[int, list[int]]:
+    return item, context.prepared_in
+
+
+def test_before_fork_prepares_the_context_once_in_the_parent_and_only_for_a_pool() -> None:
+    step = Step("lazy", _prepared, parallel_from=5, inherit_context=True, before_fork=_Lazy.prepare)
+    serial_context = _Lazy()
+    list(LocalExecutor(2).map(step, [1, 2], serial_context))  # under parallel_from: no fork
+    assert serial_context.prepared_in == []
+    context = _Lazy()
+    results = list(LocalExecutor(2).map(step, list(range(10)), context))
+    assert context.prepared_in == [os.getpid()]
+    assert all(prepared == [os.getpid()] for _, prepared in results)  # the workers inherited it

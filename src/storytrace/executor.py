@@ -45,7 +45,9 @@ class Step(Generic[C, T, R]):
     than they save. ``chunk`` items go to a worker at a time. ``inherit_context``: workers are
     forked from the parent and inherit the context (every article's features, say: too large to
     pickle with each task) and what the parent loaded (spaCy pipelines); where forking is not
-    available (not Linux) such a step runs in the calling process. At most two ``window``s of
+    available (not Linux) such a step runs in the calling process; ``before_fork`` then finishes
+    what the context computes lazily, once in the parent rather than once in every worker. At most
+    two ``window``s of
     items (and their results) are in flight in a pool, so a slow consumer never makes the results
     of a whole batch wait in memory.
     """
@@ -56,6 +58,7 @@ class Step(Generic[C, T, R]):
     chunk: int = 1
     inherit_context: bool = False
     window: int = 10_000
+    before_fork: Callable[[C], object] | None = None
 
 
 class Executor(Protocol):
@@ -113,6 +116,8 @@ class LocalExecutor:
         if processes < 2:
             return (step.function(context, item) for item in items)
         if step.inherit_context:
+            if step.before_fork is not None:
+                step.before_fork(context)
             call: Callable[[T], R] = _InheritedCall(step.function)
             return _in_pool(call, items, processes, step.chunk, step.window, fork=True, inherited=context)
         return _in_pool(partial(step.function, context), items, processes, step.chunk, step.window)

@@ -233,10 +233,16 @@ def _align_chunk(aligner: _PairAligner, pairs: list[tuple[int, int]]) -> list[Co
 
 
 _ALIGN_CHUNK = 256
+
+
+def _count_words(aligner: _PairAligner) -> None:
+    aligner.frequency.counts()
+
+
 # Chunks of 256 pairs; below 8 chunks (about 2,000 pairs) starting workers costs more than it
 # saves. Workers inherit the aligner (every article's features) by forking: copy-on-write
-# instead of pickled to each.
-ALIGNING = Step("aligning candidates", _align_chunk, parallel_from=8, inherit_context=True)
+# instead of pickled to each, with its document frequencies counted first (once, not per worker).
+ALIGNING = Step("aligning candidates", _align_chunk, parallel_from=8, inherit_context=True, before_fork=_count_words)
 
 
 def _align_all(
@@ -247,7 +253,6 @@ def _align_all(
     # A forked process inherits no threads: once an embedder has run here (sentence vectors),
     # its thread pool would not survive a fork, so the alignment stays in this process.
     runner = executor.serial() if aligner.vectors else executor
-    aligner.frequency.counts()  # count once here rather than once per worker
     for chunk, results in zip(chunks, runner.map(ALIGNING, chunks, aligner), strict=True):
         sink.advance(len(chunk))
         yield from results
