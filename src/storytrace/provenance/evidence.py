@@ -144,12 +144,10 @@ class _Run:
 
     def extend(self, member: bool, adjacent: bool, chars: int, anchored: bool) -> None:
         """Add the next block: a member continues the run (or starts one), anything else ends it."""
-        if not member:
+        if not (member and adjacent and self.blocks):
             self.blocks, self.chars, self.anchored = 0, 0, False
-            return
-        if not (adjacent and self.blocks):
-            self.blocks, self.chars, self.anchored = 0, 0, False
-        self.blocks, self.chars, self.anchored = self.blocks + 1, self.chars + chars, self.anchored or anchored
+        if member:
+            self.blocks, self.chars, self.anchored = self.blocks + 1, self.chars + chars, self.anchored or anchored
 
 
 def _copied(
