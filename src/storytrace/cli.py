@@ -296,13 +296,13 @@ def analyze(
         for problem in report.problems:
             errors.print(f"{problem.kind.value} {problem.source}: {problem.reason}", markup=False, highlight=False)
     _no_articles(report, paths, errors)
-    if report.partial or not report.articles:
+    if report.partial or not report.results:
         raise typer.Exit(EXIT_PARTIAL)
 
 
 def _no_articles(report: Report, paths: list[str], errors: Console) -> None:
     """A note on standard error when the inputs held no article at all (the command then exits 1)."""
-    if not report.articles:
+    if not report.results:  # no article read (duplicates of stored articles are read)
         named = ", ".join(terminal_safe("standard input" if path == "-" else path) for path in paths)
         errors.print(f"note: no articles found in the inputs ({named})", markup=False, highlight=False, soft_wrap=True)
 
@@ -419,7 +419,7 @@ def add(
         for problem in report.problems:
             errors.print(f"{problem.kind.value} {problem.source}: {problem.reason}", markup=False, highlight=False)
     _no_articles(report, paths, errors)
-    if report.partial or not report.articles:
+    if report.partial or not report.results:
         raise typer.Exit(EXIT_PARTIAL)
 
 
