@@ -6,5 +6,5 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 .venv/bin/pip install -q -e '.[bench]'
 if [ ! -f /usr/share/wordnet/data.noun ]; then
-  apt-get update -qq && apt-get install -y -qq wordnet-base
+  scripts/apt-install.sh wordnet-base
 fi

@@ -9,5 +9,4 @@ if [ "$(id -u)" -ne 0 ]; then
   echo "chromium is not installed and this is not root: install Debian's chromium to run the browser tests" >&2
   exit 1
 fi
-apt-get update -qq >&2
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2
+"$(dirname "$0")/apt-install.sh" chromium

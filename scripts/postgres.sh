@@ -8,8 +8,7 @@ if ! compgen -G "/usr/lib/postgresql/*/bin/postgres" > /dev/null; then
     echo "postgresql is not installed and this is not root: install it to run the PostgreSQL tests" >&2
     exit 1
   fi
-  apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
+  "$(dirname "$0")/apt-install.sh" postgresql
 fi
 VERSION=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
 if ! pg_lsclusters -h | awk -v v="$VERSION" '$1 == v && $2 == "main"' | grep -q .; then
