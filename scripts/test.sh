@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Install, start PostgreSQL for the store tests and make Chromium available for the browser tests
-# (when possible), and run the whole test suite.
+# Install, start PostgreSQL for the store tests, make Chromium available for the browser tests and
+# Java and pyspark for the Spark tests (when possible), and run the whole test suite.
 # With STORYTRACE_REQUIRE_PG=1 (set by CI) a PostgreSQL that cannot be started fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,5 +21,12 @@ if ! scripts/browser.sh; then
     exit 1
   fi
   echo "browser tests will be skipped" >&2
+fi
+if ! scripts/spark.sh; then
+  if [ "${STORYTRACE_REQUIRE_SPARK:-0}" = "1" ]; then
+    echo "Java or pyspark could not be installed and STORYTRACE_REQUIRE_SPARK=1" >&2
+    exit 1
+  fi
+  echo "Spark tests will be skipped" >&2
 fi
 exec .venv/bin/python -m pytest "$@"

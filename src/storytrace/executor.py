@@ -29,7 +29,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from storytrace.errors import ConfigError
 from storytrace.model import StepStatistics
 
-__all__ = ["SERIAL", "Executor", "LocalExecutor", "Step"]
+__all__ = ["SERIAL", "Executor", "LocalExecutor", "Step", "StepCounter"]
 
 C = TypeVar("C")
 T = TypeVar("T")
@@ -77,31 +77,21 @@ class Executor(Protocol):
         ...
 
 
-class LocalExecutor:
-    """Runs steps in this process, or in ``workers`` processes for steps with enough items."""
+class StepCounter:
+    """Items, processes at most and seconds per step name, in the order the steps first ran."""
 
-    def __init__(self, workers: int = 1, _counts: dict[str, list[float]] | None = None) -> None:
-        if workers < 1:
-            raise ConfigError(f"workers must be at least 1, got {workers}")
-        self.workers = workers
-        # name -> [items, largest process count, seconds], shared with ``serial()``'s executor.
-        self._counts: dict[str, list[float]] = _counts if _counts is not None else {}
+    def __init__(self) -> None:
+        self._counts: dict[str, list[float]] = {}  # name -> [items, largest process count, seconds]
 
-    def serial(self) -> LocalExecutor:
-        """This executor in one process, sharing its statistics."""
-        return LocalExecutor(1, self._counts)
+    def timed(self, name: str, items: int, processes: int, results: Iterator[R]) -> Iterator[R]:
+        """``results`` passed through, counted under ``name``.
 
-    def map(self, step: Step[C, T, R], items: Sequence[T], context: C) -> Iterator[R]:
-        """``step.function(context, item)`` for each item, in order, timed and counted under the step's name."""
-        processes = min(self.workers, len(items)) if len(items) >= step.parallel_from else 1
-        if step.inherit_context and sys.platform != "linux":
-            processes = 1  # inheriting needs fork
-        counts = self._counts.setdefault(step.name, [0, 1, 0.0])
-        counts[0] += len(items)
+        Seconds are the time the consumer waited for results: the step's own time when serial,
+        the wall time not covered by the workers when parallel (the consumer's time is left out).
+        """
+        counts = self._counts.setdefault(name, [0, 1, 0.0])
+        counts[0] += items
         counts[1] = max(counts[1], processes)
-        results = self._run(step, items, context, processes)
-        # Seconds are the time the consumer waited for results: the step's own time when serial,
-        # the wall time not covered by the workers when parallel (the consumer's time is left out).
         while True:
             started = time.perf_counter()
             try:
@@ -111,6 +101,34 @@ class LocalExecutor:
                 return
             counts[2] += time.perf_counter() - started
             yield result
+
+    def statistics(self) -> tuple[StepStatistics, ...]:
+        """What each step ran so far."""
+        return tuple(
+            StepStatistics(name, int(items), int(processes), round(seconds, 3))
+            for name, (items, processes, seconds) in self._counts.items()
+        )
+
+
+class LocalExecutor:
+    """Runs steps in this process, or in ``workers`` processes for steps with enough items."""
+
+    def __init__(self, workers: int = 1, counter: StepCounter | None = None) -> None:
+        if workers < 1:
+            raise ConfigError(f"workers must be at least 1, got {workers}")
+        self.workers = workers
+        self.counter = counter if counter is not None else StepCounter()
+
+    def serial(self) -> LocalExecutor:
+        """This executor in one process, sharing its statistics."""
+        return LocalExecutor(1, self.counter)
+
+    def map(self, step: Step[C, T, R], items: Sequence[T], context: C) -> Iterator[R]:
+        """``step.function(context, item)`` for each item, in order, timed and counted under the step's name."""
+        processes = min(self.workers, len(items)) if len(items) >= step.parallel_from else 1
+        if step.inherit_context and sys.platform != "linux":
+            processes = 1  # inheriting needs fork
+        yield from self.counter.timed(step.name, len(items), processes, self._run(step, items, context, processes))
 
     def _run(self, step: Step[C, T, R], items: Sequence[T], context: C, processes: int) -> Iterator[R]:
         if processes < 2:
@@ -124,10 +142,7 @@ class LocalExecutor:
 
     def statistics(self) -> tuple[StepStatistics, ...]:
         """What each step ran so far, in the order the steps first ran."""
-        return tuple(
-            StepStatistics(name, int(items), int(processes), round(seconds, 3))
-            for name, (items, processes, seconds) in self._counts.items()
-        )
+        return self.counter.statistics()
 
 
 SERIAL = LocalExecutor()
