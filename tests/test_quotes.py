@@ -8,9 +8,9 @@ import pytest
 from storytrace.model import Article
 from storytrace.quotes import extract_quotes
 from storytrace.quotes.align import align_quotes, merge_aliases
-from storytrace.quotes.extract import _Reader as SpeakerReader
 from storytrace.quotes.marks import quoted_stretches
 from storytrace.quotes.nlp import load_pipeline
+from storytrace.quotes.speakers import SpeakerReader
 from storytrace.settings import Settings
 
 SETTINGS = Settings()

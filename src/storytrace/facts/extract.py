@@ -15,7 +15,7 @@ from typing import Any
 
 from storytrace.facts.dates import resolve_date
 from storytrace.model import Article, Fact
-from storytrace.quotes.speakers import Mention, NameBook, clean_name
+from storytrace.quotes.names import NameBook, clean_name
 
 _NUMBER_LABELS = frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT"})
 _SCALES = {
@@ -273,7 +273,7 @@ def _name_facts(article: Article, doc: Any) -> list[Fact]:
     abouts = {"person": "people named", "organization": "organizations named", "location": "places named"}
     entities = [entity for entity in doc.ents if entity.label_ in kinds and len(clean_name(entity.text)) >= 2]
     labels = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "GPE"}
-    names = NameBook([Mention(e.text, (e.start_char, e.end_char), labels[e.label_], False) for e in entities], {})
+    names = NameBook.of_names((e.text, (e.start_char, e.end_char), labels[e.label_]) for e in entities)
     facts: list[Fact] = []
     for entity in entities:
         kind = "person" if names.is_person(entity.text) else kinds[entity.label_]  # NER's ORG "Psaki"

@@ -1,679 +1,337 @@
-"""Who a speaker mention refers to: names, pronouns and descriptions resolved to full names.
+"""Who says a quote: one article's parse read for speakers, each subject resolved to a full name.
 
 spaCy gives entities and the parse but no coreference for news-sized English (coreferee and
 fastcoref need pipelines or models we do not ship), so mentions are resolved by the rules news
 writing follows: a person is introduced by full name with a title ("Russian President Vladimir
 Putin") and then referred to by surname ("Mr Putin"), pronoun ("he") or role ("the Russian
 leader"); an indefinite description ("a senior US official") introduces an unnamed source.
+:class:`SpeakerReader` gathers the article's mentions into a :class:`~storytrace.quotes.names.NameBook`
+and turns a reporting verb's subject into the name it refers to.
 """
 
 from __future__ import annotations
 
-import functools
 import re
-from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from bisect import bisect_right
+from dataclasses import replace
+from itertools import accumulate
+from typing import Any
 
-from storytrace.model import Span
-
-# Words that precede names but are not part of them (titles, honorifics, ranks).
-TITLES = frozenset(
-    [
-        "mr",
-        "mr.",
-        "mrs",
-        "mrs.",
-        "ms",
-        "ms.",
-        "miss",
-        "dr",
-        "dr.",
-        "prof",
-        "prof.",
-        "sir",
-        "dame",
-        "lord",
-        "lady",
-        "president",
-        "vice",
-        "prime",
-        "minister",
-        "secretary",
-        "sen",
-        "sen.",
-        "senator",
-        "rep",
-        "rep.",
-        "representative",
-        "gov",
-        "gov.",
-        "governor",
-        "chancellor",
-        "king",
-        "queen",
-        "prince",
-        "princess",
-        "pope",
-        "gen",
-        "gen.",
-        "general",
-        "col",
-        "col.",
-        "lt",
-        "lt.",
-        "capt",
-        "capt.",
-        "sgt",
-        "sgt.",
-        "adm",
-        "adm.",
-        "judge",
-        "justice",
-        "mayor",
-        "chairman",
-        "chairwoman",
-        "chief",
-        "ceo",
-        "director",
-        "ambassador",
-        "speaker",
-        "leader",
-        "deputy",
-        "foreign",
-        "press",
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "coach",
-        "officer",
-        "commissioner",
-        "attorney",
-        "st",
-        "st.",
-        "rev",
-        "rev.",
-        "father",
-        "sheikh",
-        "emir",
-        "m",
-        "m.",
-        "mme",
-        "mlle",
-        "président",
-        "présidente",
-        "ministre",
-        "chancelier",
-        "premier",
-    ]
-)
-# Heads of role descriptions that refer back to a named person ("the Russian leader").
-PERSON_ROLES = frozenset(
-    [
-        "leader",
-        "president",
-        "chief",
-        "minister",
-        "secretary",
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "official",
-        "senator",
-        "governor",
-        "chancellor",
-        "premier",
-        "head",
-        "boss",
-        "ceo",
-        "executive",
-        "director",
-        "founder",
-        "chairman",
-        "chairwoman",
-        "ambassador",
-        "diplomat",
-        "envoy",
-        "lawmaker",
-        "congressman",
-        "congresswoman",
-        "representative",
-        "mayor",
-        "king",
-        "queen",
-        "prince",
-        "princess",
-        "monarch",
-        "general",
-        "commander",
-        "officer",
-        "coach",
-        "manager",
-        "player",
-        "star",
-        "actor",
-        "actress",
-        "singer",
-        "author",
-        "researcher",
-        "scientist",
-        "professor",
-        "doctor",
-        "economist",
-        "analyst",
-        "lawyer",
-        "attorney",
-        "judge",
-        "prosecutor",
-        "owner",
-        "investor",
-        "former",
-        "latter",
-    ]
-)
-# Relations that name someone other than the person they relate to: "his son", "Reid's mother".
-KINSHIP_ROLES = frozenset(
-    [
-        "son",
-        "daughter",
-        "father",
-        "mother",
-        "wife",
-        "husband",
-        "brother",
-        "sister",
-        "widow",
-        "widower",
-        "nephew",
-        "niece",
-        "uncle",
-        "aunt",
-        "cousin",
-        "grandson",
-        "granddaughter",
-        "grandfather",
-        "grandmother",
-        "parent",
-        "partner",
-        "fiancee",
-        "fiance",
-        "girlfriend",
-        "boyfriend",
-    ]
-)
-# Heads of descriptions that refer back to a named organization ("the company said").
-ORGANIZATION_ROLES = frozenset(
-    [
-        "company",
-        "brokerage",
-        "firm",
-        "utility",
-        "ministry",
-        "agency",
-        "government",
-        "department",
-        "office",
-        "commission",
-        "committee",
-        "council",
-        "administration",
-        "group",
-        "organization",
-        "organisation",
-        "union",
-        "bank",
-        "court",
-        "authority",
-        "authorities",
-        "board",
-        "campaign",
-        "party",
-        "team",
-        "club",
-        "network",
-        "studio",
-        "publisher",
-        "retailer",
-        "carrier",
-        "airline",
-        "automaker",
-        "label",
-        "giant",
-        "maker",
-        "manufacturer",
-        "producer",
-        "provider",
-        "operator",
-        "developer",
-        "chain",
-        "insurer",
-        "lender",
-        "broadcaster",
-        "channel",
-        "station",
-        "newspaper",
-        "paper",
-        "magazine",
-        "outlet",
-        "site",
-        "website",
-        "service",
-        "university",
-        "school",
-        "college",
-        "hospital",
-        "church",
-        "league",
-        "association",
-        "federation",
-        "institute",
-        "foundation",
-        "charity",
-        "society",
-        "watchdog",
-        "regulator",
-        "military",
-        "army",
-        "navy",
-        "police",
-        "embassy",
-        "regime",
-        "prosecutors",
-    ]
-)
-# Organization heads that may stand for a country: "the government said" after "Japan said" (the
-# others are bodies a country never is: "the telecommunications company" is no earlier "Egypt").
-GOVERNMENT_ROLES = frozenset(
-    ["government", "administration", "authority", "authorities", "ministry", "military", "army", "navy", "regime"]
-)
-# Documents that speak for whoever issued them: "the report said", "according to data from X".
-DOCUMENT_NOUNS = frozenset(
-    [
-        "statement",
-        "release",
-        "letter",
-        "post",
-        "tweet",
-        "email",
-        "memo",
-        "note",
-        "message",
-        "report",
-        "study",
-        "survey",
-        "data",
-        "filing",
-        "document",
-        "analysis",
-        "notice",
-        "announcement",
-        "bulletin",
-        "blog",
-        "complaint",
-        "guidance",
-        "website",
-    ]
-)
-# Words of a description too general to tie it to one organization's name.
-DESCRIPTION_STOPWORDS = frozenset(["this", "that", "these", "those", "their", "other", "both", "same", "such"])
-# Words inside an organization's name after which its last words name something else: "Diplomatic
-# Academy of Vietnam" is no longer form of "Vietnam" (dev: one "Vietnam" quote given to the academy).
-JOINING_WORDS = frozenset(["of", "for", "and", "the", "in", "on", "at", "to", "de", "du", "des", "la", "le", "et"])
-PRONOUNS_PERSON = frozenset({"he", "she", "him", "her", "il", "elle"})
-_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
-_NAME_TOKEN = re.compile(r"^[A-Z\u00C0-\u024F\u0400-\u04FF][\w'’.-]*$")
-
-
-# clean_name and name_key are pure and called for every capitalised token of every article (85,000
-# calls on 200 ECB+ articles, a fifth of extraction time); memoised, bounded so a long run stays small.
-@functools.lru_cache(maxsize=65_536)
-def clean_name(text: str) -> str:
-    """A name without titles, a leading "the", possessive endings and surrounding punctuation.
-
-    A short all-capitals word inside a name ends a title that NER took in: "Browns DL Sheldon
-    Richardson" is Sheldon Richardson.
-    """
-    words = re.sub(r"\s+", " ", text).strip(" ,;:\"“”'’()").split(" ")
-    abbreviation = max(
-        (i for i, w in enumerate(words[:-1]) if w.isupper() and 2 <= len(w) <= 4 and w.isalpha()), default=-1
-    )
-    if 0 <= abbreviation < len(words) - 2:
-        words = words[abbreviation + 1 :]
-    while words and (words[0].lower() in TITLES or words[0].lower() in ("the", "a", "an")):
-        words.pop(0)
-    # A rank inside the name ends the title before it: "Bloomington Police Sgt. Marty Earley",
-    # "Lampung Coroner Gary Hargrove" keep the name after the last rank word.
-    rank = max((i for i, w in enumerate(words[:-1]) if w.lower().rstrip(".") in RANKS), default=-1)
-    if rank >= 0 and all(w[:1].isupper() for w in words[rank + 1 :]):
-        words = words[rank + 1 :]
-    if words:
-        words[-1] = _POSSESSIVE.sub("", words[-1])
-        # A sentence's full stop NER took into a name ("Marty Hollis."), not an abbreviation's ("Corp.").
-        if words[-1].endswith(".") and len(words[-1]) > 4 and words[-1][:-1].lower() not in _COMPANY_SUFFIXES:
-            words[-1] = words[-1][:-1]
-    return " ".join(word for word in words if word)
-
-
-_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
-# Ranks and offices written before a name, however long the title before them.
-RANKS = frozenset(
-    [
-        "president",
-        "minister",
-        "secretary",
-        "senator",
-        "governor",
-        "mayor",
-        "chancellor",
-        "ambassador",
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "professor",
-        "prof",
-        "dr",
-        "coroner",
-        "sheriff",
-        "sergeant",
-        "sgt",
-        "detective",
-        "inspector",
-        "officer",
-        "commander",
-        "col",
-        "colonel",
-        "lt",
-        "lieutenant",
-        "capt",
-        "captain",
-        "gen",
-        "general",
-        "adm",
-        "admiral",
-        "chief",
-        "superintendent",
-        "judge",
-        "justice",
-        "attorney",
-        "prosecutor",
-        "councilman",
-        "councilwoman",
-        "assemblyman",
-        "assemblywoman",
-        "rep",
-        "sen",
-        "gov",
-        "coach",
-        "director",
-        "chairman",
-        "chairwoman",
-        "ceo",
-        "manager",
-    ]
+from storytrace.model import Article, Span
+from storytrace.quotes.marks import quoted_stretches
+from storytrace.quotes.names import Mention, NameBook, clean_name, looks_like_name
+from storytrace.quotes.parse import SUBJECT_DEPS, is_document, path_up, possessor
+from storytrace.quotes.words import (
+    FRAMING_VERBS,
+    KINSHIP_ROLES,
+    OBJECT_REPORTING_VERBS,
+    ORGANIZATION_ROLES,
+    PERSON_PRONOUNS,
+    PERSON_ROLES,
+    RANKS,
+    RELATIVE_PRONOUNS,
+    REPORTING_VERBS,
+    TITLES,
+    TOLD_HEADS,
 )
 
-
-_COMPANY_SUFFIXES = frozenset({"co", "corp", "inc", "ltd", "llc", "plc", "sa", "ag", "gmbh"})
-
-
-def _initials(name: str) -> str:
-    """Capital initials of a name, dotted abbreviations whole: "U.S. Geological Survey" -> "USGS"."""
-    letters = []
-    for word in name.split():
-        if word.lower().rstrip(".") in _COMPANY_SUFFIXES:
-            continue  # "Pacific Gas & Electric Co." is PG&E
-        if "." in word.strip(".") and word.replace(".", "").isupper():
-            letters.append(word.replace(".", ""))
-        elif word[:1].isupper():
-            letters.append(word[0])
-    return "".join(letters)
+# "the 29-year-old", "the 62-year-old actor": a description of the person just named.
+_AGE_DESCRIPTION = re.compile(r"\b\d+\s*-\s*year\s*-\s*old\b")
+# spaCy's entity labels (English and the other languages' schemes) read as name kinds.
+_NAME_LABELS = {"PERSON": "PERSON", "PER": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "GPE", "NORP": "NORP"}
 
 
-@functools.lru_cache(maxsize=65_536)
-def name_key(name: str) -> str:
-    """Comparison form of a name: lower case, letters and spaces only, without "Jr."/"III" suffixes."""
-    words = re.sub(r"[^\w ]+", "", clean_name(name).lower()).split()
-    while len(words) > 1 and words[-1] in _SUFFIXES:
-        words.pop()
-    return " ".join(words)
+class SpeakerReader:
+    """One article's parse with the lookups every quote needs: its verbs, quoted stretches, name book and speakers."""
 
-
-def _same_stem(first: str, second: str) -> bool:
-    """True for one word and another that starts with it, five letters at least ("telecom", "telecommunications")."""
-    shorter, longer = sorted((first, second), key=len)
-    return shorter == longer or (len(shorter) >= 5 and longer.startswith(shorter))
-
-
-def _after_joining_word(name: str, tail: str) -> bool:
-    """True when ``tail`` ends the name key ``name`` right after a joining word ("academy of vietnam")."""
-    head = name[: -len(tail)].split()
-    return bool(head) and head[-1] in JOINING_WORDS
-
-
-@dataclass(frozen=True, slots=True)
-class Mention:
-    """A named entity mention outside quoted text: who, where, and whether it was a clause subject."""
-
-    name: str
-    span: Span
-    label: str  # PERSON | ORG | GPE | NORP
-    subject: bool
-    recipient: bool = False  # told a statement: "he told The Associated Press"
-
-
-class NameBook:
-    """The people and organizations one article names, with their fullest forms.
-
-    ``full(name)`` maps "Putin" and "Mr Putin" to "Vladimir Putin" when the article has that form;
-    ``before(offset)`` lists mentions preceding an offset, nearest first, for pronouns and roles.
-    """
-
-    def __init__(self, mentions: list[Mention], titles: dict[str, str], quoted: Sequence[Mention] = ()) -> None:
-        self.mentions = sorted(mentions, key=lambda mention: mention.span)
-        # The words written before each full name ("Russian President"), for matching role descriptions.
-        self.titles = titles
-        # Names inside quotes tell full forms too, but are no antecedents for pronouns.
-        named = [*self.mentions, *quoted]
-        self._quoted = list(quoted)
-        persons = [m.name for m in named if m.label == "PERSON"]
-        others = [m.name for m in named if m.label != "PERSON"]
-        counts = Counter(name_key(name) for name in persons)
-        self._full = self._tails(persons, counts, persons=True)
-        # NER labels a person ORG or GPE often enough ("Marcelo Claure", ORG) that other multi-word
-        # names answer a lone surname the persons do not know.
-        self._other = self._tails(others, Counter(name_key(name) for name in others), persons=False)
-        self._organization_names = {name_key(n): clean_name(n) for n in others if len(name_key(n).split()) > 1}
-        self._organizations = sorted(self._organization_names)
-        self._organization_counts = Counter(name_key(n) for n in others)
-        self._person_counts = counts
-        self._acronyms: dict[str, str] = {}
-        for name in sorted({clean_name(n) for n in persons + others}, key=len, reverse=True):
-            initials = _initials(name)
-            if len(initials) >= 2:
-                self._acronyms.setdefault(initials, name)
-
-    @staticmethod
-    def _tails(names: list[str], counts: Counter[str], persons: bool) -> dict[str, str]:
-        """Map every tail of each name ("putin", "vladimir putin") to the longest, most frequent name owning it.
-
-        A two-word name also claims its first word when no other name has it as a tail: Chinese and
-        Korean names put the family name first ("Liu Xiaming" … "Liu said").
-        """
-        full: dict[str, str] = {}
-        heads: dict[str, set[str]] = {}
-        # Longest first; among equally long names the first mentioned (news introduces full names first).
-        for name in sorted(dict.fromkeys(clean_name(n) for n in names), key=lambda n: -len(name_key(n).split())):
-            key = name_key(name)
-            words = key.split()
-            if not words:
+    def __init__(self, article: Article, doc: Any) -> None:
+        self.article = article
+        language = (article.language or "en").split("-")[0].lower()
+        self.language = language if language in REPORTING_VERBS else "en"
+        self.reporting = REPORTING_VERBS[self.language]
+        self.object_reporting = OBJECT_REPORTING_VERBS[self.language]
+        self.framing = FRAMING_VERBS[self.language]
+        self.doc = doc
+        self.text = article.text
+        self.stretches = quoted_stretches(self.text)
+        # Sorted starts and the furthest end among the stretches up to each: a lookup per token in
+        # O(log n) that stays exact should two stretches overlap.
+        ordered = sorted(stretch.span for stretch in self.stretches)
+        self._quote_starts = [start for start, _ in ordered]
+        self._quote_reach = list(accumulate((end for _, end in ordered), max))
+        mentions: list[Mention] = []
+        titles: dict[str, str] = {}
+        quoted: list[Mention] = []
+        # doc.ents builds its spans anew on every access; speaker lookups read them once per quote.
+        self.entities = tuple(doc.ents)
+        last_person: Any | None = None
+        for entity in self.entities:
+            label = _NAME_LABELS.get(entity.label_)
+            if label is None:
                 continue
-            if len(words) == 2:
-                heads.setdefault(words[0], set()).add(name)
-            for size in range(1, len(words) + 1):
-                tail = " ".join(words[-size:])
-                if not persons and size < len(words) and _after_joining_word(key, tail):
-                    continue
-                current = full.get(tail)
-                current_words = len(name_key(current).split()) if current else 0
-                if (
-                    current is None
-                    or current_words < len(words)
-                    or (current_words == len(words) and counts[key] > 1 + counts[name_key(current)])
-                ):
-                    full[tail] = name
-        for head, owners in heads.items():
-            # A person's head the article also writes alone ("Liu said") is that person's family name
-            # too (dev: two "Liu" quotes of "Liu Xiaming"); for organizations the short form stays
-            # ("T-Mobile" is not the headline's "T-Mobile Confirms").
-            alone = persons and head in full and name_key(full[head]) == head
-            if (head not in full or alone) and len(owners) == 1:
-                full[head] = next(iter(owners))
-        return full
-
-    def is_person(self, name: str) -> bool:
-        """True when the article names a person this way (NER sometimes labels a lone surname ORG)."""
-        return name_key(name) in self._full
-
-    def full(self, name: str) -> str:
-        """The fullest form of a name in this article: "Mr Putin" -> "Vladimir Putin", "EU" -> "European Union"."""
-        cleaned = clean_name(name)
-        key = name_key(cleaned)
-        if key in self._full:
-            person = self._full[key]
-            if " " not in key and name_key(person) == key:
-                # A lone word NER took for a person that no fuller person name owns but an organization
-                # does is that organization: "Crowley's Web site" after "Crowley Maritime Corp.", "The
-                # Chronicle says" after "San Francisco Chronicle" (dev: 1, dev2: 1).
-                return self._longer_organization(key, self._person_counts[key]) or person
-            return person
-        letters = cleaned.replace(".", "").replace("&", "")
-        if letters.isupper() and 2 <= len(letters) <= 6 and letters in self._acronyms:
-            return self._acronyms[letters]
-        if len(key.split()) == 1 and key in self._other and name_key(self._other[key]) != key:
-            return self._other[key]
-        if key:
-            return self._longer_organization(key, self._organization_counts[key]) or cleaned
-        return cleaned
-
-    def _longer_organization(self, key: str, alone: int) -> str | None:
-        """The organization a short form names: "Big Machine" -> "Big Machine Records", "Kraft" -> "Kraft Foods".
-
-        Of several, the one the article names most often ("Kraft Foods" over "Kraft Factory
-        Shooting"), a name within a longer one counting for it ("Crowley Maritime" for "Crowley
-        Maritime Corp."). A one-word short form that starts the longer name must be written alone no
-        more often than the longer one: "Microsoft", ten times alone, is not "Microsoft Security Bulletin",
-        nor "T-Mobile" the headline's "T-Mobile Confirms" (dev3: two such errors before this rule).
-        """
-        starting = [n for n in self._organizations if n.startswith(key + " ")]
-        ending = [n for n in self._organizations if n.endswith(" " + key) and not _after_joining_word(n, key)]
-        counts = Counter({n: self._organization_counts[n] for n in starting + ending})
-        for shorter in list(counts):
-            fuller = [n for n in counts if n != shorter and n.startswith(shorter + " ")]
-            if len(fuller) == 1:
-                counts[fuller[0]] += counts.pop(shorter)
-        ranked = counts.most_common(2)
-        if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
-            return None
-        best, count = ranked[0]
-        if " " not in key and best.startswith(key + " ") and count < alone:
-            return None
-        return self._organization_names[best]
-
-    def before(self, offset: int, label: str = "PERSON") -> list[Mention]:
-        """Mentions with this label ending before ``offset``, nearest first."""
-        return [m for m in reversed(self.mentions) if m.label == label and m.span[1] <= offset]
-
-    def pronoun(self, offset: int, label: str = "PERSON") -> str | None:
-        """The person ("he", "she") or organization ("it") a pronoun at ``offset`` most likely means.
-
-        Among the last few mentions, the nearest clause subject wins over a nearer mention in object
-        position ("Putin told Niinisto … He said" means Putin); failing that, the nearest mention.
-        """
-        labels = ("ORG", "GPE") if label == "ORG" else ("PERSON",)
-        candidates = [
-            m
-            for m in reversed(self.mentions)
-            if m.label in labels and m.span[1] <= offset and (label != "ORG" or not self.is_person(m.name))
+            if label != "PERSON" and _looks_like_person(entity):
+                label = "PERSON"
+            if label == "PERSON":
+                # NER splits a name an editor bracketed, "Coach (Frank) Vogel", into two persons: together
+                # they are the full form of the surname (dev: three "Vogel" quotes of "Frank Vogel").
+                between = self.text[last_person.end_char : entity.start_char] if last_person is not None else "-"
+                if last_person is not None and between.strip() in ("", "(", ")") and "\n" not in between:
+                    joined = f"{last_person.text.strip('()')} {entity.text.strip('()')}"
+                    if looks_like_name(joined.split()):
+                        span = (last_person.start_char, entity.end_char)
+                        quoted.append(Mention(joined, span, "PERSON", False))
+                last_person = entity
+            if self.inside_quote(entity.start_char):
+                quoted.append(Mention(entity.text, (entity.start_char, entity.end_char), label, False))
+                continue
+            # A name in apposition to a subject is the subject: "A professor …, Yanis Varoufakis, did not go".
+            root = entity.root
+            subject = any(token.dep_ in SUBJECT_DEPS for token in entity) or (
+                root.dep_ == "appos" and root.head.dep_ in SUBJECT_DEPS
+            )
+            recipient = (root.dep_ in ("dobj", "obj", "dative", "iobj") and root.head.lemma_.lower() == "tell") or (
+                root.dep_ == "pobj" and root.head.lower_ == "to" and root.head.head.lemma_.lower() in TOLD_HEADS
+            )
+            mentions.append(Mention(entity.text, (entity.start_char, entity.end_char), label, subject, recipient))
+            if label == "PERSON":
+                # The words right before the name are its title ("Russian President", "ambassador to
+                # Britain"), and so is an appositive after it ("Ema Suryani, a doctor at a clinic").
+                before = [
+                    t.text
+                    for t in doc[max(0, entity.start - 4) : entity.start]
+                    if t.is_alpha and (root in t.ancestors or t in root.ancestors) and not possessor(t, root)
+                ]
+                after = [t.text for c in entity.root.children if c.dep_ == "appos" for t in c.subtree if t.is_alpha]
+                key = clean_name(entity.text)
+                # Title words NER took into the name count too: "Coroner Gary Hargrove" (dev3).
+                inner = entity.text[: entity.text.find(key)].split() if key and key in entity.text else []
+                before += [word for word in inner if word.isalpha()]
+                if before or after:
+                    titles[key] = " ".join([titles.get(key, ""), *before, *after]).strip()
+        names = NameBook(mentions, titles, quoted)
+        # A surname NER labels an organization ("Pickell said", ORG) is still the person the article
+        # named in full: as an organization it would be no antecedent for "he" (dev2: two "he said").
+        mentions = [
+            replace(m, label="PERSON")
+            if m.label == "ORG" and " " not in clean_name(m.name) and names.is_person(m.name)
+            else m
+            for m in mentions
         ]
-        if not candidates:
-            return None
-        for mention in candidates[:6]:
-            if mention.subject:
-                return self.full(mention.name)
-        return self.full(candidates[0].name)
-
-    def organization(self, offset: int, words: list[str], head: str) -> str | None:
-        """The organization a definite description ("the company", "the utilities commission") most likely means.
-
-        A named organization sharing a word with the description's modifiers wins, nearest first
-        ("the telecommunications company" is France Telecom, not the country named since); then the
-        nearest clause subject among the last few organizations, then the nearest one. Only bodies
-        of state (GOVERNMENT_ROLES) may be a country.
-        """
-        labels = ("ORG", "GPE") if head in GOVERNMENT_ROLES else ("ORG",)
-        named = [m for m in self.mentions if m.label in labels and not self.is_person(m.name)]
-        before = [m for m in reversed(named) if m.span[1] <= offset]
-        wanted = {w.lower() for w in words if len(w) >= 4 and w.isalpha()} - DESCRIPTION_STOPWORDS
-        for mention in before + [m for m in named if m.span[0] > offset]:
-            if any(_same_stem(w, part) for w in wanted for part in name_key(mention.name).split()):
-                return self.full(mention.name)
-        if not before:
-            return None
-        # An outlet that was told something is no company speaking next: 'he told The Associated Press.
-        # "…," the company said' (dev3: two quotes of Kraft Foods given to the news agency).
-        before = [m for m in before if not m.recipient]
-        for mention in before[:6]:
-            if mention.subject:
-                return self.full(mention.name)
-        return self.full(before[0].name) if before else None
-
-    def role(self, offset: int, words: list[str]) -> str | None:
-        """The person a definite role description ("the Russian leader") most likely means.
-
-        A person whose title shares a word with the description wins ("Russian President Vladimir
-        Putin" for "the Russian leader"); otherwise the most mentioned person so far. A relation
-        ("his son") is only the person whose title names it ("his son, Tom Reyes"), never the most
-        mentioned one, who is more likely the person it relates to.
-        """
-        head = re.sub(r"(?:'s|’s)$", "", words[-1].lower()) if words else ""
-        if head in KINSHIP_ROLES:
-            ordered = self.before(offset) + [m for m in self.mentions if m.label == "PERSON" and m.span[0] > offset]
-            for mention in ordered:
-                full = self.full(mention.name)
-                if head in self.titles.get(full, "").lower().split():
-                    return full
-            return None
-        candidates = self.before(offset)
-        wanted = {re.sub(r"(?:'s|’s)$", "", word.lower()) for word in words} - {"the", "a", "an"}
-        if not candidates:
-            later = [m for m in self.mentions if m.label == "PERSON" and m.span[0] > offset]
-            for mention in later:
-                full = self.full(mention.name)
-                if wanted & set(self.titles.get(full, "").lower().split()):
-                    return full
-            return None
-        if "latter" in wanted:
-            return self.full(candidates[0].name)
-        if "former" in wanted:
-            distinct = list(dict.fromkeys(self.full(m.name) for m in candidates))
-            return distinct[1] if len(distinct) > 1 else None
-        for mention in candidates:
-            full = self.full(mention.name)
-            if wanted & set(self.titles.get(full, "").lower().split()):
-                return full
-        # A lede may describe before it names: "China's ambassador … said" and later "ambassador Liu Xiaming".
-        for mention in self.mentions:
-            full = self.full(mention.name)
+        # NER misses some later mentions of a named person ("Buser, however, is counting on …", and
+        # "Early says", tagged an adverb): a capitalised known surname counts as a mention of that
+        # person, a subject when it is one or stands next to a reporting verb.
+        for token in doc:
             if (
-                mention.label == "PERSON"
-                and mention.span[0] > offset
-                and wanted & set(self.titles.get(full, "").lower().split())
+                token.text[:1].isupper()
+                and not token.ent_type_
+                and names.is_person(token.text)
+                and not self.inside_quote(token.idx)
             ):
-                return full
-        seen = Counter(self.full(m.name) for m in candidates)
-        return seen.most_common(1)[0][0]
+                subject = token.dep_ in SUBJECT_DEPS or token.head.lemma_.lower() in self.framing
+                mentions.append(Mention(token.text, (token.idx, token.idx + len(token.text)), "PERSON", subject))
+        self.names = NameBook(mentions, titles, quoted)
+        self._depth = 0  # nesting of document-owner lookups ("a statement" -> its issuer's subject)
+
+    def inside_quote(self, offset: int) -> bool:
+        """True when ``offset`` lies inside a quoted stretch (names there are no antecedents)."""
+        position = bisect_right(self._quote_starts, offset) - 1
+        return position >= 0 and offset < self._quote_reach[position]
+
+    def speaker(self, token: Any) -> tuple[str | None, Span | None]:
+        """The full name a subject token refers to, with the mention's span (None for unnamed sources).
+
+        Joined subjects give joined names ("Kurt Volker and Tim Morrison").
+        """
+        name, span = self._one_speaker(token)
+        partners = [child for child in token.children if child.dep_ == "conj"]
+        if name is not None and partners:
+            names = [name] + [self._one_speaker(partner)[0] for partner in partners]
+            if all(names):
+                return " and ".join(dict.fromkeys(n for n in names if n)), span
+        return name, span
+
+    def _entity(self, token: Any) -> Any | None:
+        return next((e for e in self.entities if e.start <= token.i < e.end), None)
+
+    def _one_speaker(self, token: Any) -> tuple[str | None, Span | None]:
+        doc = self.doc
+        if token.lower_ in RELATIVE_PRONOUNS and token.head.dep_ == "relcl" and token.head.head.i != token.i:
+            # "…, said Chairman Nick Rahall, who said he would …", "a blog post that said": the antecedent.
+            token = token.head.head
+        if not clean_name(token.text):
+            # A title the parser made the head ("M." over "Poutine"): the name is its flat dependent.
+            name = next((c for c in token.children if c.dep_.startswith("flat") and c.pos_ == "PROPN"), None)
+            if name is not None:
+                token = name
+        if token.ent_type_ not in ("PERSON", "PER"):
+            # A person in apposition to a place is the subject a dateline hid: "HANOI, Vietnam (AP) —
+            # U.S. Defense Secretary Mark Esper on Wednesday accused …" parses HANOI as the subject.
+            person = next((c for c in token.children if c.dep_ == "appos" and c.ent_type_ in ("PERSON", "PER")), None)
+            if person is not None and token.ent_type_ in ("GPE", "LOC", "FAC", ""):
+                token = person
+        entity = self._entity(token)
+        if entity is not None and entity[-1].lower_.rstrip(".") in RANKS:
+            # A name cut at a rank's full stop: "said Bloomington Police Sgt. Marty Earley" (dev3).
+            following = next((e for e in self.entities if e.start in (entity.end, entity.end + 1)), None)
+            if following is not None and following.label_ in ("PERSON", "PER"):
+                entity = following
+        if entity is not None and entity.label_ in _NAME_LABELS and entity.label_ != "NORP":
+            return self.names.full(entity.text), (entity.start_char, entity.end_char)
+        lower = token.lower_
+        span = (token.idx, token.idx + len(token.text))
+        if token.text[:1].isupper() and self.names.is_person(token.text):
+            return self.names.full(token.text), span  # a surname the tagger misread ("says Early", ADV)
+        if lower in PERSON_PRONOUNS:
+            return self.names.pronoun(token.idx), span
+        if lower == "it":
+            return self.names.pronoun(token.idx, "ORG"), span
+        if token.pos_ == "PROPN" and not token.text.islower():
+            words = [t for t in token.subtree if t.pos_ == "PROPN" and t.i <= token.i]
+            first = words[0] if words else token
+            name = doc[first.i : token.i + 1].text
+            if looks_like_name(name.split()):
+                return self.names.full(name), (first.idx, token.idx + len(token.text))
+        phrase_text = doc[token.left_edge.i : token.i + 1].text
+        if _AGE_DESCRIPTION.search(phrase_text) and phrase_text.lower().startswith("the "):
+            return self.names.pronoun(token.idx), span  # "said the 29-year-old": the person just named
+        if token.pos_ != "NOUN" and not (token.pos_ == "PROPN" and token.text.islower()):
+            return None, span  # (a lower-case "PROPN" is a tagging slip: "The French foreign ministry")
+        # A person named in the subject phrase outside any prepositional phrase is the speaker:
+        # "senior vice president Chris Early", "the company's chief, Tim Cook".
+        for child in token.subtree:
+            if child.i == token.i or any(a.dep_ == "prep" for a in path_up(child, token)):
+                continue
+            if possessor(child, token) and not (is_document(token) or token.lemma_.lower() in ORGANIZATION_ROLES):
+                continue  # "Flynn's father, Herbert Flynn" is not Flynn (dev2: two quotes); "Crowley's site" is
+            named = self._entity(child)
+            if named is not None and named.label_ == "PERSON":
+                return self.names.full(named.text), (named.start_char, named.end_char)
+        if is_document(token) and self._depth < 2:
+            self._depth += 1
+            try:
+                owner = self._document_owner(token)
+            finally:
+                self._depth -= 1
+            if owner is not None:
+                return owner
+        determiners = {child.lower_ for child in token.children if child.dep_ in ("det", "poss")}
+        phrase = doc[token.left_edge.i : token.i + 1]
+        span = (phrase.start_char, phrase.end_char)
+        lemma = token.lemma_.lower()
+        if lemma in ORGANIZATION_ROLES:
+            # "Russia's foreign ministry", "the French foreign ministry": a named body.
+            if any(t.pos_ == "PROPN" or t.ent_type_ in ("GPE", "NORP", "ORG") for t in phrase if t.i != token.i):
+                return clean_name(phrase.text), span
+            if "the" in determiners:
+                modifiers = [t.text for t in phrase if t.i != token.i]  # ("company" alone named Fast Company)
+                return self.names.organization(phrase.start_char, modifiers, lemma), span
+            return None, span
+        if determiners & {"the", "his", "her", "its", "their"} or any(c.dep_ == "poss" for c in token.children):
+            determiners.add("the")
+        # Ranks are roles too: "Coroner Gary Hargrove said. The coroner said …" (dev3).
+        roles = lemma in PERSON_ROLES or lemma in RANKS or lemma in KINSHIP_ROLES
+        if "the" in determiners and roles and token.tag_ in ("NN", "NNP"):
+            if self._introduced_unnamed(token):
+                return None, span
+            return self.names.role(phrase.start_char, [t.text for t in phrase]), span
+        return None, span
+
+    def _document_owner(self, token: Any, earlier: bool = True) -> tuple[str, Span] | None:
+        """Who a document speaks for: "the NCAA report", "a statement from Waitrose", "data from
+        MarketAxess", "Big Machine Records issued a statement"; failing those, the owner of the last
+        document of that kind ("the statement continued" after "X issued a statement")."""
+        found: tuple[str | None, Span | None] = (None, None)
+        named = [c for c in token.children if c.dep_ == "compound" and c.pos_ == "PROPN" and c.i < token.i]
+        if named:
+            # "The Premier Council report": the run of names before the noun.
+            first = min(named[0].left_edge.i, named[0].i)
+            words = self.doc[first : token.i]
+            if looks_like_name(words.text.split()):
+                found = self.names.full(words.text), (words.start_char, words.end_char)
+        for child in token.children:
+            if found[0] is not None:
+                break
+            if child.dep_ == "poss" and (child.pos_ == "PROPN" or child.ent_type_ in ("ORG", "PERSON")):
+                found = self._one_speaker(child)
+            elif child.dep_ == "prep" and child.lower_ in ("by", "from", "of"):
+                target = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if target is not None and not is_document(target):
+                    found = self._one_speaker(target)
+        verb = token.head
+        if found[0] is None and token.dep_ in ("dobj", "obj", "pobj") and token.head.i != token.i:
+            # "issued a statement", "published a blog post", "denied it in a statement": the verb's subject.
+            if token.dep_ == "pobj" and verb.lower_ in ("in", "through", "via"):
+                verb = verb.head
+            subject = self.subject_of(verb) if verb.pos_ == "VERB" else None
+            if subject is not None and subject.i != token.i:
+                found = self._one_speaker(subject)
+        if found[0] is not None and found[1] is not None:
+            return found[0], found[1]
+        if earlier:
+            lemma = token.lemma_.lower()
+            for before in reversed(self.doc[: token.i]):
+                if before.lemma_.lower() == lemma and is_document(before) and not self.inside_quote(before.idx):
+                    owner = self._document_owner(before, earlier=False)
+                    if owner is not None:
+                        return owner
+        return None
+
+    def _introduced_unnamed(self, token: Any) -> bool:
+        """True when "a/an … <same noun>" came earlier: "the official" then means that unnamed source.
+
+        An indefinite description of a named person ("Ema Suryani, a doctor at a clinic") introduces
+        no one new.
+        """
+        for earlier in self.doc[: token.i]:
+            if earlier.lower_ == token.lower_ and any(c.lower_ in ("a", "an") for c in earlier.children):
+                after = self.doc[earlier.right_edge.i + 1] if earlier.right_edge.i + 1 < len(self.doc) else None
+                # An appositive ends with punctuation; one followed by a verb is a misparsed subject
+                # ("Responding to Mr Putin, a senior US official said …").
+                describes_name = (
+                    earlier.dep_ == "appos"
+                    and earlier.head.ent_type_ in ("PERSON", "PER")
+                    and (after is None or after.is_punct)
+                )
+                if not describes_name:
+                    return True
+        return False
+
+    def subject_of(self, verb: Any) -> Any | None:
+        """The subject of a reporting verb, climbing from participles, conjuncts and the noun a
+        participle modifies ("…, saying", "issued a statement warning that …").
+
+        Of several subjects the parser attached, the nearest in the verb's paragraph wins (a
+        heading without punctuation can be glued to the next sentence as a second subject).
+        """
+        current = verb
+        for _ in range(4):
+            subjects = [
+                c
+                for c in current.children
+                if c.dep_ in SUBJECT_DEPS and self._same_paragraph(c, current) and not self.inside_quote(c.idx)
+            ]
+            if subjects:
+                return min(subjects, key=lambda c: abs(c.i - current.i))
+            if current.lower_ == "according":
+                return None
+            climbing = ("advcl", "conj", "xcomp", "ccomp", "acl", "parataxis", "dobj", "obj")
+            if current.dep_ in climbing and current.head.i != current.i and not self.inside_quote(current.head.idx):
+                current = current.head  # (never into the quote itself: '« … », a déclaré M. Poutine')
+            else:
+                return None
+        return None
+
+    def _same_paragraph(self, first: Any, second: Any) -> bool:
+        start, end = sorted((first.idx, second.idx))
+        return "\n" not in self.text[start:end]
 
 
-def looks_like_name(words: list[str]) -> bool:
-    """True for a capitalised word run ("Jen Psaki"), the shape of a name spaCy's NER may have missed."""
-    return bool(words) and all(_NAME_TOKEN.match(word) for word in words)
+def _looks_like_person(entity: Any) -> bool:
+    """An entity NER labelled otherwise that the text shows to be a person: a personal title before
+    it ("Professor Varoufakis") or a person noun it stands in apposition to ("A professor of
+    economics …, Yanis Varoufakis")."""
+    first = entity[0].lower_.rstrip(".")
+    if first in TITLES or first in RANKS:
+        return len(entity) > 1
+    root = entity.root
+    return root.dep_ == "appos" and root.head.lemma_.lower() in PERSON_ROLES and root.head.pos_ == "NOUN"
