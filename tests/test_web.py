@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ from fastapi.testclient import TestClient
 import storytrace
 from storytrace.web import create_app
 from storytrace.web.app import CONTENT_SECURITY_POLICY
+from storytrace.web.cache import LRUCache
 from storytrace.web.report import build_report
 
 HOSTILE = (
@@ -197,7 +200,8 @@ def test_copy_families_escape_article_strings(tmp_path: Path) -> None:
 def test_story_view_shows_an_undecided_original() -> None:
     from storytrace.model import Article, Copy
     from storytrace.store import StoredStory
-    from storytrace.web.app import render, story_view
+    from storytrace.web.pages import render
+    from storytrace.web.views import story_view
 
     articles = [Article(id=i, source=i, text="Text.", outlet=f"{i}.example", title=f"<i>{i}</i>") for i in "xyz"]
     copies = [
@@ -211,3 +215,35 @@ def test_story_view_shows_an_undecided_original() -> None:
     assert '<a href="/articles/x">x.example</a>, <a href="/articles/y">y.example</a>' in section
     assert "direction undecided" in section and '<span class="badge copy">edited</span>' in section
     assert "<i>" not in section and "&lt;i&gt;z&lt;/i&gt;" in section
+
+
+def test_report_needs_no_web_framework() -> None:
+    probe = "import storytrace.web.report, sys; print('fastapi' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout == "False\n"
+
+
+def test_cache_keeps_the_most_recent_of_one_version() -> None:
+    cache: LRUCache[str, int] = LRUCache(2)
+    cache.put("a", 1, "v1")
+    cache.put("b", 2, "v1")
+    assert cache.get("a", "v1") == 1  # now the most recent
+    cache.put("c", 3, "v1")
+    assert cache.get("b", "v1") is None and cache.get("a", "v1") == 1 and len(cache) == 2
+    assert cache.get("a", "v2") is None
+    cache.put("d", 4, "v2")
+    assert len(cache) == 1 and cache.get("d", "v2") == 4 and cache.get("a", "v1") is None
+
+
+def test_store_closes_when_the_app_shuts_down(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = create_app(str(tmp_path / "s.db"))
+    store, closed = app.state.served.store, []
+    close = store.close
+
+    def recorded_close() -> None:
+        closed.append(True)
+        close()
+
+    monkeypatch.setattr(store, "close", recorded_close)
+    with TestClient(app) as running:
+        assert running.get("/api/stories").json() == [] and not closed
+    assert closed == [True]

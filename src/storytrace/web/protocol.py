@@ -38,9 +38,10 @@ def allowed_methods(routes: Iterable[BaseRoute], scope: Scope) -> str:
     first route's, and ``/upload`` has two), with HEAD wherever GET is answered."""
     methods: set[str] = set()
     for route in routes:
-        match, _ = route.matches(scope)
-        if match is not Match.NONE:
-            methods |= getattr(route, "methods", None) or set()
+        # Only endpoints name methods (an included router, say, is matched through its own routes).
+        named = getattr(route, "methods", None)
+        if named and route.matches(scope)[0] is not Match.NONE:
+            methods |= named
     if "GET" in methods:
         methods.add("HEAD")
     return ", ".join(sorted(methods))

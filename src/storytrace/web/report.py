@@ -17,11 +17,9 @@ from storytrace.pipeline import compare as compare_story
 from storytrace.provenance import compare_articles
 from storytrace.settings import DEFAULT_SETTINGS, Settings
 from storytrace.store import Store
-from storytrace.web.app import highlight, render, story_view, stylesheet
 from storytrace.web.links import anchor
-
-# Passage colour classes in the stylesheet (c0 … c7).
-_COLOURS = 8
+from storytrace.web.pages import render, stylesheet
+from storytrace.web.views import pair_view, story_members, story_view
 
 
 def _link(kind: str, *ids: str) -> str:
@@ -38,8 +36,7 @@ def build_report(db: str | Path, stories: Sequence[str] = (), settings: Settings
             story = store.load_story(story_id)
             if story is None:
                 raise InputError(story_id, "no such story in the database (see storytrace stories)")
-            articles = store.load_articles(story.articles)
-            copies = [c for c in store.load_copies(story.articles) if c.copy in story.articles]
+            articles, copies = story_members(store, story)
             found.append((story, articles, copies))
     sections = []
     for story, articles, copies in found:
@@ -50,18 +47,7 @@ def build_report(db: str | Path, stories: Sequence[str] = (), settings: Settings
         for relation in copies:
             first, second = by_id[relation.original], by_id[relation.copy]
             passages, _ = compare_articles(first, second, settings)
-            left = [(p.original[0], p.original[1], n % _COLOURS) for n, p in enumerate(passages)]
-            right = [(p.copy[0], p.copy[1], n % _COLOURS) for n, p in enumerate(passages)]
-            pairs.append(
-                {
-                    "relation": relation,
-                    "first": first,
-                    "second": second,
-                    "passages": passages,
-                    "left": highlight(first.text, left),
-                    "right": highlight(second.text, right),
-                }
-            )
+            pairs.append(pair_view(first, second, passages, relation))
         html = render("story_body.html", **view, inline_css=True)
         sections.append({"story": story, "html": Markup(html), "pairs": pairs, "articles": view["members"]})
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")

@@ -1,0 +1,200 @@
+"""What each page shows, built from the store: plain functions shared by the web app's routes and
+the shareable report, free of the web framework (the report imports no FastAPI).
+
+A view is a dict of what its template reads; the routes render it, or shape it into JSON.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from storytrace.embed import Embedder
+from storytrace.model import Article, Copy, Passage, StoryComparison
+from storytrace.pipeline import compare as compare_story
+from storytrace.pipeline import compare_pair
+from storytrace.provenance.families import copy_families
+from storytrace.report import comparison_record
+from storytrace.settings import Settings
+from storytrace.store import Store, StoredStory
+from storytrace.web.cache import LRUCache
+from storytrace.web.links import server_url
+from storytrace.web.pages import render
+from storytrace.web.svg import copy_graph_svg, hours_between, timeline_svg
+
+# Colour classes for aligned passages (c0 … c7 in the stylesheet), reused in turn.
+PASSAGE_COLOURS = 8
+
+
+class Missing(LookupError):
+    """A story or article a page names is not stored (the app answers 404 with this message)."""
+
+
+def story_list(
+    store: Store,
+    cache: LRUCache[tuple[str, ...], list[StoredStory]],
+    q: str | None,
+    outlet: str | None,
+    language: str | None,
+    since: str | None,
+    until: str | None,
+) -> list[StoredStory]:
+    """Stories matching the filters (dates already ISO); lists are cached until the stories change (any add)."""
+    version = store.stories_version()
+    key = (outlet or "", language or "", since or "", until or "")
+    found = cache.get(key, version)
+    if found is None:
+        found = store.load_stories(outlet=outlet or None, language=language or None, since=since, until=until)
+        cache.put(key, found, version)
+    if q:
+        needle = q.casefold()
+        found = [story for story in found if needle in (story.title or "").casefold()]
+    return found
+
+
+def story_members(store: Store, story: StoredStory) -> tuple[list[Article], list[Copy]]:
+    """A story's articles and the copy relations among them (a copy of an outsider is another story's)."""
+    articles = store.load_articles(story.articles)
+    copies = [c for c in store.load_copies(story.articles) if c.copy in story.articles]
+    return articles, copies
+
+
+def story_view(
+    story: StoredStory,
+    articles: list[Article],
+    copies: list[Copy],
+    comparison: StoryComparison | None,
+    url: Any = server_url,
+) -> dict[str, Any]:
+    """What the story page, its JSON twin and the shareable report show of a story."""
+    by_id = {article.id: article for article in articles}
+    members = sorted(articles, key=lambda a: (a.published is None, a.published or "", a.outlet or "", a.id))
+    copy_of = defaultdict(list)
+    for relation in copies:
+        copy_of[relation.copy].append(relation)
+    return {
+        "story": story,
+        "members": members,
+        "copy_of": copy_of,
+        "copies": copies,
+        "families": copy_families(copies),
+        "by_id": by_id,
+        "comparison": comparison,
+        "record": comparison_record(comparison) if comparison is not None else None,
+        "timeline_svg": timeline_svg(
+            articles, comparison.timeline if comparison else (), copies, lambda article_id: url("article", article_id)
+        ),
+        "graph_svg": copy_graph_svg(articles, copies, lambda article_id: url("article", article_id)),
+        "url": url,
+    }
+
+
+def story_page(
+    store: Store,
+    cache: LRUCache[tuple[str, tuple[str, ...]], dict[str, Any]],
+    story_id: str,
+    db: str | Path,
+    settings: Settings,
+) -> dict[str, Any]:
+    """A story's view with its rendered page (``html``), cached by the story's id and articles: a
+    story changes only when an article joins it, which changes the key, so a cached view is never stale."""
+    found = store.load_story(story_id)
+    if found is None:
+        raise Missing(f"{story_id}: no such story")
+    key = (found.id, found.articles)
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    articles, copies = story_members(store, found)
+    _, comparison = compare_story(found.id, db=db, settings=settings, embedder="none", workers=1)
+    view = story_view(found, articles, copies, comparison)
+    view["html"] = render("story.html", **view)
+    cache.put(key, view)
+    return view
+
+
+def article_view(store: Store, article_id: str) -> dict[str, Any]:
+    """An article with its copy relations and the id of its story."""
+    found = store.load_articles([article_id])
+    if not found:
+        raise Missing(f"{article_id}: no such article")
+    return {"article": found[0], "relations": store.load_copies([article_id]), "story_id": store.story_of(article_id)}
+
+
+def highlight(text: str, spans: list[tuple[int, int, int]]) -> list[tuple[str, int | None]]:
+    """The text cut into (piece, colour) with each aligned span's colour, for the side-by-side page."""
+    pieces: list[tuple[str, int | None]] = []
+    position = 0
+    for start, end, colour in sorted(spans):
+        if start < position:
+            continue
+        if start > position:
+            pieces.append((text[position:start], None))
+        pieces.append((text[start:end], colour))
+        position = end
+    pieces.append((text[position:], None))
+    return pieces
+
+
+def pair_view(first: Article, second: Article, passages: Sequence[Passage], relation: Copy | None) -> dict[str, Any]:
+    """Two articles side by side, each aligned passage in the same colour on both sides."""
+    left = [(p.original[0], p.original[1], n % PASSAGE_COLOURS) for n, p in enumerate(passages)]
+    right = [(p.copy[0], p.copy[1], n % PASSAGE_COLOURS) for n, p in enumerate(passages)]
+    return {
+        "first": first,
+        "second": second,
+        "passages": passages,
+        "relation": relation,
+        "left": highlight(first.text, left),
+        "right": highlight(second.text, right),
+    }
+
+
+def compare_view(
+    store: Store,
+    first: str,
+    second: str,
+    db: str | Path,
+    settings: Settings,
+    embedder: Callable[[], Embedder | None],
+) -> dict[str, Any]:
+    """Two stored articles side by side with the verdict analyze stored, or the pair judged as
+    analyze would (``embedder`` is called only then, so it may load lazily)."""
+    found = {a.id: a for a in store.load_articles([first, second])}
+    missing = [i for i in (first, second) if i not in found]
+    if missing:
+        raise Missing(f"{', '.join(missing)}: no such article")
+    _, _, passages, relation = compare_pair(first, second, db, settings, embedder())
+    return pair_view(found[first], found[second], passages, relation)
+
+
+def outlet_rows(store: Store) -> list[dict[str, Any]]:
+    """Per outlet: articles, how many others copied, how many are copies, median delay of its copies."""
+    articles, copies = store.load_articles(), store.load_copies()
+    by_id = {article.id: article for article in articles}
+    rows: dict[str, dict[str, Any]] = {}
+    for article in articles:
+        row = rows.setdefault(
+            article.outlet or "(unknown)", {"articles": 0, "copied_by_others": 0, "copies": 0, "delays": []}
+        )
+        row["articles"] += 1
+    for relation in copies:
+        original, copy = by_id.get(relation.original), by_id.get(relation.copy)
+        if original is None or copy is None:
+            continue
+        rows[original.outlet or "(unknown)"]["copied_by_others"] += 1
+        row = rows[copy.outlet or "(unknown)"]
+        row["copies"] += 1
+        hours = hours_between(original.published, copy.published)
+        if hours is not None:
+            row["delays"].append(hours)
+    result = []
+    for outlet, row in sorted(rows.items(), key=lambda item: (-item[1]["copied_by_others"], item[0])):
+        delays = row.pop("delays")
+        result.append(
+            {"outlet": outlet, **row, "median_copy_delay_hours": statistics.median(delays) if delays else None}
+        )
+    return result
