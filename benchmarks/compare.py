@@ -74,6 +74,7 @@ from storytrace.quotes.nlp import load_pipeline  # noqa: E402
 from storytrace.settings import Settings  # noqa: E402
 from storytrace.store import Store  # noqa: E402
 from storytrace.summarize import analyze_articles, compare_story  # noqa: E402
+from storytrace.summarize.analysis import analysis_from_record, analysis_record  # noqa: E402
 
 ECB = ROOT.parent / "shared" / "data" / "ecbplus" / "ecbplus_docs.jsonl"
 STORY_SIZE = 20
@@ -214,10 +215,12 @@ def main() -> int:
             parse = _median(partial(_parse, nlp, texts))
             cold = _median(partial(compare_story, event, articles, (), settings))
             cold_two = _median(partial(compare_story, event, articles, (), settings, executor=LocalExecutor(2)))
-            store.save_analyses(analyze_articles(articles, references, settings))
+            made = analyze_articles(articles, references, settings)
+            store.save_analyses({analysis.article.id: analysis_record(analysis) for analysis in made})
 
             def warm(story: str, a: list[Article], r: dict[str, date]) -> None:
-                cached = store.load_analyses({x.id: (x, r[x.id]) for x in a})
+                records = store.load_analyses(x.id for x in a)
+                cached = {x.id: found for x in a if (found := analysis_from_record(x, records[x.id], r[x.id]))}
                 compare_story(story, a, (), settings, None, cached)
 
             rows.append(

@@ -11,11 +11,26 @@ import pytest
 import storytrace
 from storytrace import Settings, Store
 from storytrace.errors import InputError, StoreError
+from storytrace.model import Article
+from storytrace.summarize import ArticleAnalysis, analyze_articles, compare_story
 from storytrace.summarize import analysis as analysis_module
-from storytrace.summarize import analyze_articles, compare_story
+from storytrace.summarize.analysis import analysis_from_record, analysis_record
 from tests.conftest import EXAMPLES
 
 SETTINGS = Settings()
+
+
+def _save(store: Store, analyses: list[ArticleAnalysis]) -> None:
+    """Cache analyses as the pipeline does: plain records by article id."""
+    store.save_analyses({a.article.id: analysis_record(a) for a in analyses})
+
+
+def _load(store: Store, wanted: list[Article], reference: date | None) -> dict[str, ArticleAnalysis]:
+    """The still valid stored analyses of ``wanted``, as the pipeline reads them."""
+    records = store.load_analyses(a.id for a in wanted)
+    return {
+        a.id: found for a in wanted if a.id in records and (found := analysis_from_record(a, records[a.id], reference))
+    }
 
 
 def test_analyses_round_trip_and_go_stale(db: str) -> None:
@@ -24,14 +39,14 @@ def test_analyses_round_trip_and_go_stale(db: str) -> None:
     day = date(2025, 10, 14)
     made = analyze_articles(articles, {a.id: day for a in articles}, SETTINGS)
     with Store(db, SETTINGS) as store:
-        store.save_analyses(made)
-        store.save_analyses(made)  # saving again replaces, never duplicates
-        loaded = store.load_analyses({a.id: (a, day) for a in articles})
+        _save(store, made)
+        _save(store, made)  # saving again replaces, never duplicates
+        loaded = _load(store, articles, day)
         assert {a.article.id: a for a in made} == loaded
         # Another text or another date reference makes a stored analysis stale.
         edited = replace(articles[0], text=articles[0].text + " One more sentence.")
-        assert store.load_analyses({edited.id: (edited, day)}) == {}
-        assert store.load_analyses({articles[0].id: (articles[0], date(2025, 10, 15))}) == {}
+        assert _load(store, [edited], day) == {}
+        assert _load(store, [articles[0]], date(2025, 10, 15)) == {}
 
 
 def test_compare_api_caches_and_reuses_analyses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -82,6 +97,6 @@ def test_analysis_version_is_part_of_the_cache_key(tmp_path: Path, monkeypatch: 
     )
     made = analyze_articles(articles[:1], {}, SETTINGS)
     with Store(tmp_path / "v.db", SETTINGS) as store:
-        store.save_analyses(made)
+        _save(store, made)
         monkeypatch.setattr(analysis_module, "ANALYSIS_VERSION", analysis_module.ANALYSIS_VERSION + 1)
-        assert store.load_analyses({articles[0].id: (articles[0], None)}) == {}
+        assert _load(store, [articles[0]], None) == {}

@@ -41,6 +41,7 @@ from storytrace.settings import DEFAULT_SETTINGS, Settings
 from storytrace.store import Store, StoredStory, text_hash
 from storytrace.stories import Assignment, arrival_order
 from storytrace.summarize import ArticleAnalysis, compare_story, date_references, iter_analyses
+from storytrace.summarize.analysis import analysis_from_record, analysis_record
 from storytrace.tracker import Tracker
 
 __all__ = ["Tracker", "add", "analyze", "compare"]
@@ -394,7 +395,12 @@ def _analyses(
     references: dict[str, date | None] = {}
     for members in stories.values():
         references.update(date_references(members))
-    cached = store.load_analyses({article.id: (article, references.get(article.id)) for article in articles})
+    by_id = {article.id: article for article in articles}
+    cached = {  # the store keeps plain records; a stale one (other text, version or date) is None
+        article_id: analysis
+        for article_id, record in store.load_analyses(by_id).items()
+        if (analysis := analysis_from_record(by_id[article_id], record, references.get(article_id))) is not None
+    }
     missing = list({article.id: article for article in articles if article.id not in cached}.values())
     if not missing:
         return cached
@@ -413,7 +419,7 @@ def _analyses(
 def _keep(store: Store, analyses: list[ArticleAnalysis]) -> None:
     """Cache analyses in the store (unless it is read-only) and empty the list."""
     if analyses and not store.readonly:
-        store.save_analyses(analyses)
+        store.save_analyses({analysis.article.id: analysis_record(analysis) for analysis in analyses})
     analyses.clear()
 
 

@@ -6,6 +6,9 @@ whenever a table changes.
 
 from __future__ import annotations
 
+import hashlib
+import re
+
 from sqlalchemy import JSON, Boolean, Column, DateTime, Float, Index, Integer, MetaData, String, Table, Text
 
 # 1: articles. 2: copies; text_hash covers the outlet too (a verbatim copy at another outlet is
@@ -50,6 +53,20 @@ articles = Table(
 
 Index("ix_articles_outlet", articles.c.outlet)
 Index("ix_articles_published", articles.c.published)
+
+_SPACES = re.compile(r"\s+")
+
+
+def text_hash(text: str, outlet: str | None) -> str:
+    """Identity of an article's text at its outlet (``articles.text_hash``): casefolded,
+    whitespace collapsed, sha1.
+
+    The outlet is part of it because the same text at another outlet is a verbatim copy, which
+    storytrace must report, not a re-ingested duplicate to drop.
+    """
+    basis = f"{(outlet or '').casefold()}\n{_SPACES.sub(' ', text.casefold()).strip()}"
+    return hashlib.sha1(basis.encode("utf-8")).hexdigest()
+
 
 copies = Table(
     "copies",

@@ -1,0 +1,18 @@
+"""The store: articles, copies, the story index, the analysis cache and the story queries over
+one database (``StoreBase``: one engine, one writer lock)."""
+
+from __future__ import annotations
+
+from storytrace.store.analyses import AnalysisCache
+from storytrace.store.articles import ArticleStore
+from storytrace.store.copies import CopyStore
+from storytrace.store.story_index import StoryIndexStore
+from storytrace.store.story_queries import StoryQueries
+
+
+class Store(ArticleStore, CopyStore, StoryIndexStore, AnalysisCache, StoryQueries):
+    """A storytrace database; the schema is created on first use and its version checked.
+
+    Each base class does one job over the shared engine; see ``StoreBase`` for ``must_exist``
+    and ``readonly``.
+    """
