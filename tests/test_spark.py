@@ -7,14 +7,21 @@ JVM takes seconds to start).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
-from storytrace import ConfigError
+from storytrace import ConfigError, analyze, to_dict
+from storytrace.cli import app
 from storytrace.executor import Step
+from tests.conftest import EXAMPLES, REPO
 
 REQUIRE_SPARK = os.environ.get("STORYTRACE_REQUIRE_SPARK") == "1"
 
@@ -102,3 +109,50 @@ def test_spark_conf_pairs_are_parsed_and_a_bad_one_is_named() -> None:
     assert conf == {"spark.executor.memory": "4g", "spark.a": "b=c"}
     with pytest.raises(ConfigError, match="KEY=VALUE, got 'spark.executor.memory'"):
         parse_conf(["spark.executor.memory"])
+
+
+# --- the pipeline on Spark ---------------------------------------------------------------------
+
+
+def test_the_seeds_compared_on_spark_equal_the_local_engine(spark, seeds: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: E501
+    # With the comparison on, spaCy parses in Spark's Python workers.
+    local = analyze([str(seeds)], db=tmp_path / "local.db", embedder=None, workers=1)
+    on_spark = analyze([str(seeds)], db=tmp_path / "spark.db", embedder=None, executor=spark)
+    assert (on_spark.articles, on_spark.copies, on_spark.stories) == (local.articles, local.copies, local.stories)
+    assert on_spark.comparisons == local.comparisons and len(on_spark.comparisons) == 2
+    assert {step.name: step.processes for step in on_spark.steps}["cleaning"] == 2
+
+
+def test_analyze_engine_spark_equals_the_local_engine_on_real_pages(seeds: Path, tmp_path: Path) -> None:
+    # The command as a user runs it, on the seeds, the example corpus and the labelled real pages.
+    missing = _spark_available()
+    if missing:
+        (pytest.fail if REQUIRE_SPARK else pytest.skip)(f"Spark tests: {missing}")
+    pages = REPO.parent / "shared" / "data" / "pages-dev" / "articles.jsonl"
+    if not pages.is_file():
+        pytest.fail(f"labelled data not found at {pages} (the shared/ folder must sit beside the repository)")
+    inputs = [str(seeds), str(EXAMPLES), str(pages)]
+    local = to_dict(analyze(inputs, db=tmp_path / "local.db", compare=False))
+    spark_db, spark_json = str(tmp_path / "spark.db"), str(tmp_path / "spark.json")
+    command = [sys.executable, "-m", "storytrace.cli", "analyze", *inputs, "--db", spark_db, "--no-compare",
+               "--engine", "spark", "--master", "local[2]", "--json", spark_json]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    on_spark = json.loads((tmp_path / "spark.json").read_text(encoding="utf-8"))
+    for table in ("articles", "copies", "copy_families", "stories", "storylines"):
+        assert on_spark[table] == local[table], table
+    assert len(local["articles"]) > 140 and len(local["copies"]) > 30
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--master", "local[2]"], "--master and --spark-conf need --engine spark"),
+        (["--engine", "spark", "--workers", "2"], "--workers is for the local engine"),
+        (["--engine", "spark", "--spark-conf", "spark.executor.memory"], "KEY=VALUE"),
+    ],
+)
+def test_engine_options_of_the_other_engine_exit_2(tmp_path: Path, options: list[str], message: str) -> None:
+    result = CliRunner().invoke(app, ["analyze", str(EXAMPLES), "--db", str(tmp_path / "s.db"), *options])
+    assert result.exit_code == 2 and message in result.output
+    assert not (tmp_path / "s.db").exists()

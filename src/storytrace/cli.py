@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date
+from enum import StrEnum
 from typing import Annotated, ParamSpec, TypeVar
 
 import typer
@@ -49,7 +50,8 @@ from rich.progress import (
 from sqlalchemy.exc import SQLAlchemyError
 
 from storytrace import __version__
-from storytrace.errors import InputError, Interrupted, StorytraceError
+from storytrace.errors import ConfigError, InputError, Interrupted, StorytraceError
+from storytrace.executor import Executor, LocalExecutor
 from storytrace.model import Copy, CopyFamily, Report
 from storytrace.pipeline import add as run_add
 from storytrace.pipeline import analyze as run_analysis
@@ -94,6 +96,13 @@ class _Options:
     """Options of the whole command line (set by the callback before any command runs)."""
 
     debug = os.environ.get("STORYTRACE_DEBUG") == "1"
+
+
+class Engine(StrEnum):
+    """Where ``analyze`` runs its steps."""
+
+    LOCAL = "local"
+    SPARK = "spark"
 
 
 DbOption = Annotated[
@@ -278,15 +287,30 @@ def analyze(
             "the slowest step, skip it for large corpora and use `storytrace show` on demand.",
         ),
     ] = True,
+    engine: Annotated[
+        Engine,
+        typer.Option(help="Where the steps run: this machine's processes (local) or Apache Spark (spark)."),
+    ] = Engine.LOCAL,
+    master: Annotated[
+        str | None,
+        typer.Option(
+            help="With --engine spark: the Spark master: local[*] (default), local[N], spark://HOST:PORT, yarn."
+        ),
+    ] = None,
+    spark_conf: Annotated[
+        list[str] | None,
+        typer.Option("--spark-conf", help="With --engine spark: a Spark setting KEY=VALUE (repeatable)."),
+    ] = None,
 ) -> None:
     """Ingest, clean and store articles, then print a summary (and write the JSON report)."""
     errors = Console(stderr=True)
     # With the report on stdout, the summary moves to stderr so stdout stays pure JSON.
     out = errors if json_out == "-" else Console()
     show_progress = not quiet and errors.is_terminal
-    with _progress_bar(errors, show_progress) as sink:
+    settings = _settings(config)
+    with _executor(engine, workers, master, spark_conf or []) as executor, _progress_bar(errors, show_progress) as sink:
         report = run_analysis(
-            paths, db=db, settings=_settings(config), progress=sink, workers=workers, embedder=embedder, compare=compare
+            paths, db=db, settings=settings, progress=sink, embedder=embedder, compare=compare, executor=executor
         )
     if json_out is not None:
         write_json(report, json_out)
@@ -298,6 +322,23 @@ def analyze(
     _no_articles(report, paths, errors)
     if report.partial or not report.results:
         raise typer.Exit(EXIT_PARTIAL)
+
+
+@contextmanager
+def _executor(engine: Engine, workers: int | None, master: str | None, conf: list[str]) -> Iterator[Executor]:
+    """The executor the chosen engine runs the steps with: local processes, or a Spark session
+    (started here and stopped when the run ends); options of the other engine are an error."""
+    if engine is Engine.LOCAL:
+        if master is not None or conf:
+            raise ConfigError("--master and --spark-conf need --engine spark")
+        yield LocalExecutor(workers or os.cpu_count() or 1)
+        return
+    if workers is not None:
+        raise ConfigError("--workers is for the local engine; with --engine spark the master sets the cores (local[N])")
+    from storytrace.spark import parse_conf, spark_executor  # pyspark loads only for this engine
+
+    with spark_executor(master or "local[*]", parse_conf(conf)) as executor:
+        yield executor
 
 
 def _no_articles(report: Report, paths: list[str], errors: Console) -> None:

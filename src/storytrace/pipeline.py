@@ -19,7 +19,7 @@ from pathlib import Path
 from storytrace.align import article_features
 from storytrace.clean import clean_document, remove_outlet_repeats
 from storytrace.embed import Embedder, load_embedder
-from storytrace.errors import InputError, Interrupted, StoreError, StorytraceError
+from storytrace.errors import ConfigError, InputError, Interrupted, StoreError, StorytraceError
 from storytrace.executor import Executor, LocalExecutor, Step
 from storytrace.ingest import InputItem, read_inputs
 from storytrace.model import (
@@ -191,14 +191,13 @@ def _writing_run(
     db: str | Path,
     settings: Settings,
     progress: ProgressSink | None,
-    workers: int | None,
+    executor: Executor,
     embedder: Embedder | str | None,
 ) -> Iterator[_Run]:
     """The start and end ``analyze`` and ``add`` share: read and clean the inputs, then hold the
     database's writer lock (waiting for another writer) and a tracker over its stories; Ctrl-C
     anywhere inside becomes ``Interrupted``."""
     sink = _StageRecorder(progress or SilentProgress())
-    executor = LocalExecutor(workers if workers is not None else (os.cpu_count() or 1))
     articles: list[Article] = []
     with _interruptible(db, settings, sink, articles):
         model = load_embedder(embedder) if isinstance(embedder, str) else embedder
@@ -219,6 +218,7 @@ def analyze(
     workers: int | None = None,
     embedder: Embedder | str | None = "auto",
     compare: bool = True,
+    executor: Executor | None = None,
 ) -> Report:
     """Ingest, clean and store articles, find copies among them, group them into stories and
     compare each story's coverage; return the report of this batch.
@@ -243,8 +243,14 @@ def analyze(
     (``Report.comparisons``); it parses every article with spaCy, the slowest step by far
     (docs/compare.md), so large corpora may leave it off and compare stories on demand
     (``storytrace show``).
+
+    ``executor`` runs the steps (cleaning, aligning, grouping features, parsing): by default
+    this machine's processes (``workers`` of them, all cores unless given); a
+    :class:`~storytrace.spark.SparkExecutor` (``storytrace.spark.spark_executor``) runs them as
+    Spark jobs with the same results.
     """
-    with _writing_run("storytrace analyze", inputs, db, settings, progress, workers, embedder) as run:
+    runner = _executor(workers, executor)
+    with _writing_run("storytrace analyze", inputs, db, settings, progress, runner, embedder) as run:
         store, sink, articles = run.store, run.sink, run.articles
         sink.stage("storing", len(articles))
         results: list[IngestResult] = []
@@ -273,6 +279,7 @@ def add(
     embedder: Embedder | str | None = "auto",
     compare: bool = True,
     workers: int | None = None,
+    executor: Executor | None = None,
 ) -> Report:
     """Read and clean inputs like ``analyze``, then add the articles one at a time in
     ``arrival_order``: each is stored, compared with the stored articles of its nearest stories
@@ -280,13 +287,14 @@ def add(
 
     The report holds the articles, the copies found for them, and their stories with their
     storylines (compared as ``analyze`` does when ``compare``); ``Report.grouped`` counts where
-    the articles went. Waiting, interrupts and kills behave as in ``analyze``; ``workers``
-    processes clean and parse (default: all cores).
+    the articles went. Waiting, interrupts and kills behave as in ``analyze``, and so do
+    ``workers`` and ``executor``.
     """
     results: list[IngestResult] = []
     copies: list[Copy] = []
     assignments: list[Assignment] = []
-    with _writing_run("storytrace add", inputs, db, settings, progress, workers, embedder) as run:
+    runner = _executor(workers, executor)
+    with _writing_run("storytrace add", inputs, db, settings, progress, runner, embedder) as run:
         sink, tracker = run.sink, run.tracker
         ordered = arrival_order(run.articles)
         tracker.catch_up(sink, skip={article.id for article in ordered})
@@ -305,6 +313,15 @@ def add(
         )
     report = _report(unique, copies, results, run.problems, stories, assignments)
     return replace(report, comparisons=tuple(comparisons), steps=run.executor.statistics())
+
+
+def _executor(workers: int | None, executor: Executor | None) -> Executor:
+    """The executor a run uses: the one given, or local processes (``workers``, default all cores)."""
+    if executor is None:
+        return LocalExecutor(workers if workers is not None else (os.cpu_count() or 1))
+    if workers is not None:
+        raise ConfigError("give workers or an executor, not both (an executor sets its own parallelism)")
+    return executor
 
 
 def _unique(articles: list[Article], results: list[IngestResult]) -> list[Article]:

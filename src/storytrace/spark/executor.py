@@ -1,12 +1,13 @@
 """The Spark executor: the stages' steps as Spark jobs, results back in input order.
 
 :class:`SparkExecutor` is the :class:`storytrace.executor.Executor` seam on Apache Spark: each
-``map`` of a step becomes one job over the step's items (``parallelize`` into partitions, the
-step's plain function applied in Spark's Python workers, results streamed back partition by
-partition with ``toLocalIterator``, so in input order and never all at once). The step's context
-travels as one broadcast variable per job, pickled once rather than with every task: what the
-local engine's forked workers inherit (``inherit_context``) is broadcast here, after the step's
-``before_fork`` has finished computing its lazy parts in the driver.
+``map`` of a step becomes Spark jobs over the step's items, one per ``Step.window`` of them
+(``parallelize`` into partitions, the step's plain function applied in Spark's Python workers,
+the window's results collected in order), so results come in input order and the driver never
+holds a whole batch's. The step's context travels as one broadcast variable, pickled once
+rather than with every task: what the local engine's forked workers inherit
+(``inherit_context``) is broadcast here, after the step's ``before_fork`` has finished computing
+its lazy parts in the driver.
 
 Every step runs on Spark whatever its size (the local engine's ``parallel_from`` is about when a
 process pool repays its start; on a cluster the user has chosen the engine for the size of the
@@ -70,13 +71,14 @@ class SparkExecutor:
         return LocalExecutor(1, self.counter)
 
     def map(self, step: Step[C, T, R], items: Sequence[T], context: C) -> Iterator[R]:
-        """``step.function(context, item)`` for each item, in order, as one Spark job."""
+        """``step.function(context, item)`` for each item, in order, as Spark jobs of a window each."""
         cores = max(1, self.spark.defaultParallelism)
-        partitions = min(len(items), cores * PARTITIONS_PER_CORE)
-        job = self._job(step, items, context, partitions)
-        yield from self.counter.timed(step.name, len(items), max(1, min(partitions, cores)), job)
+        job = self._jobs(step, items, context, cores * PARTITIONS_PER_CORE)
+        yield from self.counter.timed(step.name, len(items), max(1, min(len(items), cores)), job)
 
-    def _job(self, step: Step[C, T, R], items: Sequence[T], context: C, partitions: int) -> Iterator[R]:
+    def _jobs(self, step: Step[C, T, R], items: Sequence[T], context: C, partitions: int) -> Iterator[R]:
+        """One job per ``step.window`` items, all its partitions at once (``toLocalIterator``
+        would compute one partition at a time), so the driver holds one window's results."""
         if not items:
             return
         if step.before_fork is not None:
@@ -84,12 +86,13 @@ class SparkExecutor:
         broadcast = self.spark.broadcast(context)
         function = step.function
         try:
-            rdd = self.spark.parallelize(items, partitions)
-            applied = rdd.mapPartitions(lambda part: _apply_partition(function, broadcast, part))
-            for result in applied.toLocalIterator(prefetchPartitions=True):
-                if isinstance(result, _Failure):
-                    raise result.error
-                yield result
+            for start in range(0, len(items), step.window):
+                window = items[start : start + step.window]
+                rdd = self.spark.parallelize(window, min(len(window), partitions))
+                for result in rdd.mapPartitions(lambda part: _apply_partition(function, broadcast, part)).collect():
+                    if isinstance(result, _Failure):
+                        raise result.error
+                    yield result
         except BaseException:
             self.spark.cancelAllJobs()  # Ctrl-C or an error: the cluster stops working for nothing
             raise
