@@ -247,3 +247,26 @@ def test_store_closes_when_the_app_shuts_down(tmp_path: Path, monkeypatch: pytes
     with TestClient(app) as running:
         assert running.get("/api/stories").json() == [] and not closed
     assert closed == [True]
+
+
+def test_storyline_page_lists_its_stories_in_time_and_the_story_links_it(client: TestClient) -> None:
+    story = _biggest_story(client)
+    page = client.get(f"/stories/{story['id']}").text
+    storyline = story["storyline"]
+    assert f'href="/storylines/{storyline}"' in page
+    twin = client.get(f"/api/storylines/{storyline}").json()
+    members = [s for s in client.get("/api/stories").json() if s["storyline"] == storyline]
+    assert twin["id"] == storyline and [s["id"] for s in twin["stories"]] == [s["id"] for s in members]
+    assert len(members) == 2
+    html = client.get(f"/storylines/{storyline}").text
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    # Each story a row: linked, with a dot per dated article and its size.
+    for member in members:
+        assert f'href="/stories/{member["id"]}"' in svg
+        assert f"{len(member['articles'])} article" in svg
+    published = [client.get(f"/api/articles/{a}").json()["published"] for s in members for a in s["articles"]]
+    assert svg.count('class="article"') == sum(1 for value in published if value)
+    undated = sum(1 for value in published if not value)
+    assert undated and f", {undated} undated" in svg
+    assert client.get("/storylines/sl-missing").status_code == 404
+    assert client.get("/api/storylines/st-not-a-storyline").json() == {"error": "st-not-a-storyline: no such storyline"}

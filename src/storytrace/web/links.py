@@ -10,7 +10,14 @@ from __future__ import annotations
 from urllib.parse import quote, urlencode
 
 # Pages that show one id in their path.
-_ONE_ID = {"article": "/articles", "story": "/stories", "api-article": "/api/articles", "api-story": "/api/stories"}
+_ONE_ID = {
+    "article": "/articles",
+    "story": "/stories",
+    "storyline": "/storylines",
+    "api-article": "/api/articles",
+    "api-story": "/api/stories",
+    "api-storyline": "/api/storylines",
+}
 # Pages that show two articles, named ``a`` and ``b`` in the query.
 _TWO_IDS = {"compare": "/compare", "api-compare": "/api/compare"}
 # Ids that no path can carry: browsers resolve "." and ".." (even encoded, "%2E") as dot segments,
@@ -24,7 +31,7 @@ def _query(**values: str) -> str:
 
 
 def server_url(kind: str, *ids: str) -> str:
-    """The app's path for a page (``article``, ``story``, ``compare`` or their ``api-`` twins) of the ids."""
+    """The app's path for a page (``article``, ``story``, ``storyline``, ``compare``, their ``api-`` twins) of ids."""
     if kind in _TWO_IDS:
         return f"{_TWO_IDS[kind]}?{_query(a=ids[0], b=ids[1])}"
     if ids[0] in _DOT_SEGMENTS:

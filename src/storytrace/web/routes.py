@@ -181,6 +181,17 @@ def api_story(store: StoreDep, state: ServedDep, story_id: str, query_id: QueryI
     return cast(dict[str, Any], view["json"])
 
 
+@router.get("/storylines/{storyline_id:path}", response_class=HTMLResponse, include_in_schema=False)
+def storyline_page(store: StoreDep, storyline_id: str, query_id: QueryId = None) -> str:
+    return render("storyline.html", **views.storyline_view(store, _given(storyline_id, query_id)))
+
+
+@router.get("/api/storylines/{storyline_id:path}", summary="One storyline: its stories, oldest first")
+def api_storyline(store: StoreDep, storyline_id: str, query_id: QueryId = None) -> dict[str, Any]:
+    view = views.storyline_view(store, _given(storyline_id, query_id))
+    return {"id": view["id"], "title": view["title"], "stories": [asdict(story) for story in view["stories"]]}
+
+
 @router.get("/articles/{article_id:path}", response_class=HTMLResponse, include_in_schema=False)
 def article_page(store: StoreDep, article_id: str, query_id: QueryId = None) -> str:
     return render("article.html", **views.article_view(store, _given(article_id, query_id)))

@@ -1,4 +1,4 @@
-"""Server-side SVG pictures: a story's timeline and its copy graph.
+"""Server-side SVG pictures: a story's timeline, its copy graph and a storyline's stories in time.
 
 Built as strings with every article-derived text escaped (markupsafe), no script, no style
 attributes (the pages' Content-Security-Policy allows styles only from the stylesheet, so
@@ -15,6 +15,8 @@ from markupsafe import Markup, escape
 
 from storytrace.days import publication_date
 from storytrace.model import Article, Copy, TimelineEvent
+from storytrace.store import StoredStory
+from storytrace.web.timescale import TimeScale, fit, moment
 
 _WIDTH = 960
 _ROW = 26
@@ -165,3 +167,49 @@ def _delay(original: Article | None, copy: Article | None) -> str:
     if abs(hours) >= 48:
         return f"{hours / 24:+.0f} d"
     return f"{hours:+.0f} h" if not math.isclose(hours, 0.0) else "same time"
+
+
+def storyline_svg(
+    stories: Sequence[StoredStory], published: Mapping[str, str | None], link: Callable[[str], str]
+) -> Markup:
+    """A storyline's dated stories on one time axis, a row each (oldest first): a bar from its first
+    to its last article, a dot per article (how the story grew), its title linked and its size.
+
+    ``published`` holds each member article's publication value; undated stories are left to the
+    page's table, and undated articles of a dated story are counted beside it, not drawn.
+    """
+    rows = []
+    for story in stories:
+        moments = sorted(m for m in (moment(published.get(a)) for a in story.articles) if m is not None)
+        if moments:
+            rows.append((story, moments))
+    if not rows:
+        return Markup('<p class="muted">No dated stories to draw.</p>')
+    label_room, count_room = 330, 150
+    scale = TimeScale.over([m for _, moments in rows for m in moments], label_room, _WIDTH - count_room)
+    height = (len(rows) + 1) * _ROW + 40
+    parts = [
+        f'<svg class="storyline" viewBox="0 0 {_WIDTH} {height}" width="{_WIDTH}" height="{height}" '
+        'role="img" aria-label="Stories of the storyline in time" xmlns="http://www.w3.org/2000/svg">'
+    ]
+    for row, (story, moments) in enumerate(rows):
+        y = (row + 1) * _ROW
+        title = story.title or story.id
+        parts.append(
+            f'<a href="{escape(link(story.id))}"><text x="4" y="{y + 4}" class="label story-title">'
+            f"{escape(fit(title, label_room - 12))}<title>{escape(title)}</title></text></a>"
+        )
+        parts.append(f'<line x1="{label_room}" y1="{y}" x2="{_WIDTH - count_room}" y2="{y}" class="row"/>')
+        start, end = scale.x(moments[0]), scale.x(moments[-1])
+        parts.append(
+            f'<rect x="{start - 4:.1f}" y="{y - 5}" width="{end - start + 8:.1f}" height="10" rx="5" class="span"/>'
+        )
+        for when in moments:
+            parts.append(f'<circle cx="{scale.x(when):.1f}" cy="{y}" r="3.5" class="article"/>')
+        size = f"{len(story.articles)} article{'' if len(story.articles) == 1 else 's'}"
+        if len(moments) < len(story.articles):
+            size += f", {len(story.articles) - len(moments)} undated"
+        parts.append(f'<text x="{_WIDTH - count_room + 10}" y="{y + 4}" class="label count">{size}</text>')
+    parts.extend(scale.axis((len(rows) + 1) * _ROW - 6))
+    parts.append("</svg>")
+    return Markup("".join(parts))

@@ -23,7 +23,7 @@ from storytrace.store import Store, StoredStory
 from storytrace.web.cache import LRUCache
 from storytrace.web.links import server_url
 from storytrace.web.pages import render
-from storytrace.web.svg import copy_graph_svg, hours_between, timeline_svg
+from storytrace.web.svg import copy_graph_svg, hours_between, storyline_svg, timeline_svg
 
 # Colour classes for aligned passages (c0 … c7 in the stylesheet), reused in turn.
 PASSAGE_COLOURS = 8
@@ -114,6 +114,24 @@ def story_page(
     view["html"] = render("story.html", **view)
     cache.put(key, view)
     return view
+
+
+def storyline_view(store: Store, storyline_id: str, url: Any = server_url) -> dict[str, Any]:
+    """A storyline's stories (oldest first) with their picture on one time axis; titled, as the
+    stories stage titles a storyline, after its largest story."""
+    stories = store.load_stories(storyline=storyline_id) if storyline_id.startswith("sl-") else []
+    if not stories:
+        raise Missing(f"{storyline_id}: no such storyline")
+    heads = store.load_article_heads(a for story in stories for a in story.articles)
+    published = {article_id: head.published for article_id, head in heads.items()}
+    largest = max(stories, key=lambda story: (len(story.articles), story.id))
+    return {
+        "id": storyline_id,
+        "title": largest.title,
+        "stories": stories,
+        "article_count": sum(len(story.articles) for story in stories),
+        "svg": storyline_svg(stories, published, lambda story_id: url("story", story_id)),
+    }
 
 
 def article_view(store: Store, article_id: str) -> dict[str, Any]:
