@@ -270,3 +270,29 @@ def test_storyline_page_lists_its_stories_in_time_and_the_story_links_it(client:
     assert undated and f", {undated} undated" in svg
     assert client.get("/storylines/sl-missing").status_code == 404
     assert client.get("/api/storylines/st-not-a-storyline").json() == {"error": "st-not-a-storyline: no such storyline"}
+
+
+def test_side_by_side_marks_changed_words_under_titled_headings() -> None:
+    from storytrace.model import Article, Copy, Passage
+    from storytrace.web.pages import render
+    from storytrace.web.views import pair_view
+
+    first = Article(id="a", source="a", text="Intro. The <b>mayor</b> said twelve people were hurt.",
+                    outlet="One & Co", title="Mayor speaks", published="2025-10-14T15:10:00+02:00")  # fmt: skip
+    second = Article(id="b", source="b", text="The <b>mayor</b> said 14 people were hurt.", title="<i>Copy</i>")
+    passage = Passage(original=(7, len(first.text)), copy=(0, len(second.text)), similarity=0.8)
+    relation = Copy(original="a", copy="b", kind="edited", score=0.8, direction="publication date")
+    html = render("compare.html", **pair_view(first, second, [passage], relation))
+    # The changed words are marked inside their passage's colour, on each side, as plain text.
+    assert '<mark class="c0">The &lt;b&gt;mayor&lt;/b&gt; said <span class="changed">twelve</span> people' in html
+    assert 'said <span class="changed">14</span> people were hurt.</mark>' in html
+    assert html.count('<mark class="c0">') == 2 and "Intro. " in html and "<b>" not in html
+    # Each column is headed by its title, outlet and date (the time to the minute, with its zone).
+    assert '<a href="/articles/a">Mayor speaks</a>' in html and "One &amp; Co · 2025-10-14 15:10 +02:00 · a" in html
+    assert "&lt;i&gt;Copy&lt;/i&gt;</a>" in html and "unknown outlet · undated · b" in html
+
+
+def test_report_side_by_side_headings_have_no_stray_separator(seeded: str) -> None:
+    html = build_report(seeded)
+    assert 'class="changed"' in html and '<h3 class="pair-title">' in html
+    assert not re.search(r"<(?:p|summary)[^>]*>\s*·", html)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from importlib import resources
 from typing import Any
 
@@ -12,6 +13,23 @@ from storytrace.web.links import anchor, server_url
 templates = Environment(loader=PackageLoader("storytrace.web", "templates"), autoescape=select_autoescape(["html"]))
 # Every template builds its links with these (a view may pass its own ``url``, as the report does).
 templates.globals.update(url=server_url, anchor=anchor)
+
+
+def when(published: str | None) -> str:
+    """A publication value as a reader reads it: the day, and the time to the minute with its zone
+    when stated ("2025-10-14 15:10 +02:00"); a value that is no ISO time is shown as stored."""
+    if not published or len(published) <= 10:
+        return published or ""
+    try:
+        moment = datetime.fromisoformat(published)
+    except ValueError:
+        return published
+    zone = moment.strftime("%z")
+    shown = moment.strftime("%Y-%m-%d %H:%M")
+    return f"{shown} {zone[:3]}:{zone[3:5]}" if zone else shown
+
+
+templates.filters["when"] = when
 
 
 def stylesheet() -> str:

@@ -51,7 +51,7 @@ def build_report(db: str | Path, stories: Sequence[str] = (), settings: Settings
         html = render("story_body.html", **view, inline_css=True)
         sections.append({"story": story, "html": Markup(html), "pairs": pairs, "articles": view["members"]})
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return render("report.html", stories=sections, generated=generated, inline_css=Markup(stylesheet()))
+    return render("report.html", stories=sections, generated=generated, inline_css=Markup(stylesheet()), url=_link)
 
 
 def write_report(

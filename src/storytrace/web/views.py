@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from storytrace.embed import Embedder
-from storytrace.model import Article, Copy, Passage, StoryComparison
+from storytrace.model import Article, Copy, Passage, Span, StoryComparison
 from storytrace.pipeline import compare as compare_story
 from storytrace.pipeline import compare_pair
 from storytrace.provenance.families import copy_families
 from storytrace.report import comparison_record
+from storytrace.report.compare import _changed_spans as changed_spans
 from storytrace.settings import Settings
 from storytrace.store import Store, StoredStory
 from storytrace.web.cache import LRUCache
@@ -142,32 +143,49 @@ def article_view(store: Store, article_id: str) -> dict[str, Any]:
     return {"article": found[0], "relations": store.load_copies([article_id]), "story_id": store.story_of(article_id)}
 
 
-def highlight(text: str, spans: list[tuple[int, int, int]]) -> list[tuple[str, int | None]]:
-    """The text cut into (piece, colour) with each aligned span's colour, for the side-by-side page."""
-    pieces: list[tuple[str, int | None]] = []
+def highlight(
+    text: str, spans: list[tuple[int, int, int]], changed: Sequence[Span] = ()
+) -> list[tuple[int | None, list[tuple[str, bool]]]]:
+    """The text cut into (colour, parts) with each aligned span's colour, each part a piece of text
+    and whether it is a changed word (one the other side's passage lacks), for the side-by-side page."""
+    marks = sorted(changed)
+    pieces: list[tuple[int | None, list[tuple[str, bool]]]] = []
     position = 0
     for start, end, colour in sorted(spans):
         if start < position:
             continue
         if start > position:
-            pieces.append((text[position:start], None))
-        pieces.append((text[start:end], colour))
+            pieces.append((None, [(text[position:start], False)]))
+        parts: list[tuple[str, bool]] = []
+        inside = start
+        for mark_start, mark_end in marks:
+            if mark_end <= inside or mark_start >= end:
+                continue
+            if mark_start > inside:
+                parts.append((text[inside:mark_start], False))
+            parts.append((text[max(mark_start, inside) : min(mark_end, end)], True))
+            inside = min(mark_end, end)
+        parts.append((text[inside:end], False))
+        pieces.append((colour, [part for part in parts if part[0]]))
         position = end
-    pieces.append((text[position:], None))
+    pieces.append((None, [(text[position:], False)]))
     return pieces
 
 
 def pair_view(first: Article, second: Article, passages: Sequence[Passage], relation: Copy | None) -> dict[str, Any]:
-    """Two articles side by side, each aligned passage in the same colour on both sides."""
+    """Two articles side by side, each aligned passage in the same colour on both sides and, inside
+    it, the words the other side lacks marked (found as the command line's side by side finds them)."""
     left = [(p.original[0], p.original[1], n % PASSAGE_COLOURS) for n, p in enumerate(passages)]
     right = [(p.copy[0], p.copy[1], n % PASSAGE_COLOURS) for n, p in enumerate(passages)]
+    left_changed = [s for p in passages for s in changed_spans(first.text, p.original, second.text, p.copy)]
+    right_changed = [s for p in passages for s in changed_spans(second.text, p.copy, first.text, p.original)]
     return {
         "first": first,
         "second": second,
         "passages": passages,
         "relation": relation,
-        "left": highlight(first.text, left),
-        "right": highlight(second.text, right),
+        "left": highlight(first.text, left, left_changed),
+        "right": highlight(second.text, right, right_changed),
     }
 
 
