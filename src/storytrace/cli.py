@@ -52,6 +52,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from storytrace import __version__
 from storytrace.errors import ConfigError, InputError, Interrupted, StorytraceError
 from storytrace.executor import Executor, LocalExecutor
+from storytrace.export import report_tables, stored_report, write_counted
 from storytrace.model import Copy, CopyFamily, Report
 from storytrace.pipeline import add as run_add
 from storytrace.pipeline import analyze as run_analysis
@@ -68,10 +69,12 @@ from storytrace.report import (
     print_story_comparison,
     print_story_list,
     print_summary,
+    print_tables,
     write_json,
 )
 from storytrace.report.compare import terminal_safe
 from storytrace.report.layout import count as count_of
+from storytrace.report.tables import check_format
 from storytrace.settings import Settings
 from storytrace.store import Store, StoredStory
 
@@ -301,11 +304,17 @@ def analyze(
         list[str] | None,
         typer.Option("--spark-conf", help="With --engine spark: a Spark setting KEY=VALUE (repeatable)."),
     ] = None,
+    out: Annotated[
+        str | None,
+        typer.Option(help="Also write the batch's tables (articles, copies, stories, ...) as Parquet files here."),
+    ] = None,
 ) -> None:
     """Ingest, clean and store articles, then print a summary (and write the JSON report)."""
+    if out is not None:
+        check_format("parquet")  # before the run, not after it
     errors = Console(stderr=True)
     # With the report on stdout, the summary moves to stderr so stdout stays pure JSON.
-    out = errors if json_out == "-" else Console()
+    summary = errors if json_out == "-" else Console()
     show_progress = not quiet and errors.is_terminal
     settings = _settings(config)
     with _executor(engine, workers, master, spark_conf or []) as executor, _progress_bar(errors, show_progress) as sink:
@@ -314,8 +323,12 @@ def analyze(
         )
     if json_out is not None:
         write_json(report, json_out)
+    if out is not None:
+        written = write_counted(report_tables(report, problems=True), out, "parquet")
+        if not quiet:
+            print_tables(written, summary)
     if not quiet:
-        print_summary(report, out)
+        print_summary(report, summary)
     elif report.partial:
         for problem in report.problems:
             errors.print(f"{problem.kind.value} {problem.source}: {problem.reason}", markup=False, highlight=False)
@@ -498,6 +511,38 @@ def stories(
         sys.stdout.write(json.dumps([asdict(story) for story in found], ensure_ascii=False, indent=2) + "\n")
         return
     print_story_list(found, Console())
+
+
+@app.command()
+@_guarded
+def export(
+    out: Annotated[str, typer.Argument(help="The directory to write the tables into (created if missing).")],
+    table_format: Annotated[
+        str, typer.Option("--format", "-f", help="csv (spreadsheets), jsonl or parquet (pandas, R, Spark).")
+    ] = "csv",
+    db: DbOption = "storytrace.db",
+    config: ConfigOption = None,
+    compare: Annotated[
+        bool,
+        typer.Option(
+            "--compare/--no-compare", help="Also export each story's quotes and facts (parses what is not cached)."
+        ),
+    ] = True,
+    embedder: EmbedderOption = "auto",
+    json_out: Annotated[bool, typer.Option("--json", help="Print {table: {path, rows}} as JSON.")] = False,
+) -> None:
+    """Write every stored article, copy, copy family, story and storyline, and each story's quotes
+    and facts, as one table file each (articles.csv, copies.csv, ...), for pandas, R or a spreadsheet."""
+    check_format(table_format)
+    errors = Console(stderr=True)
+    with _progress_bar(errors, errors.is_terminal and not json_out) as sink:
+        report = stored_report(db, _settings(config), compare, embedder, sink)
+        written = write_counted(report_tables(report), out, table_format)
+    if json_out:
+        tables = {name: {"path": str(path), "rows": rows} for name, (path, rows) in written.items()}
+        sys.stdout.write(json.dumps(tables, ensure_ascii=False, indent=2) + "\n")
+    else:
+        print_tables(written, Console())
 
 
 @app.command()

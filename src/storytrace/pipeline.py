@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
@@ -266,7 +266,9 @@ def analyze(
         sink.stage("grouping stories", len(unique))
         assignments = run.tracker.assign(unique, sink, run.executor)
         stories, storylines = run.tracker.stories_of(article.id for article in unique)
-        comparisons = _compare(store, stories, unique, settings, run.model, sink, run.executor) if compare else []
+        comparisons = (
+            compare_stories(store, stories, unique, settings, run.model, sink, run.executor) if compare else []
+        )
     report = _report(unique, copies, results, run.problems, (stories, storylines), assignments)
     return replace(report, comparisons=tuple(comparisons), steps=run.executor.statistics())
 
@@ -309,7 +311,7 @@ def add(
         unique = _unique(ordered, results)
         stories = tracker.stories_of(article.id for article in unique)
         comparisons = (
-            _compare(run.store, stories[0], unique, settings, run.model, sink, run.executor) if compare else []
+            compare_stories(run.store, stories[0], unique, settings, run.model, sink, run.executor) if compare else []
         )
     report = _report(unique, copies, results, run.problems, stories, assignments)
     return replace(report, comparisons=tuple(comparisons), steps=run.executor.statistics())
@@ -363,7 +365,15 @@ def _report(
     )
 
 
-def _compare(
+def comparing_embedder(embedder: Embedder | str | None, stories: Iterable[Sequence[Article]]) -> Embedder | None:
+    """The embedder comparing these stories needs: loaded (from a spec) only when one of them
+    spans languages, for the others compare within one language."""
+    if not any(len({article.language for article in members}) > 1 for members in stories):
+        return None
+    return load_embedder(embedder) if isinstance(embedder, str) else embedder
+
+
+def compare_stories(
     store: Store,
     stories: list[Story],
     batch: list[Article],
@@ -462,9 +472,9 @@ def compare(
         relations = store.load_copies(found.articles)
         executor = LocalExecutor(workers if workers is not None else (os.cpu_count() or 1))
         analyses = _analyses(store, articles, {found.id: articles}, settings, SilentProgress(), executor)
-    multilingual = len({article.language for article in articles}) > 1
-    model = (load_embedder(embedder) if isinstance(embedder, str) else embedder) if multilingual else None
-    return found, compare_story(found.id, articles, relations, settings, model, analyses)
+    return found, compare_story(
+        found.id, articles, relations, settings, comparing_embedder(embedder, [articles]), analyses
+    )
 
 
 # Stored articles of the two articles' stories read as context for judging a pair: their

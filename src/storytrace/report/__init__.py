@@ -6,7 +6,7 @@ from storytrace.report.comparison import comparison_record, print_story_comparis
 from storytrace.report.document import REPORT_SCHEMA_ID, load_schema, to_dict, write_json
 from storytrace.report.families import print_families
 from storytrace.report.stories import print_story, print_story_list
-from storytrace.report.terminal import print_summary
+from storytrace.report.terminal import print_summary, print_tables
 
 __all__ = [
     "REPORT_SCHEMA_ID",
@@ -19,6 +19,7 @@ __all__ = [
     "print_story_comparison",
     "print_story_list",
     "print_summary",
+    "print_tables",
     "to_dict",
     "write_json",
 ]

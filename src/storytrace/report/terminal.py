@@ -4,6 +4,8 @@ removed and why, the copy families and copies found, the stories, and every prob
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
+from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
@@ -14,7 +16,7 @@ from storytrace.provenance.families import copy_families
 from storytrace.report.compare import print_copies, terminal_safe
 from storytrace.report.families import print_families
 from storytrace.report.layout import count as count_of
-from storytrace.report.layout import noun
+from storytrace.report.layout import noun, print_table
 from storytrace.report.stories import print_grouping
 
 
@@ -82,3 +84,14 @@ def print_summary(report: Report, console: Console) -> None:
         )
     if errors:
         console.print(f"[red]partial batch:[/] {count_of(len(errors), 'input')} could not be ingested")
+
+
+def print_tables(written: Mapping[str, tuple[Path, int]], console: Console) -> None:
+    """The table files an export wrote: each table's rows and file."""
+    table = Table(title="Tables written", show_edge=False)
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    table.add_column("file")
+    for name, (path, rows) in written.items():
+        table.add_row(name, str(rows), escape(terminal_safe(str(path))))
+    print_table(table, console, ids=(0, 1), lines=(2,))
