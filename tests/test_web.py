@@ -296,3 +296,30 @@ def test_report_side_by_side_headings_have_no_stray_separator(seeded: str) -> No
     html = build_report(seeded)
     assert 'class="changed"' in html and '<h3 class="pair-title">' in html
     assert not re.search(r"<(?:p|summary)[^>]*>\s*·", html)
+
+
+def test_timeline_at_hour_resolution_with_undated_articles_set_apart() -> None:
+    from storytrace.model import Article, Copy, TimelineEvent
+    from storytrace.web.svg import timeline_svg
+
+    def article(article_id: str, outlet: str | None, published: str | None) -> Article:
+        return Article(id=article_id, source=article_id, text="Text.", outlet=outlet, published=published)
+
+    articles = [
+        article("wire", "KPA Kontinentale Presseagentur", "2025-10-14T08:15:00+02:00"),
+        article("copy", "Coastal Daily", "2025-10-14T16:40:00+02:00"),
+        article("later", "Coastal Daily", "2025-10-15T06:15:00Z"),
+        article("nodate", "<b>Nowhere</b> Post", None),
+    ]
+    events = [TimelineEvent("2025-10-14", "The bridge fell.", "wire", (0, 5), ("wire",))]
+    svg = str(timeline_svg(articles, events, [Copy("wire", "copy", "verbatim", 1.0, "publication date")], str))
+    dots = {m[0]: float(m[1]) for m in re.findall(r'<a href="(\w+)"><circle cx="([\d.]+)"', svg)}
+    # Hours apart on one day are apart on the axis, in proportion (8 h 25 min, then 15 h 35 min).
+    assert dots["wire"] < dots["copy"] < dots["later"]
+    assert (dots["later"] - dots["copy"]) / (dots["copy"] - dots["wire"]) == pytest.approx(935 / 505, rel=0.02)
+    assert "10-14 12:00" in svg and "times in UTC" in svg and 'class="event"' in svg
+    # Lanes only for dated articles; the long outlet name is whole; the undated article is listed apart.
+    lanes = re.findall(r'class="label lane">([^<]*)<title>', svg)
+    assert lanes == ["KPA Kontinentale Presseagentur", "Coastal Daily"]
+    apart = svg[svg.index("</svg>") :]
+    assert "Undated, so not on the timeline" in apart and '<a href="nodate">&lt;b&gt;Nowhere&lt;/b&gt; Post' in apart

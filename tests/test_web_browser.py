@@ -97,6 +97,13 @@ def test_story_then_side_by_side_with_coloured_passages(server: str, browser: ob
     assert page.locator("svg.timeline circle").count() >= 1  # type: ignore[attr-defined]
     assert page.locator("svg.graph").count() == 1  # type: ignore[attr-defined]
     assert page.locator("text=Summary").count() >= 1 and page.locator(".badge.disagree").count() >= 2  # type: ignore[attr-defined]
+    # Lane labels end before their lanes start (none clipped); event dates never wrap.
+    lanes_clear = """() => { const svg = document.querySelector('svg.timeline');
+        const start = Number(svg.querySelector('line.row').getAttribute('x1'));
+        return [...svg.querySelectorAll('text.lane')].every(t => t.getBBox().x + t.getBBox().width <= start); }"""
+    assert page.evaluate(lanes_clear)  # type: ignore[attr-defined]
+    dates = page.locator("table.timeline-events td.date")  # type: ignore[attr-defined]
+    assert dates.first.evaluate("e => getComputedStyle(e).whiteSpace") == "nowrap"
     _shoot(page, "story")
     page.click("a.compare-link")  # type: ignore[attr-defined]
     marks = page.locator("mark.c0")  # type: ignore[attr-defined]

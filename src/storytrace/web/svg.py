@@ -9,20 +9,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from markupsafe import Markup, escape
 
 from storytrace.days import publication_date
 from storytrace.model import Article, Copy, TimelineEvent
 from storytrace.store import StoredStory
-from storytrace.web.timescale import TimeScale, fit, moment
+from storytrace.web.timescale import CHAR_PX, TimeScale, fit, has_time, moment
 
 _WIDTH = 960
 _ROW = 26
-_MARGIN = 150
-# Dated events this many days around the articles' dates are drawn on the timeline.
-_EVENT_REACH_DAYS = 90
+# Bounds of the room for lane labels (pixels).
+_LABEL_MIN, _LABEL_MAX = 90, 260
 
 
 def _day(value: str | None) -> date | None:
@@ -32,69 +31,93 @@ def _day(value: str | None) -> date | None:
     return publication_date(value if len(value) >= 10 else f"{value[:7]}-01" if len(value) == 7 else f"{value}-01-01")
 
 
+def _lane_label_room(names: Sequence[str]) -> int:
+    """Pixels left of the lanes for their labels: the longest name's width, within bounds (a longer
+    name is cut with an ellipsis and shown whole in its tooltip)."""
+    widest = max((len(name) for name in names), default=0) * CHAR_PX + 16
+    return int(min(_LABEL_MAX, max(_LABEL_MIN, widest)))
+
+
 def timeline_svg(
     articles: Sequence[Article],
     events: Sequence[TimelineEvent],
     copies: Sequence[Copy],
     link: Callable[[str], str],
 ) -> Markup:
-    """Outlets on rows, their articles as dots on a day axis (copies hollow), the story's dated events
-    as ticks below, each with its text in a tooltip (``<title>``)."""
-    dated = [(article, _day(article.published)) for article in articles]
-    published = [d for _, d in dated if d is not None]
-    event_days = [d for d in (_day(e.date) for e in events) if d is not None]
-    if published:
-        # Background events years before the articles ("opened in 1887") are in the table under the
-        # picture; drawn, they would squeeze the articles into one pixel column.
-        low, high = min(published), max(published)
-        event_days = [
-            d for d in event_days if (low - d).days <= _EVENT_REACH_DAYS and (d - high).days <= _EVENT_REACH_DAYS
-        ]
-        events = [e for e in events if _day(e.date) in event_days]
-    days = published + event_days
-    if not days:
-        return Markup('<p class="muted">No dates to draw a timeline.</p>')
-    first, last = min(days), max(days)
-    span = max(1, (last - first).days)
+    """Outlets on lanes, their articles as dots at their publication time (hours apart when the
+    times are stated; copies hollow), the story's dated events as day bands on the axis, each with
+    its text in a tooltip (``<title>``); undated articles listed under the picture, not on a lane."""
+    placed = [(article, moment(article.published)) for article in articles]
+    dated = sorted(((a, m) for a, m in placed if m is not None), key=lambda item: item[1])
+    undated = [article for article, when in placed if when is None]
+    event_days = sorted({d for d in (_day(e.date) for e in events) if d is not None})
+    if dated:
+        # Only events on the articles' days are drawn: background events years before ("opened in
+        # 1887") are in the table under the picture, and drawn they would squeeze the articles
+        # into one pixel column.
+        low, high = dated[0][1].date(), dated[-1][1].date()
+        event_days = [d for d in event_days if low <= d <= high]
+    noons = [m for _, m in dated] or [datetime(d.year, d.month, d.day, 12) for d in event_days]
+    if not noons:
+        return Markup('<p class="muted">No dates to draw a timeline.</p>') + _undated(undated, link)
+    lanes = list(dict.fromkeys(article.outlet or article.id for article, _ in dated))
+    room = _lane_label_room(lanes)
+    scale = TimeScale.over(noons, room, _WIDTH - 20)
     copied = {copy.copy for copy in copies}
-    outlets = list(dict.fromkeys(article.outlet or article.id for article in articles))
-    height = (len(outlets) + 2) * _ROW + 40
-
-    def x(day: date) -> float:
-        return _MARGIN + (_WIDTH - _MARGIN - 20) * (day - first).days / span
-
+    axis = (len(lanes) + 1) * _ROW
+    height = axis + 48
     parts = [
         f'<svg class="timeline" viewBox="0 0 {_WIDTH} {height}" width="{_WIDTH}" height="{height}" '
         'role="img" aria-label="Story timeline" xmlns="http://www.w3.org/2000/svg">'
     ]
-    for row, outlet in enumerate(outlets):
+    for row, lane in enumerate(lanes):
         y = (row + 1) * _ROW
-        parts.append(f'<text x="4" y="{y + 4}" class="label">{escape(outlet[:24])}</text>')
-        parts.append(f'<line x1="{_MARGIN}" y1="{y}" x2="{_WIDTH - 20}" y2="{y}" class="row"/>')
-    for article, day in dated:
-        if day is None:
-            continue
-        y = (outlets.index(article.outlet or article.id) + 1) * _ROW
-        kind = "copy" if article.id in copied else "original"
-        tip = f"{article.published} · {article.title or article.id}"
         parts.append(
-            f'<a href="{escape(link(article.id))}"><circle cx="{x(day):.1f}" cy="{y}" r="6" '
+            f'<text x="4" y="{y + 4}" class="label lane">{escape(fit(lane, room - 12))}'
+            f"<title>{escape(lane)}</title></text>"
+        )
+        parts.append(f'<line x1="{room}" y1="{y}" x2="{_WIDTH - 20}" y2="{y}" class="row"/>')
+    # A day without its time is drawn at noon; beside stated times it is marked as only a day.
+    timed = any(has_time(article.published) for article, _ in dated)
+    for article, when in dated:
+        y = (lanes.index(article.outlet or article.id) + 1) * _ROW
+        kind = "copy" if article.id in copied else "original"
+        if timed and not has_time(article.published):
+            kind += " day-only"
+        stated = article.published if has_time(article.published) else f"{article.published} (day only)"
+        tip = f"{stated} · {article.title or article.id}"
+        parts.append(
+            f'<a href="{escape(link(article.id))}"><circle cx="{scale.x(when):.1f}" cy="{y}" r="6" '
             f'class="{kind}"><title>{escape(tip)}</title></circle></a>'
         )
-    axis = (len(outlets) + 1) * _ROW
-    parts.append(f'<line x1="{_MARGIN}" y1="{axis}" x2="{_WIDTH - 20}" y2="{axis}" class="axis"/>')
-    parts.append(f'<text x="{_MARGIN}" y="{axis + 16}" class="label">{first.isoformat()}</text>')
-    parts.append(f'<text x="{_WIDTH - 20}" y="{axis + 16}" class="label end">{last.isoformat()}</text>')
-    for event in events:
-        day = _day(event.date)
-        if day is None:
-            continue
+    for day in event_days:
+        start = max(scale.x(datetime(day.year, day.month, day.day)), scale.left)
+        end = min(scale.x(datetime(day.year, day.month, day.day) + timedelta(days=1)), scale.right)
+        texts = [f"{e.date}: {e.text[:200]}" for e in events if _day(e.date) == day]
         parts.append(
-            f'<line x1="{x(day):.1f}" y1="{axis - 6}" x2="{x(day):.1f}" y2="{axis + 6}" class="event">'
-            f"<title>{escape(event.date)}: {escape(event.text[:200])}</title></line>"
+            f'<rect x="{start:.1f}" y="{axis - 5}" width="{max(2.0, end - start):.1f}" height="5" class="event">'
+            f"<title>{escape(chr(10).join(texts))}</title></rect>"
         )
+    parts.extend(scale.axis(axis))
+    legend = "● original  ○ copy  ▬ days of dated events (table below)"
+    if timed and not all(has_time(article.published) for article, _ in dated):
+        legend += "  ◌ date without time (drawn at noon)"
+    parts.append(f'<text x="4" y="{axis + 30}" class="label dim">{legend}</text>')
     parts.append("</svg>")
-    return Markup("".join(parts))
+    return Markup("".join(parts)) + _undated(undated, link)
+
+
+def _undated(articles: Sequence[Article], link: Callable[[str], str]) -> Markup:
+    """The articles without a date, set apart under the timeline (an empty lane would say nothing)."""
+    if not articles:
+        return Markup("")
+    items = Markup(", ").join(
+        Markup('<a href="{}">{}</a>').format(
+            link(a.id), f"{a.outlet} ({a.title or a.id})" if a.outlet else a.title or a.id
+        )
+        for a in articles
+    )
+    return Markup('<p class="undated small">Undated, so not on the timeline: {}.</p>').format(items)
 
 
 def copy_graph_svg(articles: Sequence[Article], copies: Sequence[Copy], link: Callable[[str], str]) -> Markup:
