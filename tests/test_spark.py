@@ -22,6 +22,7 @@ from storytrace import ConfigError, analyze, to_dict
 from storytrace.cli import app
 from storytrace.executor import Step
 from tests.conftest import EXAMPLES, REPO
+from tests.test_executor import _failing, _Lazy, _prepared
 
 REQUIRE_SPARK = os.environ.get("STORYTRACE_REQUIRE_SPARK") == "1"
 
@@ -51,24 +52,6 @@ def spark() -> Iterator[object]:
 
 def _doubled(offset: int, item: int) -> tuple[int, int]:
     return item * 2 + offset, os.getpid()
-
-
-def _failing(_: None, item: int) -> int:
-    if item == 7:
-        raise ValueError("item 7 is bad")
-    return item
-
-
-class _Lazy:
-    def __init__(self) -> None:
-        self.prepared_in: list[int] = []
-
-    def prepare(self) -> None:
-        self.prepared_in.append(os.getpid())
-
-
-def _prepared(context: _Lazy, item: int) -> tuple[int, list[int]]:
-    return item, context.prepared_in
 
 
 def test_results_come_in_input_order_from_spark_workers(spark) -> None:  # type: ignore[no-untyped-def]
