@@ -51,7 +51,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from storytrace import __version__
 from storytrace.errors import ConfigError, InputError, Interrupted, StorytraceError
-from storytrace.executor import Executor, LocalExecutor
+from storytrace.executor import Executor
 from storytrace.export import report_tables, stored_report, write_counted
 from storytrace.model import Copy, CopyFamily, Report
 from storytrace.pipeline import add as run_add
@@ -280,7 +280,9 @@ def analyze(
         str | None, typer.Option("--json", help="Write the JSON report to this file, or - for standard output.")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
-    workers: Annotated[int | None, typer.Option(help="Processes for cleaning (default: all cores).", min=1)] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Processes the steps run in (default: all cores; local engine).", min=1)
+    ] = None,
     embedder: EmbedderOption = "auto",
     compare: Annotated[
         bool,
@@ -317,10 +319,11 @@ def analyze(
     summary = errors if json_out == "-" else Console()
     show_progress = not quiet and errors.is_terminal
     settings = _settings(config)
-    with _executor(engine, workers, master, spark_conf or []) as executor, _progress_bar(errors, show_progress) as sink:
+    with _spark(engine, workers, master, spark_conf or []) as spark, _progress_bar(errors, show_progress) as sink:
         report = run_analysis(
-            paths, db=db, settings=settings, progress=sink, embedder=embedder, compare=compare, executor=executor
-        )
+            paths, db=db, settings=settings, progress=sink, workers=workers, embedder=embedder, compare=compare,
+            executor=spark,
+        )  # fmt: skip
     if json_out is not None:
         write_json(report, json_out)
     if out is not None:
@@ -338,13 +341,14 @@ def analyze(
 
 
 @contextmanager
-def _executor(engine: Engine, workers: int | None, master: str | None, conf: list[str]) -> Iterator[Executor]:
-    """The executor the chosen engine runs the steps with: local processes, or a Spark session
-    (started here and stopped when the run ends); options of the other engine are an error."""
+def _spark(engine: Engine, workers: int | None, master: str | None, conf: list[str]) -> Iterator[Executor | None]:
+    """With ``--engine spark``, the Spark session's executor (started here, stopped when the run
+    ends); None for the local engine, whose processes the pipeline starts. Options of the other
+    engine are an error."""
     if engine is Engine.LOCAL:
         if master is not None or conf:
             raise ConfigError("--master and --spark-conf need --engine spark")
-        yield LocalExecutor(workers or os.cpu_count() or 1)
+        yield None
         return
     if workers is not None:
         raise ConfigError("--workers is for the local engine; with --engine spark the master sets the cores (local[N])")

@@ -15,7 +15,7 @@ Span = tuple[int, int]
 
 
 class Removal(StrEnum):
-    """Why a line was taken out of an article's text (see docs/cleaning.md)."""
+    """Why a line was taken out of an article's text (see docs/architecture.md, "How a line is judged")."""
 
     TITLE = "title"  # the headline, kept as ``Article.title`` instead of in the body
     SHARE_WIDGET = "share-widget"  # share / embed / copy-link buttons

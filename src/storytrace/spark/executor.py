@@ -34,8 +34,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 # Partitions per core of the cluster: a few per core keep every core busy while one partition is
-# slower than the others (Spark's tuning guide suggests 2-3 tasks per core), and bound how many
-# results the driver holds at once (one partition's, with toLocalIterator's prefetch one more).
+# slower than the others (Spark's tuning guide suggests 2-3 tasks per core).
 PARTITIONS_PER_CORE = 3
 
 

@@ -117,7 +117,7 @@ def _migrate(connection: Connection, version: int) -> None:
     # Version 4 only adds article_analyses, a cache filled on demand.
     # Version 3 only adds the story tables (created empty above). Older articles have no story
     # yet: the next ``analyze`` or ``add`` adds every unassigned article to the index first, in
-    # arrival order (storytrace.pipeline.Tracker), rather than this transaction grouping them.
+    # arrival order (storytrace.tracker.Tracker), rather than this transaction grouping them.
     connection.execute(update(meta).where(meta.c.key == "schema_version").values(value=str(SCHEMA_VERSION)))
 
 

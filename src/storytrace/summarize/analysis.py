@@ -188,6 +188,6 @@ def _parse_batch(settings: Settings, task: tuple[str, list[tuple[Article, date |
 
 
 # From two batches on, parsing in worker processes pays for starting them: 20 news articles take
-# 3.0 s in one process and 1.6 s in two on this 2-core machine (forked, batches of 4). Workers are
-# forked so that they inherit the spaCy pipelines loaded here.
+# 3.0 s in one process and 1.6 s in two on this 2-core machine (forked; measured with batches of
+# 4, before they grew to 16). Workers are forked so that they inherit the spaCy pipelines loaded here.
 PARSING = Step("parsing", _parse_batch, parallel_from=2, inherit_context=True)
