@@ -126,7 +126,7 @@ def test_french_quotes_and_speakers() -> None:
 
 def test_aliases_merge_spellings_but_not_different_people() -> None:
     aliases = merge_aliases(
-        ["Putin", "Putin", "Vladimir Putin", "Poutine", "Vladimir Poutine", "Boris Johnson", "Tom Johnston"]
+        ["Putin", "Putin", "Vladimir Putin", "Poutine", "Vladimir Poutine", "Boris Johnson", "Tom Johnston"], Settings()
     )
     assert aliases["Putin"] == aliases["Poutine"] == aliases["Vladimir Poutine"] == "Vladimir Putin"
     assert aliases["Boris Johnson"] != aliases["Tom Johnston"]

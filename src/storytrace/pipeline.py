@@ -477,11 +477,6 @@ def compare(
     )
 
 
-# Stored articles of the two articles' stories read as context for judging a pair: their
-# shared words are the echoes that tell an original from a spun copy, as in a batch.
-_PAIR_CONTEXT_ARTICLES = 50
-
-
 def compare_pair(
     first: str,
     second: str,
@@ -504,7 +499,7 @@ def compare_pair(
         if missing:
             raise InputError(", ".join(missing), "no such article in the database")
         stored = [r for r in store.load_copies([first, second]) if {r.original, r.copy} == {first, second}]
-        context_ids = _story_neighbours(store, (first, second))
+        context_ids = _story_neighbours(store, (first, second), settings.pair_context_articles)
         context = [article_features(article) for article in store.load_articles(context_ids)]
     if stored:
         relation = stored[0]
@@ -517,10 +512,10 @@ def compare_pair(
     return found[first], found[second], passages, judged
 
 
-def _story_neighbours(store: Store, ids: tuple[str, str]) -> list[str]:
-    """Up to ``_PAIR_CONTEXT_ARTICLES`` other members of the stories holding ``ids``."""
+def _story_neighbours(store: Store, ids: tuple[str, str], most: int) -> list[str]:
+    """Up to ``most`` other members of the stories holding ``ids``."""
     neighbours: list[str] = []
     for story_id in dict.fromkeys(filter(None, (store.story_of(i) for i in ids))):
         story = store.load_story(story_id)
         neighbours.extend(i for i in (story.articles if story else ()) if i not in ids)
-    return list(dict.fromkeys(neighbours))[:_PAIR_CONTEXT_ARTICLES]
+    return list(dict.fromkeys(neighbours))[:most]

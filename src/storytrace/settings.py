@@ -75,6 +75,9 @@ class Settings:
     # since a line of Chinese or Japanese is one "word".
     edge_fragment_max_words: int = 3
     edge_fragment_max_chars: int = 30
+    # "Home LATEST NEWS Some headline" before "Some headline": a line that ends with the next
+    # line and adds at most this many words before it is a breadcrumb trail.
+    breadcrumb_max_prefix_words: int = 6
 
     # --- corpus-level boilerplate (CCNet, Wenzek et al. 2020; trafilatura's dedup cache) ---
     # A line recurring in at least this many articles of one outlet...
@@ -300,6 +303,10 @@ class Settings:
     # most of its source's text, so the source's story is among its nearest. 0: no copy check.
     # Each costs about 1 ms (sentence sketches and shingles of the pair), within add's 20 ms.
     add_copy_candidates: int = 8
+    # `storytrace compare` (and the web side by side) judges a pair with this many other
+    # stored articles of their stories as context: their shared words are the echoes that tell
+    # an original from a spun copy, as in a batch.
+    pair_context_articles: int = 50
 
     # --- quotes (docs/compare.md) ------------------------------------------------------------
     # A quoted stretch shorter than this is a term or a scare quote ("positive", "deep state"), not a
@@ -321,6 +328,13 @@ class Settings:
     quote_alignment_cosine: float = 0.6
     # Quotes with fewer content words than this are aligned only when identical.
     quote_alignment_min_words: int = 3
+    # A verbless quoted stretch this short after a naming verb is a term ("feather duvet lung"),
+    # not a statement.
+    quote_term_max_words: int = 4
+    # Surnames this close (Jaro-Winkler) are one name spelled or transliterated another way:
+    # "Putin" / "Poutine" 0.91, "Zelensky" / "Zelenskyy" 0.98. Different people with look-alike
+    # surnames ("Johnson" / "Johnston", 0.97) are told apart by their first names' initials.
+    speaker_surname_similarity: float = 0.85
 
     # --- facts -------------------------------------------------------------------------------
     # Numbers about the same thing agree within this relative gap (rounding: "about 100,000" and

@@ -17,7 +17,6 @@ from functools import lru_cache
 import justext
 
 from storytrace.clean.patterns import (
-    BREADCRUMB_MAX_PREFIX_WORDS,
     CAPTION_WITH_CREDIT,
     DATE_ONLY,
     DATELINE_LABEL,
@@ -192,12 +191,12 @@ def _is_captioned_sentence(line: str) -> bool:
     return credit is not None and not _SENTENCE_BREAK.search(line[: credit.start() + 1])
 
 
-def _mark_breadcrumbs(lines: list[Line]) -> None:
+def _mark_breadcrumbs(lines: list[Line], settings: Settings) -> None:
     """ "Home LATEST NEWS <headline>" followed by "<headline>": the first line is a breadcrumb trail."""
     kept = [line for line in lines if line.kept]
     for line, following in zip(kept, kept[1:], strict=False):
         prefix = line.text[: -len(following.text)] if line.text.endswith(following.text) else ""
-        if prefix.strip() and len(prefix.split()) <= BREADCRUMB_MAX_PREFIX_WORDS:
+        if prefix.strip() and len(prefix.split()) <= settings.breadcrumb_max_prefix_words:
             line.reason = Removal.NAVIGATION
 
 
@@ -259,7 +258,7 @@ def clean_lines(
     _mark_patterns(lines)
     _mark_related_blocks(lines, settings)
     _mark_captions(lines, settings)
-    _mark_breadcrumbs(lines)
+    _mark_breadcrumbs(lines, settings)
     found_title = _mark_title(lines, title, settings)
     if scraped:
         _mark_edges(lines, settings)

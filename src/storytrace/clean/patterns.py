@@ -267,8 +267,6 @@ LINE_PATTERNS: tuple[LinePattern, ...] = (
     ),
 )
 
-# "Home LATEST NEWS Some headline": a breadcrumb trail prefixed to the headline it ends with.
-BREADCRUMB_MAX_PREFIX_WORDS = 6
 
 # A heading ends without sentence punctuation (a headline may end with ? or ! or a quote).
 SENTENCE_END = re.compile(r"[.…:;。．！？]\s*[\"”’')\]」』]*$")

@@ -44,7 +44,7 @@ def compare_facts(facts: Sequence[Fact], groups: Mapping[str, str], settings: Se
     article (``extract_facts``).
     """
     # One person under the story's fullest spelling of their name: "Putin", "Poutine" -> "Vladimir Putin".
-    aliases = merge_aliases([fact.value for fact in facts if fact.kind == "person"])
+    aliases = merge_aliases([fact.value for fact in facts if fact.kind == "person"], settings)
     facts = [replace(fact, value=aliases[fact.value]) if fact.kind == "person" else fact for fact in facts]
     # An organization under its acronym and its full name is one: "NATO" and "North Atlantic Treaty Organization".
     organizations = Counter(fact.value for fact in facts if fact.kind == "organization")

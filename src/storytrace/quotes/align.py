@@ -20,27 +20,22 @@ from rapidfuzz.distance import JaroWinkler
 from storytrace.model import Quote, QuoteGroup
 from storytrace.settings import Settings
 
-# Surnames this close (Jaro-Winkler) are one name spelled or transliterated another way:
-# "Putin" / "Poutine" 0.91, "Zelensky" / "Zelenskyy" 0.98. Different people with look-alike
-# surnames ("Johnson" / "Johnston", 0.97) are told apart by their first names' initials.
-_SURNAME_SIMILARITY = 0.85
-
 
 def _fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
 
 
-def _same_person(first: str, second: str) -> bool:
+def _same_person(first: str, second: str, settings: Settings) -> bool:
     """True when two names are one person: alike surnames, same initials where both give a first name."""
     a, b = _fold(first).split(), _fold(second).split()
     if not a or not b:
         return False
-    if a[-1][0] != b[-1][0] or JaroWinkler.similarity(a[-1], b[-1]) < _SURNAME_SIMILARITY:
+    if a[-1][0] != b[-1][0] or JaroWinkler.similarity(a[-1], b[-1]) < settings.speaker_surname_similarity:
         return False
     return len(a) == 1 or len(b) == 1 or a[0][0] == b[0][0]
 
 
-def merge_aliases(names: Sequence[str]) -> dict[str, str]:
+def merge_aliases(names: Sequence[str], settings: Settings) -> dict[str, str]:
     """Map each speaker name to the story's canonical form of it: "Putin", "Poutine" -> "Vladimir Putin".
 
     Names of one person form a family; its canonical form is a fullest (most words) name spelled
@@ -49,7 +44,7 @@ def merge_aliases(names: Sequence[str]) -> dict[str, str]:
     counts = Counter(names)
     families: list[list[str]] = []
     for name in sorted(counts, key=lambda n: (-len(n.split()), -counts[n], n)):
-        family = next((f for f in families if _same_person(f[0], name)), None)
+        family = next((f for f in families if _same_person(f[0], name, settings)), None)
         if family is None:
             families.append([name])
         else:
@@ -94,7 +89,7 @@ def align_quotes(
     embedding, used only between quotes in different languages; ``originals`` are the articles that
     copy no other (their wording is preferred as a group's text).
     """
-    aliases = merge_aliases([q.speaker for q in quotes if q.speaker])
+    aliases = merge_aliases([q.speaker for q in quotes if q.speaker], settings)
     speakers = [aliases.get(q.speaker, q.speaker) if q.speaker else None for q in quotes]
     parent = list(range(len(quotes)))
 

@@ -17,8 +17,6 @@ from storytrace.quotes.speakers import SpeakerReader
 from storytrace.quotes.words import NAMING_VERBS, NOT_STATEMENT_OPENERS, TITLE_SMALL_WORDS, TRAILING_FRAME_VERBS
 from storytrace.settings import Settings
 
-# A verbless quoted stretch this short is a term ("feather duvet lung"), not a statement.
-_TERM_MAX_WORDS = 4
 # A line crediting the paragraph above it to someone, as pull-quote widgets print it.
 _CREDIT_LINE = re.compile(r"^\s*(?:A quote from|Quote from|Une citation de|Citation de)\s+([^,\n]+)", re.IGNORECASE)
 # A frame ending a paragraph whose quotation marks were lost: ", he said." / ", said Putin."
@@ -41,7 +39,9 @@ def direct_quotes(reader: SpeakerReader, settings: Settings) -> list[Quote]:
             continue  # a term, a scare quote or a quoted title ("Takin' It to the Streets")
         cue_token = nearest_cue(reader, stretch.span)
         naming = cue_token is None or cue_token.lemma_.lower() in NAMING_VERBS
-        is_term = naming and word_count(content) <= _TERM_MAX_WORDS and not _has_verb(reader.doc, stretch.span)
+        is_term = (
+            naming and word_count(content) <= settings.quote_term_max_words and not _has_verb(reader.doc, stretch.span)
+        )
         if is_term and (cue_token is not None or previous is None):
             continue  # a term, named or quoted with no statement: what doctors call "feather duvet lung"
         speaker: str | None = None
