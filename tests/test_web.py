@@ -323,3 +323,45 @@ def test_timeline_at_hour_resolution_with_undated_articles_set_apart() -> None:
     assert lanes == ["KPA Kontinentale Presseagentur", "Coastal Daily"]
     apart = svg[svg.index("</svg>") :]
     assert "Undated, so not on the timeline" in apart and '<a href="nodate">&lt;b&gt;Nowhere&lt;/b&gt; Post' in apart
+
+
+def test_copy_graph_labels_never_collide_at_sixty_articles() -> None:
+    from storytrace.model import Article, Copy
+    from storytrace.web.graph import copy_graph_svg
+
+    articles, copies = [], []
+    for family in range(12):
+        for member in range(5):
+            article_id = f"f{family}m{member}"
+            published = f"2025-10-{14 + member // 3}T{(8 + family + 3 * member) % 24:02d}:{7 * member:02d}:00"
+            outlet = f"Outlet {member} of the Kontinentale Presseagentur family {family}"
+            articles.append(Article(id=article_id, source=article_id, text="x", published=published, outlet=outlet))
+            if member:
+                source = f"f{family}m{0 if member < 3 else member - 2}"
+                copies.append(Copy(source, article_id, ("verbatim", "spun", "translated", "edited")[member % 4], 0.9,
+                                   "publication date"))  # fmt: skip
+    svg = str(copy_graph_svg(articles, copies, lambda article_id: f"/articles/{article_id}"))
+    width = int(re.search(r'width="(\d+)"', svg).group(1))  # type: ignore[union-attr]
+
+    def boxes(kind: str) -> list[tuple[float, float, float, float]]:
+        found = re.findall(
+            rf'<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"[^>]*class="{kind}"', svg
+        )
+        return [tuple(float(v) for v in box) for box in found]  # type: ignore[misc]
+
+    labels, nodes = boxes("label-box"), boxes("node")
+    assert len(labels) == len(copies) and len(nodes) == len(articles)
+
+    def overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+        return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+    # No label touches another label or any node, and every label ends inside the picture.
+    assert not any(overlap(a, b) for n, a in enumerate(labels) for b in labels[n + 1 :])
+    assert not any(overlap(a, b) for a in labels for b in nodes)
+    assert all(box[0] + box[2] <= width for box in labels)
+    # Layered by time: each copy's node is right of its original's (none here predates its source).
+    x = {m[0]: float(m[1]) for m in re.findall(r'<a href="/articles/(\w+)"><rect x="([\d.]+)"', svg)}
+    published = {article.id: article.published or "" for article in articles}
+    later = [c for c in copies if published[c.copy] > published[c.original]]
+    assert later and all(x[c.copy] > x[c.original] for c in later)
+    assert "verbatim copy of Outlet 2 of the Kontinentale Presseagentur family 0, " in svg  # whole in its tooltip

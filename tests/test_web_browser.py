@@ -102,6 +102,12 @@ def test_story_then_side_by_side_with_coloured_passages(server: str, browser: ob
         const start = Number(svg.querySelector('line.row').getAttribute('x1'));
         return [...svg.querySelectorAll('text.lane')].every(t => t.getBBox().x + t.getBBox().width <= start); }"""
     assert page.evaluate(lanes_clear)  # type: ignore[attr-defined]
+    # No two texts of the copy graph overlap as drawn.
+    graph_clear = """() => { const texts = [...document.querySelectorAll('svg.graph text')];
+        const boxes = texts.map(t => t.getBoundingClientRect());
+        return boxes.every((a, i) => boxes.slice(i + 1).every(b =>
+            a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top)); }"""
+    assert page.locator("svg.graph text.edge-label").count() >= 1 and page.evaluate(graph_clear)  # type: ignore[attr-defined]
     dates = page.locator("table.timeline-events td.date")  # type: ignore[attr-defined]
     assert dates.first.evaluate("e => getComputedStyle(e).whiteSpace") == "nowrap"
     _shoot(page, "story")

@@ -1,4 +1,5 @@
-"""Server-side SVG pictures: a story's timeline, its copy graph and a storyline's stories in time.
+"""Server-side SVG pictures: a story's timeline and a storyline's stories in time (the copy graph is
+``graph``'s).
 
 Built as strings with every article-derived text escaped (markupsafe), no script, no style
 attributes (the pages' Content-Security-Policy allows styles only from the stylesheet, so
@@ -120,55 +121,6 @@ def _undated(articles: Sequence[Article], link: Callable[[str], str]) -> Markup:
     return Markup('<p class="undated small">Undated, so not on the timeline: {}.</p>').format(items)
 
 
-def copy_graph_svg(articles: Sequence[Article], copies: Sequence[Copy], link: Callable[[str], str]) -> Markup:
-    """Originals on the left, their copies on the right, an arrow per copy relation labelled with its
-    kind and delay (hours between the two publication times, when both are known)."""
-    involved = {i for copy in copies for i in (copy.original, copy.copy)}
-    by_id: Mapping[str, Article] = {a.id: a for a in articles}
-    if not copies:
-        return Markup('<p class="muted">No copies among these articles.</p>')
-    originals = sorted({c.original for c in copies} - {c.copy for c in copies}) + sorted(
-        {c.original for c in copies} & {c.copy for c in copies}
-    )
-    copied = sorted({c.copy for c in copies} - set(originals))
-    rows = max(len(originals), len(copied))
-    height = rows * 44 + 30
-    left, right = 40, _WIDTH - 320
-    place = {article: (left, 30 + 44 * i) for i, article in enumerate(originals)}
-    place.update({article: (right, 30 + 44 * i) for i, article in enumerate(copied)})
-    parts = [
-        f'<svg class="graph" viewBox="0 0 {_WIDTH} {height}" width="{_WIDTH}" height="{height}" role="img" '
-        'aria-label="Copy graph" xmlns="http://www.w3.org/2000/svg">',
-        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
-        'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead"/></marker></defs>',
-    ]
-    for copy in copies:
-        if copy.original not in place or copy.copy not in place:
-            continue
-        (x1, y1), (x2, y2) = place[copy.original], place[copy.copy]
-        delay = _delay(by_id.get(copy.original), by_id.get(copy.copy))
-        label = f"{copy.kind}{', ' + delay if delay else ''}"
-        parts.append(
-            f'<line x1="{x1 + 250}" y1="{y1}" x2="{x2 - 8}" y2="{y2}" class="edge {escape(copy.kind)}" '
-            f'marker-end="url(#arrow)"><title>{escape(label)}</title></line>'
-        )
-        parts.append(
-            f'<text x="{(x1 + 250 + x2) / 2:.0f}" y="{(y1 + y2) / 2 - 4:.0f}" class="label mid">{escape(label)}</text>'
-        )
-    for article_id in involved:
-        if article_id not in place:
-            continue
-        x, y = place[article_id]
-        article = by_id.get(article_id)
-        name = (article.outlet if article and article.outlet else article_id)[:30]
-        parts.append(
-            f'<a href="{escape(link(article_id))}"><rect x="{x}" y="{y - 14}" width="250" height="28" '
-            f'rx="5" class="node"/><text x="{x + 8}" y="{y + 5}" class="label">{escape(name)}</text></a>'
-        )
-    parts.append("</svg>")
-    return Markup("".join(parts))
-
-
 def hours_between(first: str | None, second: str | None) -> float | None:
     """Hours from one ISO publication date or time to another (None when either is missing or unreadable)."""
     if not first or not second:
@@ -182,14 +134,17 @@ def hours_between(first: str | None, second: str | None) -> float | None:
     return round((end - start).total_seconds() / 3600, 1)
 
 
-def _delay(original: Article | None, copy: Article | None) -> str:
+def delay_label(original: Article | None, copy: Article | None) -> str:
     """Hours (or days) from the original's publication to the copy's, when both are dated."""
     hours = hours_between(original.published if original else None, copy.published if copy else None)
     if hours is None:
         return ""
     if abs(hours) >= 48:
         return f"{hours / 24:+.0f} d"
-    return f"{hours:+.0f} h" if not math.isclose(hours, 0.0) else "same time"
+    if math.isclose(hours, 0.0):
+        return "same time"
+    # Tenths of an hour under ten hours, where a wire copy's half hour matters.
+    return f"{hours:+.1f} h".replace(".0 h", " h") if abs(hours) < 10 else f"{hours:+.0f} h"
 
 
 def storyline_svg(

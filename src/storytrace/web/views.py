@@ -22,9 +22,10 @@ from storytrace.report.compare import _changed_spans as changed_spans
 from storytrace.settings import Settings
 from storytrace.store import Store, StoredStory
 from storytrace.web.cache import LRUCache
+from storytrace.web.graph import copy_graph_svg
 from storytrace.web.links import server_url
 from storytrace.web.pages import render
-from storytrace.web.svg import copy_graph_svg, hours_between, storyline_svg, timeline_svg
+from storytrace.web.svg import hours_between, storyline_svg, timeline_svg
 
 # Colour classes for aligned passages (c0 … c7 in the stylesheet), reused in turn.
 PASSAGE_COLOURS = 8
