@@ -365,3 +365,17 @@ def test_copy_graph_labels_never_collide_at_sixty_articles() -> None:
     later = [c for c in copies if published[c.copy] > published[c.original]]
     assert later and all(x[c.copy] > x[c.original] for c in later)
     assert "verbatim copy of Outlet 2 of the Kontinentale Presseagentur family 0, " in svg  # whole in its tooltip
+
+
+def test_coverage_says_how_copies_count_and_opens_the_rest(client: TestClient) -> None:
+    story = _biggest_story(client)
+    twin = client.get(f"/api/stories/{story['id']}").json()
+    html = client.get(f"/stories/{story['id']}").text
+    section = html[html.index("<h2>Coverage</h2>") :]
+    assert "A copy counts in its original's outlet group" in section
+    longest = max(len(coverage["unique"]) for coverage in twin["coverage"])
+    assert longest > 3  # the seeds have an article adding more than three sentences
+    assert f'<details class="more"><summary>… {longest - 3} more</summary>' in section
+    # Every added sentence is on the page, the rest inside its <details>.
+    added = [text for coverage in twin["coverage"] for text in coverage["unique"]]
+    assert section.count("<div>+ ") == len(added)

@@ -110,6 +110,10 @@ def test_story_then_side_by_side_with_coloured_passages(server: str, browser: ob
     assert page.locator("svg.graph text.edge-label").count() >= 1 and page.evaluate(graph_clear)  # type: ignore[attr-defined]
     dates = page.locator("table.timeline-events td.date")  # type: ignore[attr-defined]
     assert dates.first.evaluate("e => getComputedStyle(e).whiteSpace") == "nowrap"
+    # "… N more" of the coverage opens without a script.
+    more = page.locator("table.coverage details.more").first  # type: ignore[attr-defined]
+    more.locator("summary").click()
+    assert more.evaluate("d => d.open") is True
     _shoot(page, "story")
     page.click("a.compare-link")  # type: ignore[attr-defined]
     marks = page.locator("mark.c0")  # type: ignore[attr-defined]
