@@ -379,3 +379,27 @@ def test_coverage_says_how_copies_count_and_opens_the_rest(client: TestClient) -
     # Every added sentence is on the page, the rest inside its <details>.
     added = [text for coverage in twin["coverage"] for text in coverage["unique"]]
     assert section.count("<div>+ ") == len(added)
+
+
+def test_report_opens_with_the_main_story_and_hides_empty_sections(tmp_path: Path) -> None:
+    db = str(tmp_path / "r.db")
+    text = "The harbour council approved the new flood barrier for the river port on Monday after a long debate."
+    # The minor story is the older one: by date it would come first.
+    minor = {"id": "m1", "outlet": "one.example", "title": "Barrier approved", "published": "2025-10-01", "text": text}
+    major = [
+        {"id": f"b{n}", "outlet": f"o{n}.example", "title": "Bridge falls", "published": "2025-10-14",
+         "text": "Part of the Old Quay Bridge fell into the harbour on Tuesday, police said. "
+         f"Fourteen people were hurt, said Fire Chief Marta Lindqvist. Report {n}."}
+        for n in range(3)
+    ]  # fmt: skip
+    storytrace.analyze([minor], db=db, workers=1, embedder="none")
+    storytrace.analyze(major, db=db, workers=1, embedder="none")
+    html = build_report(db)
+    sections = html.split('<section class="story">')[1:]
+    assert len(sections) == 2 and "Bridge falls" in sections[0] and "Barrier approved" in sections[1]
+    # The one-article story states no fact and no quote: no empty table, a sentence instead.
+    minor_section = sections[1][: sections[1].index("<h2>Article texts</h2>")]
+    assert '<table class="facts">' not in minor_section and "No numbers, dates, places or names" in minor_section
+    assert '<table class="coverage">' not in minor_section
+    # The brand link stays in the file.
+    assert '<a class="brand" href="#top">' in html and 'href="/"' not in html and '<body id="top">' in html

@@ -28,9 +28,15 @@ def _link(kind: str, *ids: str) -> str:
 
 
 def build_report(db: str | Path, stories: Sequence[str] = (), settings: Settings = DEFAULT_SETTINGS) -> str:
-    """The report's HTML for the given story ids (all stored stories when none is given)."""
+    """The report's HTML for the given story ids, in their order, or for every stored story, the
+    largest first (the main story is what a reader opening the file expects to see)."""
     with Store(db, settings) as store:
-        chosen = [s.id for s in store.load_stories()] if not stories else list(stories)
+        chosen = list(stories)
+        if not chosen:
+            every = store.load_stories()
+            chosen = [
+                s.id for s in sorted(every, key=lambda s: (-len(s.articles), s.start is None, s.start or "", s.id))
+            ]
         found = []
         for story_id in chosen:
             story = store.load_story(story_id)
