@@ -403,3 +403,13 @@ def test_report_opens_with_the_main_story_and_hides_empty_sections(tmp_path: Pat
     assert '<table class="coverage">' not in minor_section
     # The brand link stays in the file.
     assert '<a class="brand" href="#top">' in html and 'href="/"' not in html and '<body id="top">' in html
+
+
+def test_pages_count_in_the_singular_and_show_times_to_the_minute() -> None:
+    from storytrace.web.pages import counted, when
+
+    assert counted(1, "article") == "1 article" and counted(2, "story", "stories") == "2 stories"
+    assert when("2025-10-14T15:10:00+02:00") == "2025-10-14 15:10 +02:00" and when("2025-10-18T19:40:00Z").endswith(
+        "UTC"
+    )
+    assert when("2025-10-14") == "2025-10-14" and when("soon") == "soon" and when(None) == ""

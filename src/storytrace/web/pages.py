@@ -17,7 +17,7 @@ templates.globals.update(url=server_url, anchor=anchor)
 
 def when(published: str | None) -> str:
     """A publication value as a reader reads it: the day, and the time to the minute with its zone
-    when stated ("2025-10-14 15:10 +02:00"); a value that is no ISO time is shown as stored."""
+    when stated ("2025-10-14 15:10 +02:00", "… 06:15 UTC"); a value that is no ISO time is shown as stored."""
     if not published or len(published) <= 10:
         return published or ""
     try:
@@ -26,10 +26,17 @@ def when(published: str | None) -> str:
         return published
     zone = moment.strftime("%z")
     shown = moment.strftime("%Y-%m-%d %H:%M")
-    return f"{shown} {zone[:3]}:{zone[3:5]}" if zone else shown
+    if not zone:
+        return shown
+    return f"{shown} UTC" if zone in ("+0000", "-0000") else f"{shown} {zone[:3]}:{zone[3:5]}"
 
 
-templates.filters["when"] = when
+def counted(number: int, singular: str, plural: str | None = None) -> str:
+    """ "1 article", "2 articles": a count with its noun in the right number."""
+    return f"{number} {singular if number == 1 else plural or singular + 's'}"
+
+
+templates.filters.update(when=when, counted=counted)
 
 
 def stylesheet() -> str:
