@@ -96,7 +96,9 @@ class TimeScale:
         for when, label in self.ticks():
             x = self.x(when)
             parts.append(f'<line x1="{x:.1f}" y1="{y}" x2="{x:.1f}" y2="{y + 4}" class="axis"/>')
-            parts.append(f'<text x="{x:.1f}" y="{y + 16}" class="label mid tick">{escape(label)}</text>')
+            # A label centred on a tick near the right end would run past the picture: end it there.
+            anchor = "end" if x + len(label) * CHAR_PX / 2 > self.right + 16 else "mid"
+            parts.append(f'<text x="{x:.1f}" y="{y + 16}" class="label {anchor} tick">{escape(label)}</text>')
         if self.hourly():
             parts.append(f'<text x="{self.right}" y="{y + 30}" class="label end dim">times in UTC</text>')
         return parts
