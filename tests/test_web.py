@@ -413,3 +413,22 @@ def test_pages_count_in_the_singular_and_show_times_to_the_minute() -> None:
         "UTC"
     )
     assert when("2025-10-14") == "2025-10-14" and when("soon") == "soon" and when(None) == ""
+
+
+def test_cached_story_page_follows_its_storyline(seeded: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import dataclasses
+
+    from storytrace.store import Store
+
+    client = TestClient(create_app(seeded))
+    story = _biggest_story(client)
+    assert f'href="/storylines/{story["storyline"]}"' in client.get(f"/stories/{story['id']}").text
+    loaded = Store.load_story
+
+    def relinked(self: Store, story_id: str) -> object:
+        found = loaded(self, story_id)
+        return dataclasses.replace(found, storyline="sl-elsewhere") if found else None
+
+    # The index links the story into another storyline: same articles, a new link on the page.
+    monkeypatch.setattr(Store, "load_story", relinked)
+    assert 'href="/storylines/sl-elsewhere"' in client.get(f"/stories/{story['id']}").text

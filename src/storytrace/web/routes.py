@@ -40,7 +40,9 @@ class Served:
     store: Store
     settings: Settings
     lists: LRUCache[tuple[str, ...], list[StoredStory]] = field(default_factory=lambda: LRUCache(_LIST_CACHE))
-    views: LRUCache[tuple[str, tuple[str, ...]], dict[str, Any]] = field(default_factory=lambda: LRUCache(_VIEW_CACHE))
+    views: LRUCache[tuple[str, str, tuple[str, ...]], dict[str, Any]] = field(
+        default_factory=lambda: LRUCache(_VIEW_CACHE)
+    )
     # The embedder analyze uses by default, loaded on the first side-by-side view that needs it
     # (each app its own cache).
     pair_embedder: Callable[[], Embedder | None] = field(default_factory=lambda: functools.cache(_auto_embedder))

@@ -96,17 +96,18 @@ def story_view(
 
 def story_page(
     store: Store,
-    cache: LRUCache[tuple[str, tuple[str, ...]], dict[str, Any]],
+    cache: LRUCache[tuple[str, str, tuple[str, ...]], dict[str, Any]],
     story_id: str,
     db: str | Path,
     settings: Settings,
 ) -> dict[str, Any]:
-    """A story's view with its rendered page (``html``), cached by the story's id and articles: a
-    story changes only when an article joins it, which changes the key, so a cached view is never stale."""
+    """A story's view with its rendered page (``html``), cached by the story's id, storyline and
+    articles: a story changes when an article joins it, and its storyline link when the index links
+    it to another storyline; either changes the key, so a cached view is never stale."""
     found = store.load_story(story_id)
     if found is None:
         raise Missing(f"{story_id}: no such story")
-    key = (found.id, found.articles)
+    key = (found.id, found.storyline, found.articles)
     cached = cache.get(key)
     if cached is not None:
         return cached
