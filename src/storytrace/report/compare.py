@@ -68,7 +68,7 @@ def _label(article_id: str, articles: Mapping[str, Article]) -> Text:
     return label
 
 
-def _changed_spans(text: str, span: Span, other_text: str, other_span: Span) -> list[Span]:
+def changed_spans(text: str, span: Span, other_text: str, other_span: Span) -> list[Span]:
     """Character spans of tokens in ``text[span]`` that the aligned ``other_text[other_span]`` lacks."""
     tokens = [(m.start() + span[0], m.end() + span[0]) for m in _TOKEN.finditer(text[span[0] : span[1]])]
     words = [text[start:end].casefold() for start, end in tokens]
@@ -85,7 +85,7 @@ def _styled(article: Article, passages: Sequence[tuple[Span, Span]], other: Arti
     text = Text(terminal_safe(article.text))  # a Text object: the article's characters are never parsed as markup
     for number, (own, theirs) in enumerate(passages):
         text.stylize(_PASSAGE_STYLES[number % len(_PASSAGE_STYLES)], *own)
-        for start, end in _changed_spans(article.text, own, other.text, theirs):
+        for start, end in changed_spans(article.text, own, other.text, theirs):
             text.stylize(_CHANGED_STYLE, start, end)
     return text
 

@@ -90,18 +90,18 @@ def _day(value: str | None, name: str) -> str | None:
         raise HTTPException(400, f"{name}: {value!r} is not a date (YYYY-MM-DD)") from None
 
 
-def _stories(
-    store: Store,
-    state: Served,
-    q: str | None,
-    outlet: str | None,
-    language: str | None,
-    since: str | None,
-    until: str | None,
-) -> list[StoredStory]:
-    """The stories a list page shows, its date filters checked first."""
-    since, until = _day(since, "since"), _day(until, "until")
-    return views.story_list(store, state.lists, q, outlet, language, since, until)
+def story_filters(
+    q: str | None = None,
+    outlet: str | None = None,
+    language: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> views.StoryFilters:
+    """A story list's query parameters, its dates checked (400 when one is not a date)."""
+    return views.StoryFilters(q, outlet, language, _day(since, "since"), _day(until, "until"))
+
+
+FiltersDep = Annotated[views.StoryFilters, Depends(story_filters)]
 
 
 def _story(store: Store, state: Served, story_id: str) -> dict[str, Any]:
@@ -122,38 +122,14 @@ def css() -> Response:
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
-def home(
-    store: StoreDep,
-    state: ServedDep,
-    q: str | None = None,
-    outlet: str | None = None,
-    language: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-) -> str:
-    found = _stories(store, state, q, outlet, language, since, until)
-    return render(
-        "stories.html",
-        stories=found,
-        q=q or "",
-        outlet=outlet or "",
-        language=language or "",
-        since=since or "",
-        until=until or "",
-    )
+def home(store: StoreDep, state: ServedDep, filters: FiltersDep) -> str:
+    found = views.story_list(store, state.lists, filters)
+    return render("stories.html", stories=found, **{k: v or "" for k, v in asdict(filters).items()})
 
 
 @router.get("/api/stories", summary="Stories, newest filters applied (q searches titles)")
-def api_stories(
-    store: StoreDep,
-    state: ServedDep,
-    q: str | None = None,
-    outlet: str | None = None,
-    language: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-) -> list[dict[str, Any]]:
-    return [asdict(story) for story in _stories(store, state, q, outlet, language, since, until)]
+def api_stories(store: StoreDep, state: ServedDep, filters: FiltersDep) -> list[dict[str, Any]]:
+    return [asdict(story) for story in views.story_list(store, state.lists, filters)]
 
 
 @router.get("/stories/{story_id:path}", response_class=HTMLResponse, include_in_schema=False)

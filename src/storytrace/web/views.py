@@ -9,6 +9,7 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from storytrace.pipeline import compare as compare_story
 from storytrace.pipeline import compare_pair
 from storytrace.provenance.families import copy_families
 from storytrace.report import comparison_record
-from storytrace.report.compare import _changed_spans as changed_spans
+from storytrace.report.compare import changed_spans
 from storytrace.settings import Settings
 from storytrace.store import Store, StoredStory
 from storytrace.web.cache import LRUCache
@@ -35,23 +36,30 @@ class Missing(LookupError):
     """A story or article a page names is not stored (the app answers 404 with this message)."""
 
 
+@dataclass(frozen=True, slots=True)
+class StoryFilters:
+    """What a story list is filtered by: a title search, an outlet, a language, a date range (ISO)."""
+
+    q: str | None = None
+    outlet: str | None = None
+    language: str | None = None
+    since: str | None = None
+    until: str | None = None
+
+
 def story_list(
-    store: Store,
-    cache: LRUCache[tuple[str, ...], list[StoredStory]],
-    q: str | None,
-    outlet: str | None,
-    language: str | None,
-    since: str | None,
-    until: str | None,
+    store: Store, cache: LRUCache[tuple[str, ...], list[StoredStory]], filters: StoryFilters
 ) -> list[StoredStory]:
-    """Stories matching the filters (dates already ISO); lists are cached until the stories change (any add)."""
+    """Stories matching the filters; lists are cached until the stories change (any add)."""
     version = store.stories_version()
-    key = (outlet or "", language or "", since or "", until or "")
+    key = (filters.outlet or "", filters.language or "", filters.since or "", filters.until or "")
     found = cache.get(key, version)
     if found is None:
-        found = store.load_stories(outlet=outlet or None, language=language or None, since=since, until=until)
+        found = store.load_stories(
+            outlet=filters.outlet or None, language=filters.language or None, since=filters.since, until=filters.until
+        )
         cache.put(key, found, version)
-    if q:
+    if q := filters.q:
         needle = q.casefold()
         found = [story for story in found if needle in (story.title or "").casefold()]
     return found
