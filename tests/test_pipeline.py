@@ -162,3 +162,28 @@ def test_every_door_gives_one_copy_verdict(tmp_path: Path) -> None:
     ids = sorted({a.id for a in batch.articles})
     unrelated = next((a, b) for a in ids for b in ids if a < b and not {(a, b), (b, a)} & set(verdicts))
     assert compare_pair(*unrelated, tmp_path / "batch.db")[3] is None
+
+
+class _Recorder:
+    """A progress sink that keeps every stage with its total and advances."""
+
+    def __init__(self) -> None:
+        self.stages: list[tuple[str, int | None, list[int]]] = []
+
+    def stage(self, name: str, total: int | None) -> None:
+        self.stages.append((name, total, []))
+
+    def advance(self, count: int = 1) -> None:
+        self.stages[-1][2].append(count)
+
+    def note(self, message: str) -> None:
+        pass
+
+
+def test_progress_moves_article_by_article_while_grouping(tmp_path: Path) -> None:
+    # A large store batch: the bar moved once a batch before, so it stood still for its whole time.
+    sink = _Recorder()
+    report = analyze([str(EXAMPLES)], db=tmp_path / "p.db", settings=Settings(store_batch_size=500), progress=sink,
+                     embedder=None, compare=False)  # fmt: skip
+    ((name, total, advances),) = [stage for stage in sink.stages if stage[0] == "grouping stories"]
+    assert total == len(report.articles) and advances == [1] * total

@@ -131,14 +131,14 @@ class Tracker:
         assignments: list[Assignment] = []
         for chunk in _chunks(ordered, self.settings.store_batch_size):
             leads = self._leads(chunk)
-            done = [
-                self.index.add(next(features), leads[i] if leads is not None else None, links.get(article.id, ()))
-                for i, article in enumerate(chunk)
-            ]
+            done = []
+            for i, article in enumerate(chunk):
+                lead = leads[i] if leads is not None else None
+                done.append(self.index.add(next(features), lead, links.get(article.id, ())))
+                sink.advance()  # per article: at about 0.2 s an article (pages-dev), a chunk stalled the bar
             self._heads.update((article.id, _head(article)) for article in chunk)
             self._save(done)
             assignments.extend(done)
-            sink.advance(len(chunk))
         return assignments
 
     # --- one article -----------------------------------------------------------------------
