@@ -185,8 +185,11 @@ class ArticleStore(StoreBase):
         with self.engine.connect() as connection:
             return [_row_to_head(row) for row in connection.execute(query)]
 
-    def load_article_heads(self, ids: Iterable[str]) -> dict[str, Article]:
-        """Stored articles by id without their text and sentences: enough to title and list stories."""
+    def load_article_heads(self, ids: Iterable[str] | None = None) -> dict[str, Article]:
+        """Stored articles by id (all of them by default) without their text and sentences:
+        enough to title and list stories, or count outlets."""
         query = select(*(articles.c[name] for name in _HEAD_COLUMNS))
         with self.engine.connect() as connection:
+            if ids is None:
+                return {row.id: _row_to_head(row) for row in connection.execute(query)}
             return {row.id: _row_to_head(row) for row in rows_where_in(connection, query, articles.c.id.in_, ids)}

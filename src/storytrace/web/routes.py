@@ -22,6 +22,7 @@ from storytrace.settings import Settings
 from storytrace.store import Store, StoredStory
 from storytrace.web import views
 from storytrace.web.cache import LRUCache
+from storytrace.web.flows import outlet_flows_svg
 from storytrace.web.links import server_url
 from storytrace.web.pages import render, stylesheet
 from storytrace.web.upload import ingest, public_source
@@ -213,7 +214,8 @@ def api_compare(store: StoreDep, state: ServedDep, a: str, b: str) -> dict[str, 
 
 @router.get("/outlets", response_class=HTMLResponse, include_in_schema=False)
 def outlets_page(store: StoreDep) -> str:
-    return render("outlets.html", outlets=views.outlet_rows(store))
+    rows, flows = views.outlet_summary(store)
+    return render("outlets.html", outlets=rows, flows=outlet_flows_svg(flows))
 
 
 @router.get("/api/outlets", summary="Outlets: articles, copied by others, copies, median copy delay (hours)")

@@ -219,10 +219,16 @@ def compare_view(
 
 def outlet_rows(store: Store) -> list[dict[str, Any]]:
     """Per outlet: articles, how many others copied, how many are copies, median delay of its copies."""
-    articles, copies = store.load_articles(), store.load_copies()
-    by_id = {article.id: article for article in articles}
+    return outlet_summary(store)[0]
+
+
+def outlet_summary(store: Store) -> tuple[list[dict[str, Any]], dict[tuple[str, str], int]]:
+    """``outlet_rows`` and the copies between outlets: (copying outlet, copied outlet) -> count.
+    Reads the articles' heads only (an outlet page needs no article's text)."""
+    by_id, copies = store.load_article_heads(), store.load_copies()
+    flows: dict[tuple[str, str], int] = defaultdict(int)
     rows: dict[str, dict[str, Any]] = {}
-    for article in articles:
+    for article in by_id.values():
         row = rows.setdefault(
             article.outlet or "(unknown)", {"articles": 0, "copied_by_others": 0, "copies": 0, "delays": []}
         )
@@ -234,6 +240,7 @@ def outlet_rows(store: Store) -> list[dict[str, Any]]:
         rows[original.outlet or "(unknown)"]["copied_by_others"] += 1
         row = rows[copy.outlet or "(unknown)"]
         row["copies"] += 1
+        flows[(copy.outlet or "(unknown)", original.outlet or "(unknown)")] += 1
         hours = hours_between(original.published, copy.published)
         if hours is not None:
             row["delays"].append(hours)
@@ -243,4 +250,4 @@ def outlet_rows(store: Store) -> list[dict[str, Any]]:
         result.append(
             {"outlet": outlet, **row, "median_copy_delay_hours": statistics.median(delays) if delays else None}
         )
-    return result
+    return result, dict(flows)
