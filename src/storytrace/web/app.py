@@ -15,6 +15,7 @@ This module builds the app: middleware, error handlers and the shared state; the
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -113,3 +114,14 @@ def create_app(db: str | Path = "storytrace.db", settings: Settings = DEFAULT_SE
     _install_error_handlers(app)
     app.include_router(router)
     return app
+
+
+# ``serve --workers N``: each worker process builds its own app from what it inherits.
+SERVED_DB = "STORYTRACE_SERVED_DB"
+
+
+def app_from_environment() -> FastAPI:
+    """The app a ``serve --workers`` process runs: the database named by ``STORYTRACE_SERVED_DB``,
+    the settings of the ``STORYTRACE_CONFIG`` file when there is one (as the CLI reads it)."""
+    config = os.environ.get("STORYTRACE_CONFIG")
+    return create_app(os.environ[SERVED_DB], Settings.from_file(config) if config else DEFAULT_SETTINGS)
