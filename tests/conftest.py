@@ -13,12 +13,18 @@ from types import ModuleType
 import pytest
 from sqlalchemy import create_engine, text
 
+from storytrace.settings import Settings
+
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO.parent / "shared" / "seeds"
 EXAMPLES = REPO / "examples" / "corpus"
 PG_URL = os.environ.get("STORYTRACE_TEST_PG_URL")
 # CI sets STORYTRACE_REQUIRE_PG=1 so that a missing server fails the run instead of skipping.
 REQUIRE_PG = os.environ.get("STORYTRACE_REQUIRE_PG") == "1"
+# The web tests read each page as it is once built: a first story view that takes longer than
+# the default wait (a story's first comparison on a loaded machine) would answer 202 instead.
+# tests/test_web_background.py checks that answer itself.
+PATIENT_WEB = Settings(web_build_wait_seconds=300)
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,7 @@ from storytrace.web import create_app
 from storytrace.web.app import CONTENT_SECURITY_POLICY
 from storytrace.web.cache import LRUCache
 from storytrace.web.report import build_report
+from tests.conftest import PATIENT_WEB
 
 HOSTILE = (
     '<script>window.pwned = 1</script> The council met on Monday. <img src=x onerror="window.pwned=2"> '
@@ -33,7 +34,7 @@ def seeded(seeds: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="module")
 def client(seeded: str) -> TestClient:
-    return TestClient(create_app(seeded))
+    return TestClient(create_app(seeded, PATIENT_WEB))
 
 
 def _biggest_story(client: TestClient) -> dict[str, object]:
@@ -87,7 +88,7 @@ def test_docs_list_the_api_without_external_scripts(client: TestClient) -> None:
 
 
 def test_upload_jsonl_then_files_and_hostile_text_is_escaped(tmp_path: Path) -> None:
-    client = TestClient(create_app(str(tmp_path / "u.db")))
+    client = TestClient(create_app(str(tmp_path / "u.db"), PATIENT_WEB))
     records = "\n".join(
         json.dumps(
             {"id": i, "outlet": outlet, "title": "Flood barrier approved", "text": HOSTILE, "published": "2024-03-05"}
@@ -108,7 +109,7 @@ def test_upload_jsonl_then_files_and_hostile_text_is_escaped(tmp_path: Path) -> 
 
 
 def test_oversized_upload_is_refused_before_reading(tmp_path: Path) -> None:
-    client = TestClient(create_app(str(tmp_path / "big.db")))
+    client = TestClient(create_app(str(tmp_path / "big.db"), PATIENT_WEB))
     response = client.post("/api/articles", content=b"x" * 10, headers={"content-length": str(30_000_000)})
     assert response.status_code == 413
 
@@ -125,7 +126,7 @@ def test_report_is_self_contained(seeded: str, tmp_path: Path) -> None:
 
 
 def test_cached_pages_follow_new_articles(tmp_path: Path) -> None:
-    client = TestClient(create_app(str(tmp_path / "c.db")))
+    client = TestClient(create_app(str(tmp_path / "c.db"), PATIENT_WEB))
 
     def upload(article_id: str, outlet: str) -> dict[str, object]:
         record = {
@@ -175,7 +176,7 @@ def test_story_page_and_report_show_copy_families(client: TestClient, seeded: st
 
 
 def test_copy_families_escape_article_strings(tmp_path: Path) -> None:
-    client = TestClient(create_app(str(tmp_path / "f.db")))
+    client = TestClient(create_app(str(tmp_path / "f.db"), PATIENT_WEB))
     records = "\n".join(
         json.dumps(
             {
@@ -420,7 +421,7 @@ def test_cached_story_page_follows_its_storyline(seeded: str, monkeypatch: pytes
 
     from storytrace.store import Store
 
-    client = TestClient(create_app(seeded))
+    client = TestClient(create_app(seeded, PATIENT_WEB))
     story = _biggest_story(client)
     assert f'href="/storylines/{story["storyline"]}"' in client.get(f"/stories/{story['id']}").text
     loaded = Store.load_story

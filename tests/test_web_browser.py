@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 import storytrace
-from tests.conftest import REPO
+from tests.conftest import PATIENT_WEB, REPO
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
@@ -54,7 +54,7 @@ def server(seeds: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[st
     ]
     storytrace.analyze([json.loads(json.dumps(record)) for record in hostile], db=db, workers=1, embedder="none")
     port = _free_port()
-    config = uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning")
+    config = uvicorn.Config(create_app(db, PATIENT_WEB), host="127.0.0.1", port=port, log_level="warning")
     running = uvicorn.Server(config)
     thread = threading.Thread(target=running.run, daemon=True)
     thread.start()

@@ -32,6 +32,7 @@ from storytrace.web.links import server_url
 from storytrace.web.report import build_report
 from storytrace.web.routes import router
 from storytrace.web.upload import safe_file_name
+from tests.conftest import PATIENT_WEB
 
 TEXT = (
     "The harbour council approved the new flood barrier for the river port on Monday after a long debate.\n\n"
@@ -59,7 +60,7 @@ def _article(article_id: str, n: int, outlet: str | None = None) -> dict[str, ob
 @pytest.fixture(scope="module")
 def hostile_app(tmp_path_factory: pytest.TempPathFactory) -> tuple[FastAPI, str]:
     """An app whose one story holds copies of one article under every hostile id, and that story."""
-    app = create_app(str(tmp_path_factory.mktemp("hostile") / "h.db"))
+    app = create_app(str(tmp_path_factory.mktemp("hostile") / "h.db"), PATIENT_WEB)
     added = TestClient(app).post("/api/articles", content=_jsonl(*map(_article, HOSTILE_IDS, range(9))), headers=JSONL)
     assert added.status_code == 200 and sorted(added.json()["articles"]) == sorted(HOSTILE_IDS)
     return app, added.json()["stories"][0]

@@ -367,6 +367,12 @@ class Settings:
     # covers an analyze of tens of thousands of articles; waiters say whom they wait for.
     writer_wait_seconds: float = 3600.0
 
+    # --- web app -------------------------------------------------------------------------
+    # A page whose view is not built yet (a story's first comparison parses its articles) is
+    # waited for this long in the request; after that the page says it is being built and
+    # reloads itself, while a worker thread finishes it. Cached views answer in milliseconds.
+    web_build_wait_seconds: float = 2.0
+
     @classmethod
     def from_file(cls, path: str | Path) -> Settings:
         """The defaults with the values a TOML file sets (``storytrace --config FILE``).

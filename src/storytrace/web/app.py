@@ -29,6 +29,7 @@ from starlette.exceptions import HTTPException
 from storytrace.errors import StoreError, StorytraceError
 from storytrace.settings import DEFAULT_SETTINGS, Settings
 from storytrace.store import Store
+from storytrace.web.background import RETRY_SECONDS, StillBuilding
 from storytrace.web.pages import render
 from storytrace.web.protocol import HeadAsGet, allowed_methods, check_url
 from storytrace.web.routes import Served, router
@@ -55,6 +56,7 @@ def _error(request: Request, status: int, message: str, headers: dict[str, str] 
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """The app's life: its store closes when the server shuts down."""
     yield
+    app.state.served.builds.close()
     app.state.served.store.close()
 
 
@@ -72,6 +74,15 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Missing)
     async def missing(request: Request, error: Missing) -> Response:
         return _error(request, 404, str(error))
+
+    @app.exception_handler(StillBuilding)
+    async def still_building(request: Request, error: StillBuilding) -> Response:
+        headers = {"Retry-After": str(RETRY_SECONDS)}
+        if request.url.path.startswith("/api/"):
+            answer = {"status": "building", "message": str(error), "retry_after_seconds": RETRY_SECONDS}
+            return JSONResponse(answer, status_code=202, headers=headers)
+        page = render("building.html", message=str(error), retry=RETRY_SECONDS)
+        return HTMLResponse(page, status_code=202, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def bad_parameters(request: Request, error: RequestValidationError) -> Response:

@@ -21,6 +21,7 @@ from storytrace.embed import Embedder, load_embedder
 from storytrace.settings import Settings
 from storytrace.store import Store, StoredStory
 from storytrace.web import views
+from storytrace.web.background import BackgroundBuilds, StillBuilding
 from storytrace.web.cache import LRUCache
 from storytrace.web.flows import outlet_flows_svg
 from storytrace.web.links import server_url
@@ -44,9 +45,14 @@ class Served:
     views: LRUCache[tuple[str, str, tuple[str, ...]], dict[str, Any]] = field(
         default_factory=lambda: LRUCache(_VIEW_CACHE)
     )
+    # Views too slow for a request (a story's first comparison), built in a worker thread.
+    builds: BackgroundBuilds[tuple[str, str], dict[str, Any]] = field(init=False)
     # The embedder analyze uses by default, loaded on the first side-by-side view that needs it
     # (each app its own cache).
     pair_embedder: Callable[[], Embedder | None] = field(default_factory=lambda: functools.cache(_auto_embedder))
+
+    def __post_init__(self) -> None:
+        self.builds = BackgroundBuilds(self.settings.web_build_wait_seconds)
 
 
 def _auto_embedder() -> Embedder | None:
@@ -106,8 +112,14 @@ FiltersDep = Annotated[views.StoryFilters, Depends(story_filters)]
 
 
 def _story(store: Store, state: Served, story_id: str) -> dict[str, Any]:
-    """A story's cached view and rendered page."""
-    return views.story_page(store, state.views, story_id, state.db, state.settings)
+    """A story's cached view and rendered page; built in the background (StillBuilding: 202) when
+    it takes longer than ``web_build_wait_seconds``, as a first comparison may."""
+    view = state.builds.get(
+        ("story", story_id), lambda: views.story_page(store, state.views, story_id, state.db, state.settings)
+    )
+    if view is None:
+        raise StillBuilding(f"story {story_id} is being compared (its articles are parsed once, then cached)")
+    return view
 
 
 def _compare(store: Store, state: Served, first: str, second: str) -> dict[str, Any]:
