@@ -53,7 +53,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from storytrace import __version__
 from storytrace.errors import ConfigError, InputError, Interrupted, StorytraceError
 from storytrace.executor import Executor
-from storytrace.export import report_tables, stored_report, write_counted
+from storytrace.export import export as export_tables
+from storytrace.export import report_tables, write_counted
 from storytrace.model import Copy, CopyFamily, Report
 from storytrace.pipeline import add as run_add
 from storytrace.pipeline import analyze as run_analysis
@@ -541,8 +542,7 @@ def export(
     check_format(table_format)
     errors = Console(stderr=True)
     with _progress_bar(errors, errors.is_terminal and not json_out) as sink:
-        report = stored_report(db, _settings(config), compare, embedder, sink)
-        written = write_counted(report_tables(report), out, table_format)
+        written = export_tables(db, out, table_format, _settings(config), compare, embedder, sink)
     if json_out:
         tables = {name: {"path": str(path), "rows": rows} for name, (path, rows) in written.items()}
         sys.stdout.write(json.dumps(tables, ensure_ascii=False, indent=2) + "\n")

@@ -42,11 +42,10 @@ def stored_report(
     compare: bool = True,
     embedder: Embedder | str | None = "auto",
     progress: ProgressSink | None = None,
-    workers: int = 1,
 ) -> Report:
     """The whole database as one report: every article, copy, story and storyline, and with
-    ``compare`` every story's comparison (cached analyses are reused; the rest are parsed, by
-    ``workers`` processes, and cached). The embedder loads only when a story spans languages."""
+    ``compare`` every story's comparison (cached analyses are reused; the rest are parsed in this
+    process and cached). The embedder loads only when a story spans languages."""
     sink = progress or SilentProgress()
     with Store(db, settings, must_exist=True) as store:
         articles = store.load_articles()
@@ -56,7 +55,7 @@ def stored_report(
         if compare and stories:
             by_id = {article.id: article for article in articles}
             model = comparing_embedder(embedder, ([by_id[i] for i in story.articles] for story in stories))
-            comparisons = compare_stories(store, stories, articles, settings, model, sink, LocalExecutor(workers))
+            comparisons = compare_stories(store, stories, articles, settings, model, sink, LocalExecutor())
     return Report(
         articles=tuple(articles),
         copies=tuple(copies),
