@@ -1,4 +1,4 @@
-"""Speed of comparing a story: ``storytrace.summarize.compare_story`` on real 20-article stories.
+"""Speed of comparing a story: ``storytrace.summarize.compare_coverage`` on real 20-article stories.
 
 What it measures
     The whole comparison of one story (quotes aligned, facts compared, coverage, summary,
@@ -9,7 +9,7 @@ What it measures
 
     * ``cold``: nothing cached. spaCy parses every article (quotes, facts, sentence words), then
       the story is compared: what ``analyze`` pays once per article.
-    * ``warm``: the per-article analyses are in the store (SQLite, as ``analyze`` leaves them);
+    * ``warm``: the per-article parses are in the store (SQLite, as ``analyze`` leaves them);
       the time is reading them back plus comparing: what ``storytrace show`` and
       ``storytrace.compare`` pay.
     * ``cold, 2 processes``: the same with ``workers=2`` (spaCy's ``n_process``, forked), as
@@ -25,8 +25,8 @@ What it measures
 
     * ``analyze --no-compare`` and ``analyze`` (comparison on): ``storytrace.analyze`` into a new
       SQLite database, ``embedder=None``, all cores; their ratio is the issue's target (<= 2x);
-    * ``comparison stage, 1 process``: every article's analysis (``analyze_articles``) and each
-      gold ECB+ event compared (``compare_story``), nothing cached;
+    * ``comparison stage, 1 process``: every article's parse (``parse_articles``) and each
+      gold ECB+ event compared (``compare_coverage``), nothing cached;
     * ``spaCy full pipeline`` (the floor): ``nlp.pipe`` over the same texts, batches of 16, one
       process, nothing else;
     * what parsing only the sentences that can carry a quote or a fact would keep: the share of
@@ -73,8 +73,8 @@ from storytrace.quotes.extract import FRAMING_VERBS  # noqa: E402
 from storytrace.quotes.nlp import load_pipeline  # noqa: E402
 from storytrace.settings import Settings  # noqa: E402
 from storytrace.store import Store  # noqa: E402
-from storytrace.summarize import analyze_articles, compare_story  # noqa: E402
-from storytrace.summarize.analysis import analysis_from_record, analysis_record  # noqa: E402
+from storytrace.summarize import compare_coverage, parse_articles  # noqa: E402
+from storytrace.summarize.parsing import parsed_from_record, parsed_record  # noqa: E402
 
 ECB = ROOT.parent / "shared" / "data" / "ecbplus" / "ecbplus_docs.jsonl"
 STORY_SIZE = 20
@@ -154,9 +154,9 @@ def _stage(count: int) -> dict[str, Any]:
     nlp = load_pipeline("en")
 
     def stage() -> None:
-        analyses = {a.article.id: a for a in analyze_articles(articles, references, settings)}
+        parsed = {a.article.id: a for a in parse_articles(articles, references, settings)}
         for event, members in events.items():
-            compare_story(event, members, (), settings, None, analyses)
+            compare_coverage(event, members, (), settings, None, parsed)
 
     with tempfile.TemporaryDirectory() as folder:
         without = _median(partial(_analyze_into, Path(folder), records, False))
@@ -213,15 +213,15 @@ def main() -> int:
             references = {article.id: date(2024, 3, 5) for article in articles}
             texts = [article.text for article in articles]
             parse = _median(partial(_parse, nlp, texts))
-            cold = _median(partial(compare_story, event, articles, (), settings))
-            cold_two = _median(partial(compare_story, event, articles, (), settings, executor=LocalExecutor(2)))
-            made = analyze_articles(articles, references, settings)
-            store.save_analyses({analysis.article.id: analysis_record(analysis) for analysis in made})
+            cold = _median(partial(compare_coverage, event, articles, (), settings))
+            cold_two = _median(partial(compare_coverage, event, articles, (), settings, executor=LocalExecutor(2)))
+            made = parse_articles(articles, references, settings)
+            store.save_parsed({parse.article.id: parsed_record(parse) for parse in made})
 
             def warm(story: str, a: list[Article], r: dict[str, date]) -> None:
-                records = store.load_analyses(x.id for x in a)
-                cached = {x.id: found for x in a if (found := analysis_from_record(x, records[x.id], r[x.id]))}
-                compare_story(story, a, (), settings, None, cached)
+                records = store.load_parsed(x.id for x in a)
+                cached = {x.id: found for x in a if (found := parsed_from_record(x, records[x.id], r[x.id]))}
+                compare_coverage(story, a, (), settings, None, cached)
 
             rows.append(
                 {
@@ -245,7 +245,7 @@ def main() -> int:
             f"{row['event']:<12} {row['articles']:>8} {row['characters']:>7} {row['parse_seconds']:>11.2f}s "
             f"{row['cold_seconds']:>6.2f}s {row['cold_two_processes_seconds']:>12.2f}s {row['warm_seconds']:>6.2f}s"
         )
-    print("\ncold = parse + extract + compare, nothing cached; warm = analyses read from the store + compare")
+    print("\ncold = parse + extract + compare, nothing cached; warm = parses read from the store + compare")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2))
     return 0

@@ -42,8 +42,8 @@ PUBLIC = [
     "Tracker",
     "add",
     "analyze",
-    "compare",
     "compare_pair",
+    "compare_story",
     "to_dict",
     "write_json",
 ]

@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
-from storytrace import Store, analyze, compare
+from storytrace import Store, analyze, compare_story
 from storytrace.cli import app
 from storytrace.report.tables import TABLES
 from storytrace.settings import Settings
@@ -47,7 +47,7 @@ def test_every_table_holds_what_the_database_holds(stored: str, tmp_path: Path) 
     }
     assert {row["id"] for row in rows["stories"]} == {story.id for story in stories}
     # Quotes: one row per quote of every story's comparison, spans into the article's text.
-    expected = sum(len(g.quotes) for s in stories for g in compare(s.id, db=stored, embedder=None)[1].quotes)
+    expected = sum(len(g.quotes) for s in stories for g in compare_story(s.id, db=stored, embedder=None)[1].quotes)
     assert len(rows["quotes"]) == expected > 0
     for table in ("quotes", "facts"):
         assert rows[table] and all(articles[r["article"]].text[r["start"] : r["end"]] == r["text"] for r in rows[table])

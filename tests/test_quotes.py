@@ -134,15 +134,15 @@ def test_aliases_merge_spellings_but_not_different_people() -> None:
 
 def _quote_set(texts: list[tuple[str, str, str | None]], language: str = "en") -> tuple[list, list]:
     """Quotes of several one-quote articles, with their content words from the English pipeline."""
-    from storytrace.summarize import analyze_articles
+    from storytrace.summarize import parse_articles
 
     articles = [
         Article(id=f"a{i}", source="t", text=f'{speaker or "Someone"} said: "{text}"', language=language)
         for i, (text, _, speaker) in enumerate(texts)
     ]
-    analyses = analyze_articles(articles, {}, SETTINGS)
-    quotes = [q for a in analyses for q in a.quotes]
-    words = [w for a in analyses for w in a.quote_words]
+    parsed = parse_articles(articles, {}, SETTINGS)
+    quotes = [q for a in parsed for q in a.quotes]
+    words = [w for a in parsed for w in a.quote_words]
     return quotes, words
 
 

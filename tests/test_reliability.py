@@ -182,20 +182,20 @@ def test_an_interrupt_while_parsing_keeps_what_was_parsed(monkeypatch: pytest.Mo
     import storytrace.pipeline as pipeline
 
     parsed: list[str] = []
-    real = pipeline.iter_analyses
+    real = pipeline.iter_parsed
 
     def stopping(articles, references, settings, executor):  # type: ignore[no-untyped-def]
-        for number, analysis in enumerate(real(articles, references, settings, executor), start=1):
+        for number, parse in enumerate(real(articles, references, settings, executor), start=1):
             if number > 2:
                 raise KeyboardInterrupt
-            parsed.append(analysis.article.id)
-            yield analysis
+            parsed.append(parse.article.id)
+            yield parse
 
-    monkeypatch.setattr(pipeline, "iter_analyses", stopping)
+    monkeypatch.setattr(pipeline, "iter_parsed", stopping)
     settings = Settings(store_batch_size=2)
     db = tmp_path / "stopped.db"
     with pytest.raises(Interrupted, match=r"while reading quotes and facts; kept: 5 of 5 articles stored, "
-                                          r"5 in stories, 2 analysed"):  # fmt: skip
+                                          r"5 in stories, 2 parsed"):  # fmt: skip
         analyze([str(seeds)], db=db, settings=settings, embedder=None, workers=1)
     parsed_again: list[str] = []
 
@@ -203,7 +203,7 @@ def test_an_interrupt_while_parsing_keeps_what_was_parsed(monkeypatch: pytest.Mo
         parsed_again.extend(article.id for article in articles)
         return real(articles, references, settings, executor)
 
-    monkeypatch.setattr(pipeline, "iter_analyses", counting)
+    monkeypatch.setattr(pipeline, "iter_parsed", counting)
     analyze([str(seeds)], db=db, settings=settings, embedder=None, workers=1)
     assert len(parsed_again) == 3 and not set(parsed_again) & set(parsed)
 
@@ -332,12 +332,12 @@ def test_a_read_only_database_is_read(monkeypatch: pytest.MonkeyPatch, tmp_path:
         story = store.load_stories()[0]
         with pytest.raises(StoreError, match="read-only"):
             store.save_articles([Article(id="n", source="n", text="A new article.")])
-    from storytrace.pipeline import compare
+    from storytrace.pipeline import compare_story
 
-    _, comparison = compare(story.id, db=db, embedder=None, workers=1)  # parsed, not cached
+    _, comparison = compare_story(story.id, db=db, embedder=None, workers=1)  # parsed, not cached
     assert comparison.story == story.id
     with Store(db, Settings()) as store:
-        assert store.batch_progress(story.articles)["analysed"] == 0
+        assert store.batch_progress(story.articles)["parsed"] == 0
 
 
 def test_an_internal_error_has_its_own_exit_code_and_no_traceback(monkeypatch: pytest.MonkeyPatch,

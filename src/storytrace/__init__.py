@@ -5,7 +5,7 @@ The public API::
     import storytrace
     report = storytrace.analyze(["articles/"], db="storytrace.db")   # a batch
     report = storytrace.add(["more/"], db="storytrace.db")           # one article at a time
-    story, comparison = storytrace.compare("st-…", db="storytrace.db") # quotes, facts, summary of a story
+    story, comparison = storytrace.compare_story("st-…", db="storytrace.db") # quotes, facts, summary of a story
     storytrace.to_dict(report)  # the JSON contract, schema storytrace.report/1
 """
 
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
         SummarySentence,
         TimelineEvent,
     )
-    from storytrace.pipeline import Tracker, add, analyze, compare, compare_pair
+    from storytrace.pipeline import Tracker, add, analyze, compare_pair, compare_story
     from storytrace.report import to_dict, write_json
     from storytrace.settings import Settings
     from storytrace.store import Store
@@ -70,7 +70,7 @@ _LAZY = {
     "Tracker": "storytrace.pipeline",
     "add": "storytrace.pipeline",
     "analyze": "storytrace.pipeline",
-    "compare": "storytrace.pipeline",
+    "compare_story": "storytrace.pipeline",
     "compare_pair": "storytrace.pipeline",
     "to_dict": "storytrace.report",
     "write_json": "storytrace.report",
@@ -123,8 +123,8 @@ __all__ = [
     "Tracker",
     "add",
     "analyze",
-    "compare",
     "compare_pair",
+    "compare_story",
     "to_dict",
     "write_json",
 ]

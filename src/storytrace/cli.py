@@ -58,8 +58,8 @@ from storytrace.export import report_tables, write_counted
 from storytrace.model import Copy, CopyFamily, Report
 from storytrace.pipeline import add as run_add
 from storytrace.pipeline import analyze as run_analysis
-from storytrace.pipeline import compare as run_compare
 from storytrace.pipeline import compare_pair as run_compare_pair
+from storytrace.pipeline import compare_story as run_compare_story
 from storytrace.progress import ProgressSink
 from storytrace.provenance.families import copy_families
 from storytrace.report import (
@@ -577,7 +577,7 @@ def show(
         line = store.load_stories(storyline=found.storyline)
         merges = store.load_merges(found.id)
     families = copy_families(relations)
-    comparison = run_compare(found.id, db=db, settings=settings, embedder=embedder)[1] if compare else None
+    comparison = run_compare_story(found.id, db=db, settings=settings, embedder=embedder)[1] if compare else None
     if json_out:
         document = asdict(found) | {
             "requested": story,

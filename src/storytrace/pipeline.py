@@ -40,11 +40,11 @@ from storytrace.provenance import compare_articles, detect_copies
 from storytrace.settings import DEFAULT_SETTINGS, Settings
 from storytrace.store import Store, StoredStory, text_hash
 from storytrace.stories import Assignment, arrival_order
-from storytrace.summarize import ArticleAnalysis, compare_story, date_references, iter_analyses
-from storytrace.summarize.analysis import analysis_from_record, analysis_record
+from storytrace.summarize import ParsedArticle, compare_coverage, date_references, iter_parsed
+from storytrace.summarize.parsing import parsed_from_record, parsed_record
 from storytrace.tracker import Tracker
 
-__all__ = ["Tracker", "add", "analyze", "compare"]
+__all__ = ["Tracker", "add", "analyze", "compare_pair", "compare_story"]
 
 
 def _prepare(settings: Settings, raw: RawDocument) -> Article | Problem:
@@ -163,10 +163,10 @@ def _interruptible(db: str | Path, settings: Settings, sink: _StageRecorder, bat
             with Store(db, settings, must_exist=True) as store:
                 kept = store.batch_progress([article.id for article in batch])
         except StoreError:  # stopped before the database was made
-            kept = {"stored": 0, "grouped": 0, "analysed": 0}
+            kept = {"stored": 0, "grouped": 0, "parsed": 0}
         raise Interrupted(
             f"interrupted while {stage}; kept: {kept['stored']} of {len(batch)} articles stored, "
-            f"{kept['grouped']} in stories, {kept['analysed']} analysed. Run the same command again "
+            f"{kept['grouped']} in stories, {kept['parsed']} parsed. Run the same command again "
             "to finish: finished work is not redone"
         ) from None
 
@@ -234,7 +234,7 @@ def analyze(
     found lexically.
 
     The batch's articles join the stored stories (``Report.stories`` holds the stories of the
-    batch's articles and the other stories of their storylines); re-analysing stored articles
+    batch's articles and the other stories of their storylines); re-parsing stored articles
     leaves their stories as they are. Another run writing to the same database is waited for.
     A run stopped by Ctrl-C raises ``Interrupted``; one killed outright leaves whole
     transactions only, and running it again gives what an uninterrupted run gives.
@@ -384,14 +384,14 @@ def compare_stories(
 ) -> list[StoryComparison]:
     """Compare each story over all its stored articles (older ones are read back from the store).
 
-    Articles are analysed once (spaCy) for all stories together and the analyses cached in the
+    Articles are parsed once (spaCy) for all stories together and the parsed cached in the
     store, so showing a story later does not parse again.
     """
     known = {article.id: article for article in batch}
     missing = [article_id for story in stories for article_id in story.articles if article_id not in known]
     known.update((article.id, article) for article in store.load_articles(missing))
     members = {story.id: [known[i] for i in story.articles if i in known] for story in stories}
-    analyses = _analyses(
+    parsed = _parsed_articles(
         store,
         [m for story in stories for m in members[story.id]],
         {story.id: members[story.id] for story in stories},
@@ -403,20 +403,20 @@ def compare_stories(
     sink.stage("comparing coverage", len(stories))
     for story in stories:
         relations = store.load_copies(story.articles)
-        comparisons.append(compare_story(story.id, members[story.id], relations, settings, embedder, analyses))
+        comparisons.append(compare_coverage(story.id, members[story.id], relations, settings, embedder, parsed))
         sink.advance()
     return comparisons
 
 
-def _analyses(
+def _parsed_articles(
     store: Store,
     articles: list[Article],
     stories: Mapping[str, list[Article]],
     settings: Settings,
     sink: ProgressSink,
     executor: Executor,
-) -> dict[str, ArticleAnalysis]:
-    """Every article's analysis: from the store's cache when still valid, else made now and
+) -> dict[str, ParsedArticle]:
+    """Every article's parse: from the store's cache when still valid, else made now and
     cached as they come, ``store_batch_size`` at a time (an interrupted run keeps what it parsed;
     a read-only store caches nothing)."""
     references: dict[str, date | None] = {}
@@ -424,33 +424,33 @@ def _analyses(
         references.update(date_references(members))
     by_id = {article.id: article for article in articles}
     cached = {  # the store keeps plain records; a stale one (other text, version or date) is None
-        article_id: analysis
-        for article_id, record in store.load_analyses(by_id).items()
-        if (analysis := analysis_from_record(by_id[article_id], record, references.get(article_id))) is not None
+        article_id: parse
+        for article_id, record in store.load_parsed(by_id).items()
+        if (parse := parsed_from_record(by_id[article_id], record, references.get(article_id))) is not None
     }
     missing = list({article.id: article for article in articles if article.id not in cached}.values())
     if not missing:
         return cached
     sink.stage("reading quotes and facts", len(missing))
-    pending: list[ArticleAnalysis] = []
-    for analysis in iter_analyses(missing, references, settings, executor):
-        cached[analysis.article.id] = analysis
-        pending.append(analysis)
+    pending: list[ParsedArticle] = []
+    for parse in iter_parsed(missing, references, settings, executor):
+        cached[parse.article.id] = parse
+        pending.append(parse)
         sink.advance()
         if len(pending) >= settings.store_batch_size:
-            _keep(store, pending)
-    _keep(store, pending)
+            _cache_parsed(store, pending)
+    _cache_parsed(store, pending)
     return cached
 
 
-def _keep(store: Store, analyses: list[ArticleAnalysis]) -> None:
-    """Cache analyses in the store (unless it is read-only) and empty the list."""
-    if analyses and not store.readonly:
-        store.save_analyses({analysis.article.id: analysis_record(analysis) for analysis in analyses})
-    analyses.clear()
+def _cache_parsed(store: Store, parsed: list[ParsedArticle]) -> None:
+    """Cache parsed in the store (unless it is read-only) and empty the list."""
+    if parsed and not store.readonly:
+        store.save_parsed({parse.article.id: parsed_record(parse) for parse in parsed})
+    parsed.clear()
 
 
-def compare(
+def compare_story(
     story: str,
     db: str | Path = "storytrace.db",
     settings: Settings = DEFAULT_SETTINGS,
@@ -460,9 +460,9 @@ def compare(
     """Compare one stored story's coverage: its quotes, facts, additions and omissions, summary and timeline.
 
     ``story`` may name a story since merged into another (the result is the one it joined).
-    Articles analysed before are read from the store's cache; the others are analysed and cached.
+    Articles parsed before are read from the store's cache; the others are parsed and cached.
     The embedder is loaded only for a story in several languages; ``workers`` parser processes
-    (default: all cores; a server passes 1) read articles not analysed yet.
+    (default: all cores; a server passes 1) read articles not parsed yet.
     """
     with Store(db, settings, must_exist=True) as store:
         found = store.load_story(story)
@@ -471,9 +471,9 @@ def compare(
         articles = store.load_articles(found.articles)
         relations = store.load_copies(found.articles)
         executor = LocalExecutor(workers if workers is not None else (os.cpu_count() or 1))
-        analyses = _analyses(store, articles, {found.id: articles}, settings, SilentProgress(), executor)
-    return found, compare_story(
-        found.id, articles, relations, settings, comparing_embedder(embedder, [articles]), analyses
+        parsed = _parsed_articles(store, articles, {found.id: articles}, settings, SilentProgress(), executor)
+    return found, compare_coverage(
+        found.id, articles, relations, settings, comparing_embedder(embedder, [articles]), parsed
     )
 
 

@@ -76,14 +76,14 @@ class ArticleStore(StoreBase):
     """The articles table: saving, counting and loading articles."""
 
     def batch_progress(self, ids: Iterable[str]) -> dict[str, int]:
-        """How many of these articles are stored, in a story, and analysed: what a stopped run kept."""
+        """How many of these articles are stored, in a story, and parsed: what a stopped run kept."""
         wanted = list(dict.fromkeys(ids))
         counted = {}
         with translated("cannot read the database"), self.engine.connect() as connection:
             for name, column in (
                 ("stored", articles.c.id),
                 ("grouped", story_articles.c.article_id),
-                ("analysed", article_analyses.c.article_id),
+                ("parsed", article_analyses.c.article_id),
             ):
                 counted[name] = len(rows_where_in(connection, select(column), column.in_, wanted))
         return counted

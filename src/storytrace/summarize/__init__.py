@@ -1,5 +1,5 @@
 """Compare a story's coverage and summarize it: quotes aligned, facts compared, additions and omissions,
-a cited summary and a timeline (:func:`compare_story`)."""
+a cited summary and a timeline (:func:`compare_coverage`)."""
 
 from __future__ import annotations
 
@@ -13,17 +13,17 @@ from storytrace.facts import compare_facts
 from storytrace.model import Article, Copy, StoryComparison
 from storytrace.quotes.align import align_quotes
 from storytrace.settings import DEFAULT_SETTINGS, Settings
-from storytrace.summarize.analysis import ArticleAnalysis, analyze_articles, iter_analyses
+from storytrace.summarize.parsing import ParsedArticle, iter_parsed, parse_articles
 from storytrace.summarize.sentences import SentenceTable
 from storytrace.summarize.timeline import build_timeline
 
 __all__ = [
-    "ArticleAnalysis",
-    "analyze_articles",
-    "compare_story",
+    "ParsedArticle",
+    "parse_articles",
+    "compare_coverage",
     "date_references",
     "independent_groups",
-    "iter_analyses",
+    "iter_parsed",
 ]
 
 
@@ -52,18 +52,18 @@ def date_references(articles: Sequence[Article]) -> dict[str, date | None]:
     return {article.id: publication_date(article.published) or story_day for article in articles}
 
 
-def compare_story(
+def compare_coverage(
     story_id: str,
     articles: Sequence[Article],
     copies: Sequence[Copy] = (),
     settings: Settings = DEFAULT_SETTINGS,
     embedder: Embedder | None = None,
-    analyses: Mapping[str, ArticleAnalysis] | None = None,
+    parsed: Mapping[str, ParsedArticle] | None = None,
     executor: Executor = SERIAL,
 ) -> StoryComparison:
     """Everything the comparison stage says about one story's articles.
 
-    Relative dates resolve against ``date_references``. ``analyses`` are per-article analyses
+    Relative dates resolve against ``date_references``. ``parsed`` are per-article parses
     already made (the store caches them); the others are made here with spaCy (by ``executor``:
     in worker processes for more than 16 articles, with a pool). With an embedder,
     quotes and sentences in different languages are matched by their vectors; without one, only
@@ -72,17 +72,17 @@ def compare_story(
     groups = independent_groups(articles, copies)
     copied = {copy.copy for copy in copies}
     originals = frozenset(article.id for article in articles if article.id not in copied)
-    known = analyses or {}
+    known = parsed or {}
     missing = [article for article in articles if article.id not in known]
-    made = analyze_articles(missing, date_references(articles), settings, executor) if missing else []
-    fresh = {analysis.article.id: analysis for analysis in made}
+    made = parse_articles(missing, date_references(articles), settings, executor) if missing else []
+    fresh = {parse.article.id: parse for parse in made}
     ordered = [known[a.id] if a.id in known else fresh[a.id] for a in articles]
     translation = embedder.match_cosine if embedder is not None else 1.0
     # Vectors matter only between languages; a one-language story is compared by its words.
     vectors_of = embedder if embedder is not None and len({a.language for a in articles}) > 1 else None
 
-    quotes = [quote for analysis in ordered for quote in analysis.quotes]
-    quote_words = [words for analysis in ordered for words in analysis.quote_words]
+    quotes = [quote for parse in ordered for quote in parse.quotes]
+    quote_words = [words for parse in ordered for words in parse.quote_words]
     languages = {article.id: article.language for article in articles}
     quote_vectors = embed_unique([q.text for q in quotes], vectors_of) if vectors_of is not None and quotes else None
     quote_groups = align_quotes(
@@ -95,7 +95,7 @@ def compare_story(
         max(settings.quote_alignment_cosine, translation),
     )
 
-    facts = compare_facts([fact for analysis in ordered for fact in analysis.facts], groups, settings)
+    facts = compare_facts([fact for parse in ordered for fact in parse.facts], groups, settings)
 
     table = SentenceTable(ordered, groups, settings)
     if vectors_of is not None and table.sentences:
@@ -110,5 +110,5 @@ def compare_story(
         coverage=tuple(table.coverage(originals)),
         summary=tuple(table.summary(originals)),
         timeline=tuple(build_timeline(ordered, table, originals, settings)),
-        unsupported=tuple(analysis.article.id for analysis in ordered if not analysis.supported),
+        unsupported=tuple(parse.article.id for parse in ordered if not parse.supported),
     )

@@ -17,7 +17,7 @@ import numpy as np
 
 from storytrace.model import Coverage, Span, SummarySentence
 from storytrace.settings import Settings
-from storytrace.summarize.analysis import ArticleAnalysis
+from storytrace.summarize.parsing import ParsedArticle
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +36,7 @@ class SentenceTable:
 
     def __init__(
         self,
-        analyses: Sequence[ArticleAnalysis],
+        parsed: Sequence[ParsedArticle],
         groups: Mapping[str, str],
         settings: Settings,
         vectors: np.ndarray | None = None,
@@ -44,14 +44,14 @@ class SentenceTable:
     ) -> None:
         self.settings = settings
         self.groups = groups
-        self.texts = {analysis.article.id: analysis.article.text for analysis in analyses}
-        self.languages = {analysis.article.id: analysis.article.language for analysis in analyses}
+        self.texts = {parse.article.id: parse.article.text for parse in parsed}
+        self.languages = {parse.article.id: parse.article.language for parse in parsed}
         self.sentences: list[Sentence] = []
-        for analysis in analyses:
-            total = max(1, len(analysis.sentences) - 1)
-            for index, (span, words) in enumerate(zip(analysis.sentences, analysis.sentence_words, strict=True)):
+        for parse in parsed:
+            total = max(1, len(parse.sentences) - 1)
+            for index, (span, words) in enumerate(zip(parse.sentences, parse.sentence_words, strict=True)):
                 if len(words) >= settings.sentence_min_content_words:
-                    self.sentences.append(Sentence(analysis.article.id, index, span, words, index / total))
+                    self.sentences.append(Sentence(parse.article.id, index, span, words, index / total))
         self.similarity = self._similarities(vectors, translation_cosine)
         self.cluster_of = self._clusters()
 

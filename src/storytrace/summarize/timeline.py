@@ -11,21 +11,21 @@ from collections.abc import Sequence
 from storytrace.facts import resolve_date
 from storytrace.model import TimelineEvent
 from storytrace.settings import Settings
-from storytrace.summarize.analysis import ArticleAnalysis
+from storytrace.summarize.parsing import ParsedArticle
 from storytrace.summarize.sentences import SentenceTable
 
 
 def build_timeline(
-    analyses: Sequence[ArticleAnalysis], table: SentenceTable, originals: frozenset[str], settings: Settings
+    parsed: Sequence[ParsedArticle], table: SentenceTable, originals: frozenset[str], settings: Settings
 ) -> list[TimelineEvent]:
     """Events by date (oldest first), at most ``Settings.timeline_max_events``, the most reported kept."""
     events: dict[tuple[str, object], set[int]] = {}
-    for analysis in analyses:
-        article = analysis.article.id
+    for parse in parsed:
+        article = parse.article.id
         # One date per sentence: a relative one ("on Thursday", "last week") dates the news itself,
         # an absolute one in the same sentence is usually background ("a July 2020 ceasefire").
         dated: dict[int, tuple[bool, str]] = {}
-        for fact in analysis.facts:
+        for fact in parse.facts:
             if fact.kind != "date":
                 continue
             index = table.index_at(article, fact.span[0])

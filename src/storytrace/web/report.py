@@ -13,7 +13,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from storytrace.errors import InputError
-from storytrace.pipeline import compare as compare_story
+from storytrace.pipeline import compare_story
 from storytrace.provenance import compare_articles
 from storytrace.settings import DEFAULT_SETTINGS, Settings
 from storytrace.store import Store

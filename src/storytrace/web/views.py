@@ -15,8 +15,7 @@ from typing import Any
 
 from storytrace.embed import Embedder
 from storytrace.model import Article, Copy, Passage, Span, StoryComparison
-from storytrace.pipeline import compare as compare_story
-from storytrace.pipeline import compare_pair
+from storytrace.pipeline import compare_pair, compare_story
 from storytrace.provenance.families import copy_families
 from storytrace.report import comparison_record
 from storytrace.report.compare import changed_spans

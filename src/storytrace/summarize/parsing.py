@@ -28,12 +28,12 @@ from storytrace.stories.features import content_lemmas
 # 10.5-12.0 s in one process in batches of 16, 13.6-16.5 s in batches of 4.
 _BATCH = 16
 
-# Bump when extraction changes what it returns: stored analyses of another version are redone.
-ANALYSIS_VERSION = 1
+# Bump when extraction changes what it returns: stored parsed of another version are redone.
+PARSE_VERSION = 1
 
 
 @dataclass(frozen=True, slots=True)
-class ArticleAnalysis:
+class ParsedArticle:
     """What comparison needs of one article; ``reference`` is the day relative dates resolved against."""
 
     article: Article
@@ -50,29 +50,29 @@ def _fingerprint(article: Article) -> str:
     return hashlib.sha1(article.text.encode("utf-8")).hexdigest()
 
 
-def analysis_record(analysis: ArticleAnalysis) -> dict[str, Any]:
-    """JSON-ready form of an analysis (without the article itself) for the store's cache."""
+def parsed_record(parse: ParsedArticle) -> dict[str, Any]:
+    """JSON-ready form of a parse (without the article itself) for the store's cache."""
     return {
-        "version": ANALYSIS_VERSION,
-        "text_sha1": _fingerprint(analysis.article),
-        "reference": analysis.reference.isoformat() if analysis.reference else None,
-        "supported": analysis.supported,
-        "sentences": [list(span) for span in analysis.sentences],
-        "sentence_words": [sorted(words) for words in analysis.sentence_words],
-        "quote_words": [sorted(words) for words in analysis.quote_words],
+        "version": PARSE_VERSION,
+        "text_sha1": _fingerprint(parse.article),
+        "reference": parse.reference.isoformat() if parse.reference else None,
+        "supported": parse.supported,
+        "sentences": [list(span) for span in parse.sentences],
+        "sentence_words": [sorted(words) for words in parse.sentence_words],
+        "quote_words": [sorted(words) for words in parse.quote_words],
         "quotes": [
             [list(q.span), q.kind, q.speaker, list(q.speaker_span) if q.speaker_span else None, q.cue]
-            for q in analysis.quotes
+            for q in parse.quotes
         ],
-        "facts": [[list(f.span), f.kind, f.about, f.value] for f in analysis.facts],
+        "facts": [[list(f.span), f.kind, f.about, f.value] for f in parse.facts],
     }
 
 
-def analysis_from_record(article: Article, record: Mapping[str, Any], reference: date | None) -> ArticleAnalysis | None:
-    """The analysis a stored record holds, or None when it is stale (other text, version or date reference)."""
+def parsed_from_record(article: Article, record: Mapping[str, Any], reference: date | None) -> ParsedArticle | None:
+    """The parse a stored record holds, or None when it is stale (other text, version or date reference)."""
     stored_reference = record.get("reference")
     if (
-        record.get("version") != ANALYSIS_VERSION
+        record.get("version") != PARSE_VERSION
         or record.get("text_sha1") != _fingerprint(article)
         or stored_reference != (reference.isoformat() if reference else None)
     ):
@@ -85,7 +85,7 @@ def analysis_from_record(article: Article, record: Mapping[str, Any], reference:
     facts = tuple(
         Fact(article.id, (a, b), kind, about, value, text[a:b]) for (a, b), kind, about, value in record["facts"]
     )
-    return ArticleAnalysis(
+    return ParsedArticle(
         article,
         quotes,
         facts,
@@ -111,7 +111,7 @@ def _doc_words(doc: Any, spans: Sequence[Span]) -> list[frozenset[str]]:
     return [frozenset(bucket) for bucket in buckets]
 
 
-def _head(article: Article, limit: int) -> Article:
+def _truncated(article: Article, limit: int) -> Article:
     """The article cut to its first ``limit`` characters (sentences past the cut dropped)."""
     if len(article.text) <= limit:
         return article
@@ -124,24 +124,24 @@ def _sentences(article: Article) -> tuple[Span, ...]:
     return tuple((m.start(), m.end()) for m in re.finditer(r"[^\n]+", article.text) if m.group().strip())
 
 
-def analyze_articles(
+def parse_articles(
     articles: Sequence[Article],
     references: Mapping[str, date | None],
     settings: Settings,
     executor: Executor = SERIAL,
-) -> list[ArticleAnalysis]:
-    """The articles' analyses in input order (see ``iter_analyses``)."""
-    made = {analysis.article.id: analysis for analysis in iter_analyses(articles, references, settings, executor)}
+) -> list[ParsedArticle]:
+    """The articles' parsed in input order (see ``iter_parsed``)."""
+    made = {parse.article.id: parse for parse in iter_parsed(articles, references, settings, executor)}
     return [made[article.id] for article in articles]
 
 
-def iter_analyses(
+def iter_parsed(
     articles: Sequence[Article],
     references: Mapping[str, date | None],
     settings: Settings,
     executor: Executor = SERIAL,
-) -> Iterator[ArticleAnalysis]:
-    """Each article's analysis as soon as it is made, language by language: a caller can keep
+) -> Iterator[ParsedArticle]:
+    """Each article's parse as soon as it is made, language by language: a caller can keep
     them as they come (an interrupted run loses only the batch in flight). Articles of one language
     are parsed in ``nlp.pipe`` batches by the executor's ``parsing`` step."""
     by_language: dict[str, list[Article]] = defaultdict(list)
@@ -155,36 +155,34 @@ def iter_analyses(
             (language, [(article, references.get(article.id)) for article in members[start : start + _BATCH]])
             for start in range(0, len(members), _BATCH)
         ]
-        for analyses in executor.map(PARSING, batches, settings):
-            yield from analyses
+        for parsed in executor.map(PARSING, batches, settings):
+            yield from parsed
 
 
-def _unsupported(article: Article, language: str, reference: date | None) -> ArticleAnalysis:
+def _unsupported(article: Article, language: str, reference: date | None) -> ParsedArticle:
     """An article no spaCy pipeline reads: sentence content words only, no quotes or facts."""
     sentences = _sentences(article)
     words = tuple(frozenset(content_lemmas(article.text[a:b], language)) for a, b in sentences)
-    return ArticleAnalysis(article, (), (), sentences, words, (), False, reference)
+    return ParsedArticle(article, (), (), sentences, words, (), False, reference)
 
 
-def _parse_batch(settings: Settings, task: tuple[str, list[tuple[Article, date | None]]]) -> list[ArticleAnalysis]:
+def _parse_batch(settings: Settings, task: tuple[str, list[tuple[Article, date | None]]]) -> list[ParsedArticle]:
     """Parse a few articles of one language together and read their quotes, facts and sentence words."""
     language, chunk = task
     nlp = load_pipeline(language)
     # Beyond compare_max_chars an article is read in part: spaCy's parser needs about 1 GB per
     # 100,000 characters, and no news article is that long (spans stay offsets into the text).
-    parts = [_head(article, settings.compare_max_chars) for article, _ in chunk]
+    parts = [_truncated(article, settings.compare_max_chars) for article, _ in chunk]
     docs = nlp.pipe((part.text for part in parts), batch_size=len(parts))  # type: ignore[attr-defined]
-    analyses = []
+    parsed = []
     for (article, reference), part, doc in zip(chunk, parts, docs, strict=True):
         quotes = tuple(extract_quotes(part, doc, settings))
         facts = tuple(extract_facts(part, doc, reference))
         sentences = _sentences(part)
         sentence_words = tuple(_doc_words(doc, sentences))
         quote_words = tuple(_doc_words(doc, [quote.span for quote in quotes]))
-        analyses.append(
-            ArticleAnalysis(article, quotes, facts, sentences, sentence_words, quote_words, True, reference)
-        )
-    return analyses
+        parsed.append(ParsedArticle(article, quotes, facts, sentences, sentence_words, quote_words, True, reference))
+    return parsed
 
 
 # From two batches on, parsing in worker processes pays for starting them: 20 news articles take
