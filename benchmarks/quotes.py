@@ -221,7 +221,7 @@ def main() -> int:
         quotes = extract_quotes(article, doc, settings)
         extract_seconds += time.perf_counter() - started
         ours = [Predicted(q.span, q.speaker, q.kind) for q in quotes]
-        reader = SpeakerReader(article, doc)
+        reader = SpeakerReader(article, doc, settings)
         try:
             theirs = textacy_quotes(doc)
             resolved = textacy_quotes(doc, lambda token, reader=reader: reader.speaker(token)[0])

@@ -60,7 +60,7 @@ def _spin(sentence: str, rng: random.Random) -> str:
 
 def test_identical_articles_align_as_one_passage() -> None:
     article = _article("a", STORY)
-    features = article_features(article)
+    features = article_features(article, SETTINGS)
     alignment = align_pair(features, features, SETTINGS)
     assert len(alignment.passages) == 1
     (first, second, similarity) = alignment.passages[0]
@@ -69,13 +69,17 @@ def test_identical_articles_align_as_one_passage() -> None:
 
 
 def test_unrelated_articles_do_not_align() -> None:
-    alignment = align_pair(article_features(_article("a", STORY)), article_features(_article("b", OTHER)), SETTINGS)
+    alignment = align_pair(
+        article_features(_article("a", STORY), SETTINGS), article_features(_article("b", OTHER), SETTINGS), SETTINGS
+    )
     assert alignment.blocks == ()
 
 
 def test_reordered_paragraphs_are_aligned_as_moved_passages() -> None:
     reordered = STORY[3:] + STORY[:3]
-    alignment = align_pair(article_features(_article("a", STORY)), article_features(_article("b", reordered)), SETTINGS)
+    alignment = align_pair(
+        article_features(_article("a", STORY), SETTINGS), article_features(_article("b", reordered), SETTINGS), SETTINGS
+    )
     assert alignment.aligned(0) == set(range(len(STORY)))
     assert alignment.aligned(1) == set(range(len(STORY)))
     assert len(alignment.passages) == 2  # two blocks swapped: each is one passage
@@ -84,7 +88,9 @@ def test_reordered_paragraphs_are_aligned_as_moved_passages() -> None:
 def test_a_split_sentence_is_one_two_to_one_block() -> None:
     joined = STORY[1].rstrip(".") + ", and " + STORY[2][0].lower() + STORY[2][1:]
     combined = [STORY[0], joined, *STORY[3:]]
-    alignment = align_pair(article_features(_article("a", STORY)), article_features(_article("b", combined)), SETTINGS)
+    alignment = align_pair(
+        article_features(_article("a", STORY), SETTINGS), article_features(_article("b", combined), SETTINGS), SETTINGS
+    )
     assert any(block.a_end - block.a_start == 2 and block.b_end - block.b_start == 1 for block in alignment.blocks)
     assert alignment.aligned(0) == set(range(len(STORY)))
 
@@ -92,7 +98,7 @@ def test_a_split_sentence_is_one_two_to_one_block() -> None:
 def test_passage_spans_point_at_the_aligned_text() -> None:
     copy = _article("b", ["Breaking news from the river port.", *STORY[:3]])
     original = _article("a", STORY)
-    alignment = align_pair(article_features(original), article_features(copy), SETTINGS)
+    alignment = align_pair(article_features(original, SETTINGS), article_features(copy, SETTINGS), SETTINGS)
     for (a_start, a_end), (b_start, b_end), _ in alignment.passages:
         assert original.text[a_start:a_end] == copy.text[b_start:b_end]
 
@@ -148,7 +154,7 @@ def test_sketches_find_a_spun_copy_that_shingles_miss() -> None:
     original = _article("a", STORY)
     spun = _article("b", [_spin(sentence, rng) for sentence in STORY])
     other = _article("c", OTHER)
-    features = [article_features(a) for a in (original, spun, other)]
+    features = [article_features(a, SETTINGS) for a in (original, spun, other)]
     assert (0, 1) in sketch_candidates(features, SETTINGS)
     assert (0, 1) not in shingle_candidates(features, Settings(copy_lsh_threshold=0.5))
     assert all(pair[1] != 2 for pair in sketch_candidates(features, SETTINGS))
@@ -167,7 +173,7 @@ def test_one_long_copied_sentence_makes_a_candidate_and_is_checked_lexically() -
     # Function words added: the same content words (so every band collides), a lower similarity.
     edited = LONG_SENTENCE.replace("would be towed", "would then be towed").replace("the storm", "that storm")
     borrower = _article("b", [*OTHER, "Fishermen were told to stay in port for the rest of the week.", edited])
-    features = [article_features(source), article_features(borrower)]
+    features = [article_features(source, SETTINGS), article_features(borrower, SETTINGS)]
     assert len(LONG_SENTENCE) >= SETTINGS.copy_passage_lone_chars
     assert (0, 1) in sketch_candidates(features, SETTINGS)
     # ... because that sentence is copied: a collision alone does not do, as the same pair with a
@@ -179,7 +185,10 @@ def test_one_long_copied_sentence_makes_a_candidate_and_is_checked_lexically() -
 
 
 def test_shingles_find_a_near_duplicate() -> None:
-    features = [article_features(_article("a", STORY)), article_features(_article("b", STORY[:5] + OTHER[:1]))]
+    features = [
+        article_features(_article("a", STORY), SETTINGS),
+        article_features(_article("b", STORY[:5] + OTHER[:1]), SETTINGS),
+    ]
     estimate = shingle_candidates(features, SETTINGS)[(0, 1)]
     assert 0.5 < estimate <= 1.0
 
@@ -195,9 +204,16 @@ def test_each_article_keeps_only_its_strongest_candidates() -> None:
 
 
 def test_cross_language_alignment_uses_the_vectors() -> None:
-    english = article_features(_article("en", STORY[:3], language="en"))
-    german = article_features(_article("de", ["Eins.", "Zwei.", "Drei."], language="de"))
+    english = article_features(_article("en", STORY[:3], language="en"), SETTINGS)
+    german = article_features(_article("de", ["Eins.", "Zwei.", "Drei."], language="de"), SETTINGS)
     identity = np.eye(3, 8, dtype=np.float32)
     alignment = align_pair(english, german, SETTINGS, (identity, identity[[1, 0, 2]]))
     pairs = {(b.a_start, b.b_start) for b in alignment.blocks}
     assert pairs == {(0, 1), (1, 0), (2, 2)}  # the swap is kept as a moved pair
+
+
+def test_a_dateline_is_looked_for_in_the_configured_first_sentences() -> None:
+    lines = ["Photo: a crane over the harbour.", "Listen to this article.", "OSLO (AP) — The port reopened today."]
+    article = _article("d", lines)
+    assert article_features(article, SETTINGS).dateline == "AP"
+    assert article_features(article, Settings(direction_dateline_sentences=2)).dateline is None

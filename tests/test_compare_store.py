@@ -62,7 +62,7 @@ def test_compare_api_caches_and_reuses_analyses(tmp_path: Path, monkeypatch: pyt
             raise AssertionError("a cached article was parsed again")
         return []
 
-    monkeypatch.setattr("storytrace.pipeline.iter_parsed", no_parsing)
+    monkeypatch.setattr("storytrace.comparisons.iter_parsed", no_parsing)
     monkeypatch.setattr("storytrace.summarize.parse_articles", no_parsing)
     _, again = storytrace.compare_story(biggest.id, db=db, embedder="none")
     assert again == first

@@ -17,7 +17,7 @@ SETTINGS = Settings()
 
 
 def _inside(text: str) -> list[str]:
-    return [text[s.span[0] : s.span[1]] for s in quoted_stretches(text)]
+    return [text[s.span[0] : s.span[1]] for s in quoted_stretches(text, SETTINGS.quote_continued_lines)]
 
 
 def _quotes(text: str, language: str = "en") -> list[tuple[str, str, str | None]]:
@@ -53,9 +53,16 @@ def test_quote_over_paragraphs_is_one_stretch() -> None:
     assert _inside(text) == ["First part of the statement.\n\n“Second part of it,"]
 
 
+def test_a_quote_runs_over_lines_up_to_the_configured_number() -> None:
+    text = '"The bridge is closed.\nIt will open in May.\nWe are sorry," the mayor said.'
+    assert _inside(text) == ["The bridge is closed.\nIt will open in May.\nWe are sorry,"]
+    one_line = quoted_stretches(text, Settings(quote_continued_lines=1).quote_continued_lines)
+    assert [(text[s.span[0] : s.span[1]], s.balanced) for s in one_line][0] == ("The bridge is closed.", False)
+
+
 def test_unbalanced_marks_end_with_the_paragraph() -> None:
     text = 'He said: "this never closes\n\nA new paragraph "with a quote" here.'
-    stretches = quoted_stretches(text)
+    stretches = quoted_stretches(text, SETTINGS.quote_continued_lines)
     assert [text[s.span[0] : s.span[1]] for s in stretches] == ["this never closes", "with a quote"]
     assert [s.balanced for s in stretches] == [False, True]
 
@@ -202,8 +209,8 @@ def test_inside_quote_agrees_with_every_quoted_stretch() -> None:
         "« Nous gagnerons » a dit le maire, \"and 'soon' too,\" he added."
     )
     article = Article(id="a", source="test", text=text, language="en")
-    reader = SpeakerReader(article, load_pipeline("en")(text))  # type: ignore[operator]
-    spans = [stretch.span for stretch in quoted_stretches(text)]
+    reader = SpeakerReader(article, load_pipeline("en")(text), SETTINGS)  # type: ignore[operator]
+    spans = [stretch.span for stretch in quoted_stretches(text, SETTINGS.quote_continued_lines)]
     assert len(spans) >= 4
     assert [reader.inside_quote(i) for i in range(len(text))] == [
         any(start <= i < end for start, end in spans) for i in range(len(text))

@@ -179,10 +179,10 @@ def test_two_analyses_at_once_both_store_everything(db: str, tmp_path: Path) -> 
 
 def test_an_interrupt_while_parsing_keeps_what_was_parsed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
                                                            seeds: Path) -> None:  # fmt: skip
-    import storytrace.pipeline as pipeline
+    import storytrace.comparisons as comparisons
 
     parsed: list[str] = []
-    real = pipeline.iter_parsed
+    real = comparisons.iter_parsed
 
     def stopping(articles, references, settings, executor):  # type: ignore[no-untyped-def]
         for number, parse in enumerate(real(articles, references, settings, executor), start=1):
@@ -191,7 +191,7 @@ def test_an_interrupt_while_parsing_keeps_what_was_parsed(monkeypatch: pytest.Mo
             parsed.append(parse.article.id)
             yield parse
 
-    monkeypatch.setattr(pipeline, "iter_parsed", stopping)
+    monkeypatch.setattr(comparisons, "iter_parsed", stopping)
     settings = Settings(store_batch_size=2)
     db = tmp_path / "stopped.db"
     with pytest.raises(Interrupted, match=r"while reading quotes and facts; kept: 5 of 5 articles stored, "
@@ -203,7 +203,7 @@ def test_an_interrupt_while_parsing_keeps_what_was_parsed(monkeypatch: pytest.Mo
         parsed_again.extend(article.id for article in articles)
         return real(articles, references, settings, executor)
 
-    monkeypatch.setattr(pipeline, "iter_parsed", counting)
+    monkeypatch.setattr(comparisons, "iter_parsed", counting)
     analyze([str(seeds)], db=db, settings=settings, embedder=None, workers=1)
     assert len(parsed_again) == 3 and not set(parsed_again) & set(parsed)
 

@@ -27,6 +27,7 @@ import storytrace.pipeline
 import storytrace.web.upload
 from storytrace.errors import StoreError
 from storytrace.model import Problem, Report
+from storytrace.settings import Settings
 from storytrace.web import create_app
 from storytrace.web.links import server_url
 from storytrace.web.report import build_report
@@ -270,11 +271,8 @@ def test_head_everywhere_get_is_and_405_says_what_is_allowed(hostile: tuple[http
     assert client.delete(server_url("api-story", story)).headers["allow"] == "GET, HEAD"
 
 
-@pytest.fixture()
-def small_cap(monkeypatch: pytest.MonkeyPatch) -> int:
-    """Uploads capped at 10 kB, so going past the cap takes a small body."""
-    monkeypatch.setattr(storytrace.web.upload, "MAX_UPLOAD_BYTES", 10_000)
-    return 10_000
+# Uploads capped at 10 kB, so going past the cap takes a small body.
+SMALL_CAP = Settings(web_upload_max_bytes=10_000)
 
 
 def _chunks(body: bytes, size: int = 1000) -> Iterator[bytes]:
@@ -283,10 +281,10 @@ def _chunks(body: bytes, size: int = 1000) -> Iterator[bytes]:
         yield body[start : start + size]
 
 
-def test_chunked_uploads_past_the_cap_are_refused(tmp_path: Path, small_cap: int) -> None:
-    client = TestClient(create_app(str(tmp_path / "chunked.db")))
+def test_chunked_uploads_past_the_cap_are_refused(tmp_path: Path) -> None:
+    client = TestClient(create_app(str(tmp_path / "chunked.db"), SMALL_CAP))
     big = _jsonl(*(_article(f"a{n}", n) for n in range(60)))
-    assert len(big) > small_cap
+    assert len(big) > SMALL_CAP.web_upload_max_bytes
     refused = client.post("/api/articles", content=_chunks(big), headers=JSONL)
     assert refused.status_code == 413 and "larger than 10000 bytes" in refused.json()["error"]
     form, headers = _multipart(b"big.jsonl", big)
@@ -297,8 +295,8 @@ def test_chunked_uploads_past_the_cap_are_refused(tmp_path: Path, small_cap: int
     assert client.get("/api/stories").json()[0]["articles"] == ["s1"]  # nothing of the refused ones
 
 
-def test_reading_stops_at_the_cap(tmp_path: Path, small_cap: int) -> None:
-    app = create_app(str(tmp_path / "stream.db"))
+def test_reading_stops_at_the_cap(tmp_path: Path) -> None:
+    app = create_app(str(tmp_path / "stream.db"), SMALL_CAP)
     pulled = 0
 
     async def endless() -> AsyncIterator[bytes]:
@@ -312,7 +310,7 @@ def test_reading_stops_at_the_cap(tmp_path: Path, small_cap: int) -> None:
             return await client.post("/api/articles", content=endless(), headers=JSONL)
 
     assert anyio.run(post).status_code == 413
-    assert pulled <= small_cap // 1000 + 2
+    assert pulled <= SMALL_CAP.web_upload_max_bytes // 1000 + 2
 
 
 def test_other_requests_are_answered_while_an_upload_adds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

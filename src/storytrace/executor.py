@@ -17,6 +17,7 @@ pipeline statistics are, and the report lists them.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 import sys
 import time
@@ -147,6 +148,15 @@ class LocalExecutor:
 
 SERIAL = LocalExecutor()
 """Runs everything in the calling process (the stages' default; its statistics are not read)."""
+
+
+def run_executor(workers: int | None, executor: Executor | None = None) -> Executor:
+    """The executor a run uses: the one given, or local processes (``workers``, default all cores)."""
+    if executor is None:
+        return LocalExecutor(workers if workers is not None else (os.cpu_count() or 1))
+    if workers is not None:
+        raise ConfigError("give workers or an executor, not both (an executor sets its own parallelism)")
+    return executor
 
 
 # The context forked workers inherit: set in the parent just before the pool forks, so that it is

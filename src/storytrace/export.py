@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
+from storytrace.comparisons import compare_stories, comparing_embedder
 from storytrace.embed import Embedder
 from storytrace.executor import LocalExecutor
 from storytrace.model import Report
-from storytrace.pipeline import compare_stories, comparing_embedder
 from storytrace.progress import ProgressSink, SilentProgress
 from storytrace.provenance.families import copy_families
 from storytrace.report.tables import (

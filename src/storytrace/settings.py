@@ -240,6 +240,9 @@ class Settings:
     # is at least this much longer (translations expand: MEANTIME's Spanish, Italian and Dutch
     # run longer than their English sources); closer lengths, as of two cut pages, decide nothing.
     direction_translation_min_expansion: float = 0.05
+    # An agency dateline ("LONDON (AP) —") credits the text's source; scraped pages put captions
+    # and widget lines before the lede, so it is looked for in this many first sentences.
+    direction_dateline_sentences: int = 6
 
     # --- stories (docs/stories.md) -------------------------------------------------------
     # An article is represented by its heaviest TF-IDF lemmas and names (unit length): the
@@ -335,6 +338,9 @@ class Settings:
     # "Putin" / "Poutine" 0.91, "Zelensky" / "Zelenskyy" 0.98. Different people with look-alike
     # surnames ("Johnson" / "Johnston", 0.97) are told apart by their first names' initials.
     speaker_surname_similarity: float = 0.85
+    # Text with one sentence a line (wire copy, ECB+) runs a quote over lines without marks: it
+    # goes on for at most this many lines, to the first with an odd number of marks.
+    quote_continued_lines: int = 8
 
     # --- facts -------------------------------------------------------------------------------
     # Numbers about the same thing agree within this relative gap (rounding: "about 100,000" and
@@ -372,6 +378,8 @@ class Settings:
     # waited for this long in the request; after that the page says it is being built and
     # reloads itself, while a worker thread finishes it. Cached views answer in milliseconds.
     web_build_wait_seconds: float = 2.0
+    # An upload larger than this many bytes is refused (413): a few thousand news articles.
+    web_upload_max_bytes: int = 20_000_000
 
     @classmethod
     def from_file(cls, path: str | Path) -> Settings:

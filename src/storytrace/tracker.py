@@ -201,7 +201,7 @@ class Tracker:
             if len(compared) >= limit:
                 break
         compared = compared[:limit]
-        own = article_features(article)
+        own = article_features(article, self.settings)
         self._remember(article.id, own, lead)
         if not compared:
             return compared, []
@@ -243,7 +243,9 @@ class Tracker:
             loaded = self.store.load_articles(missing)
             leads = self._leads(loaded)
             for position, other in enumerate(loaded):
-                self._remember(other.id, article_features(other), leads[position] if leads is not None else None)
+                self._remember(
+                    other.id, article_features(other, self.settings), leads[position] if leads is not None else None
+                )
         found = {}
         for i in ids:
             self._copy_features.move_to_end(i)

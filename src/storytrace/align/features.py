@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from storytrace.clean.lines import stopwords
 from storytrace.model import Article, Span
+from storytrace.settings import Settings
 
 _WORD = re.compile(r"\w+")
 
@@ -119,17 +120,12 @@ def _merged(spans: list[Span]) -> list[Span]:
     return joined
 
 
-def _dateline(article: Article) -> str | None:
-    """The agency credited by a dateline opening one of the article's first sentences, if any."""
-    for start, end in article.sentences[:_DATELINE_SENTENCES]:
+def _dateline(article: Article, sentences: int) -> str | None:
+    """The agency credited by a dateline opening one of the article's first ``sentences``, if any."""
+    for start, end in article.sentences[:sentences]:
         if match := _DATELINE.match(article.text, start, min(end, start + 80)):
             return match.group(1)
     return None
-
-
-# Scraped pages put captions and widget lines before the lede, so the dateline is looked for in
-# the first few sentences, not only the first.
-_DATELINE_SENTENCES = 6
 
 
 def _quoted_shares(spans: Sequence[Span], quotes: list[Span]) -> list[float]:
@@ -148,7 +144,7 @@ def _quoted_shares(spans: Sequence[Span], quotes: list[Span]) -> list[float]:
     return shares
 
 
-def article_features(article: Article) -> ArticleFeatures:
+def article_features(article: Article, settings: Settings) -> ArticleFeatures:
     """Tokenise an article's sentences (casefolded ``\\w+`` words; content words drop the stop list)."""
     stop = stopwords(article.language)
     quotes = quoted_spans(article.text)
@@ -162,4 +158,10 @@ def article_features(article: Article) -> ArticleFeatures:
             continue
         content = tuple(word for word in dict.fromkeys(words) if word not in stop)
         sentences.append(SentenceFeatures(span, words, content, share))
-    return ArticleFeatures(article.id, article.language, article.published, tuple(sentences), _dateline(article))
+    return ArticleFeatures(
+        article.id,
+        article.language,
+        article.published,
+        tuple(sentences),
+        _dateline(article, settings.direction_dateline_sentences),
+    )

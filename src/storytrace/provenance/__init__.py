@@ -54,7 +54,7 @@ def detect_copies(
     """
     sink = progress or SilentProgress()
     sink.stage("finding copy candidates", None)
-    features = [article_features(article) for article in articles]
+    features = [article_features(article, settings) for article in articles]
     candidates = sketch_candidates(features, settings)
     for pair, estimate in shingle_candidates(features, settings).items():
         candidates[pair] = max(estimate, candidates.get(pair, 0.0))
@@ -103,7 +103,7 @@ def compare_articles(
     echoes that can tell the original from the copy. ``storytrace add``, ``storytrace compare``
     and the web's side-by-side view judge pairs this way.
     """
-    features = [article_features(first), article_features(second)]
+    features = [article_features(first, settings), article_features(second, settings)]
     vectors = None
     if embedder is not None and different_languages(*features):
         vectors = (

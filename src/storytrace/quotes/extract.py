@@ -51,7 +51,7 @@ def _without_overlaps(quotes: list[Quote]) -> list[Quote]:
 
 def extract_quotes(article: Article, doc: Any, settings: Settings) -> list[Quote]:
     """All quotes of one article, in text order, from its spaCy ``doc`` (parsed from ``article.text``)."""
-    reader = SpeakerReader(article, doc)
+    reader = SpeakerReader(article, doc, settings)
     direct = direct_quotes(reader, settings)
     unmarked = unmarked_quotes(reader, settings)
     reported = reported_speech(reader, direct + unmarked, settings)

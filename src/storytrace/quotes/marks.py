@@ -25,8 +25,6 @@ _DOUBLE = re.compile(r"’’|''|‘‘|``|,,|[\"“”„‟«»〝〞＂]")
 _SINGLE_OPEN = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))[‘'‹](?=[^\s'’‘])")
 _SINGLE_CLOSE = re.compile(r"(?<=\S)[’'›](?=$|[\s,.;:!?)\]—–-])")
 _PARAGRAPH = re.compile(r"[^\n]+")
-# A quote runs over at most this many following lines without a closing mark (one-sentence lines).
-_CONTINUED_LINES = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,15 +53,15 @@ def _opens_paragraph(text: str, paragraph: Span) -> re.Match[str] | None:
     return _DOUBLE.match(text, start, end) if start < end else None
 
 
-def _closes_below(text: str, paragraphs: list[Span], number: int) -> bool:
+def _closes_below(text: str, paragraphs: list[Span], number: int, most: int) -> bool:
     """True when a quote left open at the end of line ``number - 1`` closes a few lines below.
 
     Text with one sentence a line (wire copy, ECB+) runs a quote over lines joined by single line
     breaks: '"Trust me, my body is tired.' / 'I partied hard.' / 'But …," she said.' The quote goes
     on through lines without marks to the first line with an odd number of them (which closes
-    it), never across a blank line and at most ``_CONTINUED_LINES`` lines.
+    it), never across a blank line and at most ``most`` lines.
     """
-    for index in range(number, min(number + _CONTINUED_LINES, len(paragraphs))):
+    for index in range(number, min(number + most, len(paragraphs))):
         gap = text[paragraphs[index - 1][1] : paragraphs[index][0]]
         if gap.count("\n") > 1:
             return False
@@ -73,8 +71,9 @@ def _closes_below(text: str, paragraphs: list[Span], number: int) -> bool:
     return False
 
 
-def double_quoted(text: str) -> list[QuotedStretch]:
-    """Stretches inside double quotation marks, in text order."""
+def double_quoted(text: str, continued_lines: int) -> list[QuotedStretch]:
+    """Stretches inside double quotation marks, in text order; an unclosed quote runs over at most
+    ``continued_lines`` following lines (see ``_closes_below``)."""
     stretches: list[QuotedStretch] = []
     paragraphs = _paragraphs(text)
     open_at: int | None = None  # content start of the quote being read
@@ -84,7 +83,9 @@ def double_quoted(text: str) -> list[QuotedStretch]:
             continuation = _opens_paragraph(text, (start, end))
             if continuation is not None:
                 skip = continuation.start()
-            elif not _closes_below(text, paragraphs, number):  # the previous paragraph's quote never closed
+            elif not _closes_below(
+                text, paragraphs, number, continued_lines
+            ):  # the previous paragraph's quote never closed
                 stretches.append(QuotedStretch(_trim(text, open_at, paragraphs[number - 1][1]), False))
                 open_at = None
         for mark in _DOUBLE.finditer(text, start, end):
@@ -117,8 +118,9 @@ def single_quoted(text: str, outside: list[Span]) -> list[QuotedStretch]:
     return stretches
 
 
-def quoted_stretches(text: str) -> list[QuotedStretch]:
-    """All quoted stretches (double, then single outside them), sorted by start."""
-    doubles = double_quoted(text)
+def quoted_stretches(text: str, continued_lines: int) -> list[QuotedStretch]:
+    """All quoted stretches (double, then single outside them), sorted by start; ``continued_lines``
+    is ``Settings.quote_continued_lines``."""
+    doubles = double_quoted(text, continued_lines)
     singles = single_quoted(text, [stretch.span for stretch in doubles])
     return sorted(doubles + singles, key=lambda stretch: stretch.span)

@@ -34,6 +34,7 @@ from storytrace.quotes.words import (
     TITLES,
     TOLD_HEADS,
 )
+from storytrace.settings import Settings
 
 # "the 29-year-old", "the 62-year-old actor": a description of the person just named.
 _AGE_DESCRIPTION = re.compile(r"\b\d+\s*-\s*year\s*-\s*old\b")
@@ -44,7 +45,7 @@ _NAME_LABELS = {"PERSON": "PERSON", "PER": "PERSON", "ORG": "ORG", "GPE": "GPE",
 class SpeakerReader:
     """One article's parse with the lookups every quote needs: its verbs, quoted stretches, name book and speakers."""
 
-    def __init__(self, article: Article, doc: Any) -> None:
+    def __init__(self, article: Article, doc: Any, settings: Settings) -> None:
         self.article = article
         language = (article.language or "en").split("-")[0].lower()
         self.language = language if language in REPORTING_VERBS else "en"
@@ -53,7 +54,7 @@ class SpeakerReader:
         self.framing = FRAMING_VERBS[self.language]
         self.doc = doc
         self.text = article.text
-        self.stretches = quoted_stretches(self.text)
+        self.stretches = quoted_stretches(self.text, settings.quote_continued_lines)
         # Sorted starts and the furthest end among the stretches up to each: a lookup per token in
         # O(log n) that stays exact should two stretches overlap.
         ordered = sorted(stretch.span for stretch in self.stretches)

@@ -26,8 +26,6 @@ from storytrace import pipeline
 from storytrace.model import Report
 from storytrace.settings import Settings
 
-# An upload larger than this is refused (a few thousand news articles).
-MAX_UPLOAD_BYTES = 20_000_000
 # The private folders' name prefix, by which their paths are cut from what clients see.
 _FOLDER_PREFIX = "storytrace-upload-"
 _FOLDER_PATH = re.compile(rf"\S*/{_FOLDER_PREFIX}[^/\s]+/(?:\d+/)?")
@@ -81,27 +79,27 @@ def _slot(folder: Path, number: int) -> Path:
     return slot
 
 
-def _too_large() -> HTTPException:
-    """The 413 of an upload over the cap."""
-    return HTTPException(413, f"upload larger than {MAX_UPLOAD_BYTES} bytes")
+def _too_large(cap: int) -> HTTPException:
+    """The 413 of an upload over the cap (``Settings.web_upload_max_bytes``)."""
+    return HTTPException(413, f"upload larger than {cap} bytes")
 
 
-async def _capped(request: Request) -> AsyncGenerator[bytes, None]:
-    """The body's chunks as they arrive, stopping with 413 once past the cap: a chunked body states
-    no Content-Length, so the cap is counted, not taken from the header."""
+async def _capped(request: Request, cap: int) -> AsyncGenerator[bytes, None]:
+    """The body's chunks as they arrive, stopping with 413 once past ``cap`` bytes: a chunked body
+    states no Content-Length, so the cap is counted, not taken from the header."""
     received = 0
     async for chunk in request.stream():
         received += len(chunk)
-        if received > MAX_UPLOAD_BYTES:
-            raise _too_large()
+        if received > cap:
+            raise _too_large(cap)
         yield chunk
 
 
-def _refuse_declared_oversize(request: Request) -> None:
-    """Refuse with 413 before reading a body whose stated length is over the cap."""
+def _refuse_declared_oversize(request: Request, cap: int) -> None:
+    """Refuse with 413 before reading a body whose stated length is over ``cap`` bytes."""
     length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > MAX_UPLOAD_BYTES:
-        raise _too_large()
+    if length.isdigit() and int(length) > cap:
+        raise _too_large(cap)
 
 
 def _save_files(files: list[UploadFile], folder: Path) -> None:
@@ -111,10 +109,10 @@ def _save_files(files: list[UploadFile], folder: Path) -> None:
             shutil.copyfileobj(upload.file, target, _COPY_CHUNK)
 
 
-async def _receive_form(request: Request, folder: Path) -> None:
+async def _receive_form(request: Request, folder: Path, cap: int) -> None:
     """A multipart form's files written into the folder, the body counted against the cap."""
     try:
-        form = await MultiPartParser(request.headers, _capped(request)).parse()
+        form = await MultiPartParser(request.headers, _capped(request, cap)).parse()
     except MultiPartException as error:
         raise Rejected(f"unreadable form: {error.message}") from None
     try:
@@ -126,11 +124,11 @@ async def _receive_form(request: Request, folder: Path) -> None:
         await form.close()
 
 
-async def _receive_jsonl(request: Request, folder: Path) -> None:
+async def _receive_jsonl(request: Request, folder: Path, cap: int) -> None:
     """A JSONL body written into the folder as it arrives, counted against the cap."""
     blank = True
     async with await anyio.open_file(_slot(folder, 0) / "upload.jsonl", "wb") as target:
-        async for chunk in _capped(request):
+        async for chunk in _capped(request, cap):
             blank = blank and not chunk.strip()
             await target.write(chunk)
     if blank:
@@ -170,12 +168,12 @@ def _rejection(reason: str) -> dict[str, Any]:
 
 async def ingest(request: Request, db: str, settings: Settings) -> tuple[dict[str, Any], int]:
     """The request's files (multipart) or JSONL body added to the stories; the result and its status."""
-    _refuse_declared_oversize(request)
+    _refuse_declared_oversize(request, settings.web_upload_max_bytes)
     multipart = request.headers.get("content-type", "").lower().startswith("multipart/form-data")
     with tempfile.TemporaryDirectory(prefix=_FOLDER_PREFIX) as name:
         folder = Path(name)
         try:
-            await (_receive_form if multipart else _receive_jsonl)(request, folder)
+            await (_receive_form if multipart else _receive_jsonl)(request, folder, settings.web_upload_max_bytes)
         except Rejected as rejected:
             return _answer(_rejection(rejected.reason))
         # The pipeline is slow and blocking: off the event loop, other requests go on meanwhile
