@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from markupsafe import escape
 
 import storytrace
+from storytrace.report import comparison_record
 from storytrace.web import create_app
 from storytrace.web.app import CONTENT_SECURITY_POLICY
 from storytrace.web.cache import LRUCache
@@ -433,3 +435,30 @@ def test_cached_story_page_follows_its_storyline(seeded: str, monkeypatch: pytes
     # The index links the story into another storyline: same articles, a new link on the page.
     monkeypatch.setattr(Store, "load_story", relinked)
     assert 'href="/storylines/sl-elsewhere"' in client.get(f"/stories/{story['id']}").text
+
+
+def test_pages_and_the_report_compare_a_multilingual_story_as_show_does(tmp_path: Path) -> None:
+    """One verdict: a story in several languages is compared with analyze's default embedder on
+    the story page, its JSON and the HTML report, as ``storytrace show`` and the API compare it."""
+    pages = Path(__file__).resolve().parents[2] / "shared" / "data" / "pages-dev" / "articles.jsonl"
+    db = str(tmp_path / "multilingual.db")
+    storytrace.analyze([str(pages)], db=db, embedder="none", compare=False)
+    with storytrace.Store(db, storytrace.Settings()) as store:
+        heads = store.load_article_heads()
+        multilingual = [
+            s for s in store.load_stories() if len({heads[a].language for a in s.articles}) > 1 and len(s.articles) <= 4
+        ]
+    assert multilingual
+    client = TestClient(create_app(db, PATIENT_WEB))
+    differs = False
+    for story in multilingual:
+        shown = storytrace.compare_story(story.id, db=db, embedder="auto", workers=1)[1]
+        lexical = storytrace.compare_story(story.id, db=db, embedder=None, workers=1)[1]
+        served = client.get(f"/api/stories/{story.id}").json()
+        expected = comparison_record(shown)
+        assert {key: served[key] for key in expected} == json.loads(json.dumps(expected)), story.id
+        differs = differs or comparison_record(lexical) != expected
+        report = build_report(db, [story.id])
+        for sentence in shown.summary:
+            assert str(escape(sentence.text)) in report
+    assert differs  # else the check could not tell the embedder's comparison from the lexical one

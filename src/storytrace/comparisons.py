@@ -23,13 +23,18 @@ from storytrace.store import Store, StoredStory
 from storytrace.summarize import ParsedArticle, compare_coverage, date_references, iter_parsed
 from storytrace.summarize.parsing import parsed_from_record, parsed_record
 
-__all__ = ["compare_pair", "compare_stories", "compare_story", "comparing_embedder"]
+__all__ = ["compare_pair", "compare_stories", "compare_story", "comparing_embedder", "spans_languages"]
+
+
+def spans_languages(articles: Iterable[Article]) -> bool:
+    """True when the articles are in more than one language: only then does comparing them use an embedder."""
+    return len({article.language for article in articles}) > 1
 
 
 def comparing_embedder(embedder: Embedder | str | None, stories: Iterable[Sequence[Article]]) -> Embedder | None:
     """The embedder comparing these stories needs: loaded (from a spec) only when one of them
     spans languages, for the others compare within one language."""
-    if not any(len({article.language for article in members}) > 1 for members in stories):
+    if not any(spans_languages(members) for members in stories):
         return None
     return load_embedder(embedder) if isinstance(embedder, str) else embedder
 

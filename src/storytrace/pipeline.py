@@ -103,12 +103,12 @@ def _writing_run(
     with _interruptible(db, settings, sink, articles):
         model = load_embedder(embedder) if isinstance(embedder, str) else embedder
         articles[:], problems = read_batch(inputs, settings, sink, executor)
-        with Store(db, settings) as store, store.writer_lock(command, sink.note):
-            tracker = Tracker(store, settings, model)
-            try:
-                yield _Run(sink, executor, model, articles, problems, store, tracker)
-            finally:
-                tracker.close()
+        with (
+            Store(db, settings) as store,
+            store.writer_lock(command, sink.note),
+            Tracker(store, settings, model) as tracker,
+        ):
+            yield _Run(sink, executor, model, articles, problems, store, tracker)
 
 
 def analyze(

@@ -6,15 +6,17 @@ file: each story, each copy shown side by side, and each article's text.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 from markupsafe import Markup
 
+from storytrace.comparisons import spans_languages
+from storytrace.embed import load_embedder
 from storytrace.errors import InputError
 from storytrace.pipeline import compare_story
-from storytrace.provenance import compare_articles
 from storytrace.settings import DEFAULT_SETTINGS, Settings
 from storytrace.store import Store
 from storytrace.web.links import anchor
@@ -45,15 +47,15 @@ def build_report(db: str | Path, stories: Sequence[str] = (), settings: Settings
             articles, copies = story_members(store, story)
             found.append((story, articles, copies))
     sections = []
+    embedder = functools.cache(lambda: load_embedder("auto"))  # loaded for the first story in several languages
     for story, articles, copies in found:
-        _, comparison = compare_story(story.id, db=db, settings=settings, embedder="none")
+        model = embedder() if spans_languages(articles) else None
+        _, comparison = compare_story(story.id, db=db, settings=settings, embedder=model)
         view = story_view(story, articles, copies, comparison, _link)
         by_id = {article.id: article for article in articles}
-        pairs = []
-        for relation in copies:
-            first, second = by_id[relation.original], by_id[relation.copy]
-            passages, _ = compare_articles(first, second, settings)
-            pairs.append(pair_view(first, second, passages, relation))
+        # Each copy side by side with the passages its stored verdict aligned, as the web app's
+        # side-by-side view shows them.
+        pairs = [pair_view(by_id[r.original], by_id[r.copy], r.passages, r) for r in copies]
         html = render("story_body.html", **view, inline_css=True)
         sections.append({"story": story, "html": Markup(html), "pairs": pairs, "articles": view["members"]})
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")

@@ -47,9 +47,10 @@ class Served:
     )
     # Views too slow for a request (a story's first comparison), built in a worker thread.
     builds: BackgroundBuilds[tuple[str, str], dict[str, Any]] = field(init=False)
-    # The embedder analyze uses by default, loaded on the first side-by-side view that needs it
-    # (each app its own cache).
-    pair_embedder: Callable[[], Embedder | None] = field(default_factory=lambda: functools.cache(_auto_embedder))
+    # The embedder analyze uses by default, loaded on the first view that needs it (a side by side,
+    # a story in several languages), so that the pages give show's and compare's answers; each app
+    # its own.
+    embedder: Callable[[], Embedder | None] = field(default_factory=lambda: functools.cache(_auto_embedder))
 
     def __post_init__(self) -> None:
         self.builds = BackgroundBuilds(self.settings.web_build_wait_seconds)
@@ -115,7 +116,8 @@ def _story(store: Store, state: Served, story_id: str) -> dict[str, Any]:
     """A story's cached view and rendered page; built in the background (StillBuilding: 202) when
     it takes longer than ``web_build_wait_seconds``, as a first comparison may."""
     view = state.builds.get(
-        ("story", story_id), lambda: views.story_page(store, state.views, story_id, state.db, state.settings)
+        ("story", story_id),
+        lambda: views.story_page(store, state.views, story_id, state.db, state.settings, state.embedder),
     )
     if view is None:
         raise StillBuilding(f"story {story_id} is being compared (its articles are parsed once, then cached)")
@@ -126,7 +128,7 @@ def _compare(store: Store, state: Served, first: str, second: str) -> dict[str, 
     """Two different articles side by side."""
     if first == second:
         raise HTTPException(400, f"{first}: compare needs two different articles")
-    return views.compare_view(store, first, second, state.db, state.settings, state.pair_embedder)
+    return views.compare_view(store, first, second, state.db, state.settings, state.embedder)
 
 
 @router.get("/static/app.css", include_in_schema=False)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from storytrace.comparisons import spans_languages
 from storytrace.embed import Embedder
 from storytrace.model import Article, Copy, Passage, Span, StoryComparison
 from storytrace.pipeline import compare_pair, compare_story
@@ -107,10 +108,14 @@ def story_page(
     story_id: str,
     db: str | Path,
     settings: Settings,
+    embedder: Callable[[], Embedder | None],
 ) -> dict[str, Any]:
     """A story's view with its rendered page (``html``), cached by the story's id, storyline and
     articles: a story changes when an article joins it, and its storyline link when the index links
-    it to another storyline; either changes the key, so a cached view is never stale."""
+    it to another storyline; either changes the key, so a cached view is never stale.
+
+    The comparison is ``show``'s: a story in several languages is compared with ``analyze``'s
+    default embedder (``embedder`` is called only then, so it may load lazily)."""
     found = store.load_story(story_id)
     if found is None:
         raise Missing(f"{story_id}: no such story")
@@ -119,7 +124,8 @@ def story_page(
     if cached is not None:
         return cached
     articles, copies = story_members(store, found)
-    _, comparison = compare_story(found.id, db=db, settings=settings, embedder="none", workers=1)
+    model = embedder() if spans_languages(articles) else None
+    _, comparison = compare_story(found.id, db=db, settings=settings, embedder=model, workers=1)
     view = story_view(found, articles, copies, comparison)
     view["html"] = render("story.html", **view)
     cache.put(key, view)
