@@ -8,6 +8,7 @@ Ids are whole path tails (``:path``): an id may hold ``/``, sent percent-encoded
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -42,6 +43,8 @@ class Served:
     store: Store
     settings: Settings
     lists: LRUCache[tuple[str, ...], list[StoredStory]] = field(default_factory=lambda: LRUCache(_LIST_CACHE))
+    # The story list API's encoded answers, by every filter (q included), dropped with the lists.
+    list_bodies: LRUCache[tuple[str, ...], bytes] = field(default_factory=lambda: LRUCache(_LIST_CACHE))
     views: LRUCache[tuple[str, str, tuple[str, ...]], dict[str, Any]] = field(
         default_factory=lambda: LRUCache(_VIEW_CACHE)
     )
@@ -142,9 +145,26 @@ def home(store: StoreDep, state: ServedDep, filters: FiltersDep) -> str:
     return render("stories.html", stories=found, **{k: v or "" for k, v in asdict(filters).items()})
 
 
+def _json_body(document: Any) -> bytes:
+    """A JSON document encoded as FastAPI's JSONResponse encodes it: cached views and lists keep
+    these bytes, since encoding a large story on every request was most of its cost."""
+    return json.dumps(document, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+
+
+def _json_answer(body: bytes) -> Response:
+    """A new response (responses are not shared between requests) over cached JSON bytes."""
+    return Response(body, media_type="application/json")
+
+
 @router.get("/api/stories", summary="Stories, newest filters applied (q searches titles)")
-def api_stories(store: StoreDep, state: ServedDep, filters: FiltersDep) -> list[dict[str, Any]]:
-    return [asdict(story) for story in views.story_list(store, state.lists, filters)]
+def api_stories(store: StoreDep, state: ServedDep, filters: FiltersDep) -> Response:
+    version = store.stories_version()
+    key = tuple(value or "" for value in asdict(filters).values())
+    body = state.list_bodies.get(key, version)
+    if body is None:
+        body = _json_body([asdict(story) for story in views.story_list(store, state.lists, filters)])
+        state.list_bodies.put(key, body, version)
+    return _json_answer(body)
 
 
 @router.get("/stories/{story_id:path}", response_class=HTMLResponse, include_in_schema=False)
@@ -156,22 +176,25 @@ def story_page(store: StoreDep, state: ServedDep, story_id: str, query_id: Query
     "/api/stories/{story_id:path}",
     summary="One story with its comparison (the report's story record); ids percent-encoded",
 )
-def api_story(store: StoreDep, state: ServedDep, story_id: str, query_id: QueryId = None) -> dict[str, Any]:
+def api_story(store: StoreDep, state: ServedDep, story_id: str, query_id: QueryId = None) -> Response:
     view = _story(store, state, _given(story_id, query_id))
-    # Shaped once per cached view, on the first request for it.
+    # Shaped and encoded once per cached view, on the first request for it.
     if "json" not in view:
         story: StoredStory = view["story"]
-        view["json"] = {
-            "id": story.id,
-            "title": story.title,
-            "storyline": story.storyline,
-            "start": story.start,
-            "end": story.end,
-            "articles": list(story.articles),
-            "copies": [copy.to_record() for copy in view["copies"]],
-            "copy_families": [family.to_record() for family in view["families"]],
-        } | (view["record"] or {})
-    return cast(dict[str, Any], view["json"])
+        view["json"] = _json_body(
+            {
+                "id": story.id,
+                "title": story.title,
+                "storyline": story.storyline,
+                "start": story.start,
+                "end": story.end,
+                "articles": list(story.articles),
+                "copies": [copy.to_record() for copy in view["copies"]],
+                "copy_families": [family.to_record() for family in view["families"]],
+            }
+            | (view["record"] or {})
+        )
+    return _json_answer(cast(bytes, view["json"]))
 
 
 @router.get("/storylines/{storyline_id:path}", response_class=HTMLResponse, include_in_schema=False)
