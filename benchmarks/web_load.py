@@ -11,12 +11,14 @@ What it measures
 
     Printed: requests, errors (non-2xx or transport errors), p50/p99/max latency in ms, overall and
     per kind. The baseline in the same run: ``/static/app.css``, a constant response, under the
-    same 50 clients — the floor of the server and client on this machine.
+    same 50 clients — the floor of the server and client on this machine. Each ``--workers`` count
+    (server processes of ``storytrace serve --workers N``) is measured in turn, over one store;
+    a 202 (a view still being built) counts as an error, and the warm-up waits until none is left.
 
 Command (from the repository root)::
 
     .venv/bin/python benchmarks/web_load.py                 # about 3 minutes (building the store)
-    .venv/bin/python benchmarks/web_load.py --articles 2000 --seconds 10
+    .venv/bin/python benchmarks/web_load.py --articles 2000 --seconds 10 --workers 1 --workers 2
 """
 
 from __future__ import annotations
@@ -24,9 +26,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import multiprocessing
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -44,12 +46,27 @@ CLIENTS = 50
 PORT = 8765
 
 
-def _serve(db: str, port: int) -> None:
-    import uvicorn
+def _serve(db: str, port: int, workers: int) -> subprocess.Popen[bytes]:
+    """``storytrace serve`` as a user starts it, with ``workers`` server processes."""
+    command = [sys.executable, "-m", "storytrace.cli", "serve", "--db", db, "--port", str(port)]
+    return subprocess.Popen([*command, "--workers", str(workers)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
-    from storytrace.web import create_app
 
-    uvicorn.run(create_app(db), host="127.0.0.1", port=port, log_level="error")
+def _warm(base: str, paths: list[tuple[str, str]], workers: int) -> None:
+    """Every path answered 200 (not 202, still building) by every server process: each process
+    has its own caches, so each path is asked until it has answered 200 ``3 * workers`` times."""
+    import httpx
+
+    for _, path in paths:
+        answered = 0
+        while answered < 3 * workers:
+            status = httpx.get(base + path, timeout=300).status_code
+            if status == 200:
+                answered += 1
+            elif status == 202:
+                time.sleep(0.5)
+            else:
+                raise SystemExit(f"{path}: HTTP {status} while warming up")
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -73,7 +90,7 @@ async def _load(base: str, paths: list[tuple[str, str]], seconds: float) -> dict
                 started = time.perf_counter()
                 try:
                     response = await http.get(path)
-                    ok = response.status_code < 300
+                    ok = response.status_code == 200
                 except httpx.HTTPError:
                     ok = False
                 latencies.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
@@ -112,6 +129,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--workers", type=int, action="append", help="server processes (repeatable; default 1 and 2)")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     import httpx
@@ -133,28 +151,32 @@ def main() -> int:
         paths += [("story JSON", f"/api/stories/{s.id}") for s in stories]
         paths += [("story list JSON", "/api/stories?q=the")] * 5
         paths += [("article JSON", f"/api/articles/{a}") for a in articles[:20]]
-        server = multiprocessing.get_context("spawn").Process(target=_serve, args=(db, PORT), daemon=True)
-        server.start()
-        base = f"http://127.0.0.1:{PORT}"
-        for _ in range(200):
-            try:
-                httpx.get(base + "/static/app.css", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        warm = time.perf_counter()
-        for _, path in paths:
-            httpx.get(base + path, timeout=120)
-        print(f"warm-up (first views: comparisons computed and cached): {time.perf_counter() - warm:.0f} s\n")
-        baseline = asyncio.run(_load(base, [("stylesheet", "/static/app.css")], args.seconds))
-        measured = asyncio.run(_load(base, paths, args.seconds))
-        server.terminate()
-        server.join()
-    print(f"{CLIENTS} clients, {args.seconds:.0f} s each run")
-    rows = [
-        _report("baseline: stylesheet", baseline, args.seconds),
-        _report("story pages and API", measured, args.seconds),
-    ]
+        rows = []
+        for workers in args.workers or [1, 2]:
+            server = _serve(db, PORT, workers)
+            base = f"http://127.0.0.1:{PORT}"
+            for _ in range(600):
+                try:
+                    httpx.get(base + "/static/app.css", timeout=1)
+                    break
+                except httpx.HTTPError:
+                    time.sleep(0.1)
+            warm = time.perf_counter()
+            _warm(base, paths, workers)
+            print(
+                f"\n{workers} server process(es); warm-up (views built and cached): {time.perf_counter() - warm:.0f} s"
+            )
+            print(f"{CLIENTS} clients, {args.seconds:.0f} s each run")
+            baseline = asyncio.run(_load(base, [("stylesheet", "/static/app.css")], args.seconds))
+            measured = asyncio.run(_load(base, paths, args.seconds))
+            server.terminate()
+            server.wait()
+            rows.append(
+                _report(f"baseline: stylesheet, {workers} process(es)", baseline, args.seconds) | {"workers": workers}
+            )
+            rows.append(
+                _report(f"story pages and API, {workers} process(es)", measured, args.seconds) | {"workers": workers}
+            )
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2))
     return 0
