@@ -17,7 +17,8 @@ import pytest
 from typer.testing import CliRunner
 
 from storytrace import Article, Interrupted, Settings, Store, StoreError, analyze
-from storytrace.cli import EXIT_INTERNAL, EXIT_INTERRUPTED, app
+from storytrace.cli import app
+from storytrace.cli.runtime import EXIT_INTERNAL, EXIT_INTERRUPTED
 from storytrace.pipeline import add
 from storytrace.tracker import Tracker
 
@@ -345,7 +346,7 @@ def test_an_internal_error_has_its_own_exit_code_and_no_traceback(monkeypatch: p
     def broken(*_: object, **__: object) -> None:
         raise ZeroDivisionError("planted bug")
 
-    monkeypatch.setattr("storytrace.cli.run_analysis", broken)
+    monkeypatch.setattr("storytrace.cli.ingest.run_analysis", broken)
     arguments = ["analyze", str(EXAMPLES / "text"), "--db", str(tmp_path / "b.db")]
     result = CliRunner().invoke(app, arguments)
     assert result.exit_code == EXIT_INTERNAL
@@ -357,15 +358,15 @@ def test_an_internal_error_has_its_own_exit_code_and_no_traceback(monkeypatch: p
 
 def test_a_ctrl_c_python_swallowed_still_stops_the_run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Python drops a KeyboardInterrupt raised inside a finalizer; the next progress step raises it again."""
-    from storytrace import cli
+    from storytrace.cli import ingest, runtime
 
     def swallowing(*_: object, progress: object, **__: object) -> None:
         with contextlib.suppress(KeyboardInterrupt):  # what Python does with it inside a __del__
-            cli._Interrupts.handler(signal.SIGINT, None)  # noqa: SLF001 - the signal, as it arrives
+            runtime.Interrupts.handler(signal.SIGINT, None)  # the signal, as it arrives
         progress.stage("cleaning", 1)  # type: ignore[attr-defined]
         raise AssertionError("the run went on after Ctrl-C")
 
-    monkeypatch.setattr(cli, "run_analysis", swallowing)
+    monkeypatch.setattr(ingest, "run_analysis", swallowing)
     result = CliRunner().invoke(app, ["analyze", str(EXAMPLES / "text"), "--db", str(tmp_path / "s.db")])
     assert result.exit_code == EXIT_INTERRUPTED, result.output
     assert "interrupted" in result.output
