@@ -9,7 +9,7 @@ What it measures (docs/dating.md has the figures)
 
     Two methods on the same documents (``storytrace.ingest.read_inputs``, default settings):
 
-    * ``new``: ``storytrace.clean.draft_article``, the dating of ``clean.metadata.date_article``;
+    * ``new``: ``storytrace.clean.draft_article``, the dating of ``clean.dating.date_article``;
     * ``old``: :func:`baseline_dating`, the chain ``draft_article`` used before (stated field >
       htmldate > English-labelled or date-only removed dateline lines > ``/Y/M/D/`` in the URL
       > fetch time), re-run here on the same cleaned lines with the former English-only label
@@ -33,9 +33,10 @@ from datetime import date
 from pathlib import Path
 
 from storytrace.clean import draft_article
+from storytrace.clean.dating import DATE_SOURCES, parse_date
 from storytrace.clean.html import extract_html
 from storytrace.clean.lines import clean_lines
-from storytrace.clean.metadata import DATE_SOURCES, detect_language, parse_date
+from storytrace.clean.metadata import detect_language
 from storytrace.clean.patterns import DATE_ONLY
 from storytrace.ingest import read_inputs
 from storytrace.ingest.fields import language_code, text_value

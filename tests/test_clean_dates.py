@@ -12,7 +12,7 @@ from sqlalchemy import text, update
 
 from storytrace import Article, Settings, Store
 from storytrace.clean import draft_article, finish_article
-from storytrace.clean.metadata import DATE_SOURCES, DateEvidence, date_article, date_from_url, split_page_stamp
+from storytrace.clean.dating import DATE_SOURCES, DateEvidence, date_article, date_from_url, split_page_stamp
 from storytrace.model import RawDocument, Removal
 from storytrace.store.schema import SCHEMA_VERSION, articles, meta
 

@@ -11,9 +11,10 @@ import hashlib
 from dataclasses import dataclass
 
 from storytrace.clean.corpus import remove_outlet_repeats
+from storytrace.clean.dating import DateEvidence, date_article, split_page_stamp
 from storytrace.clean.html import extract_html
 from storytrace.clean.lines import clean_lines, normalize_line
-from storytrace.clean.metadata import DateEvidence, date_article, detect_language, outlet_from_url, split_page_stamp
+from storytrace.clean.metadata import detect_language, outlet_from_url
 from storytrace.clean.segment import PARAGRAPH_SEPARATOR, sentence_spans
 from storytrace.clean.timeout import time_limit
 from storytrace.ingest.fields import check_article, check_document, language_code, text_value

@@ -38,7 +38,7 @@ articles = Table(
     Column("outlet", String(512), nullable=True),
     Column("title", Text, nullable=True),
     Column("published", String(40), nullable=True),
-    # stated | metadata | page | url | text | fetched | none (clean.metadata.DATE_SOURCES); NULL: unknown.
+    # stated | metadata | page | url | text | fetched | none (clean.dating.DATE_SOURCES); NULL: unknown.
     Column("date_source", String(16), nullable=True),
     Column("language", String(16), nullable=True),
     Column("author", Text, nullable=True),
