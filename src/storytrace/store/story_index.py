@@ -21,7 +21,8 @@ from storytrace.settings import Settings
 from storytrace.store.db import StoreBase
 from storytrace.store.schema import meta, stories, story_articles, story_merges, story_terms
 from storytrace.store.sql import LOOKUP_CHUNK, chunks, translated, upsert
-from storytrace.stories.index import Assignment, IndexChanges, StoryIndex, StoryState
+from storytrace.stories.index import StoryIndex
+from storytrace.stories.records import Assignment, IndexChanges, StoryState
 
 # storytrace_meta key of the story index's document count (articles added to it).
 _STORY_DOCUMENTS = "story_documents"

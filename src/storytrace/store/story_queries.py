@@ -15,7 +15,7 @@ from storytrace.store.db import StoreBase
 from storytrace.store.schema import articles, stories, story_articles, story_merges
 from storytrace.store.sql import rows_where_in
 from storytrace.stories import storyline_id
-from storytrace.stories.index import Merge
+from storytrace.stories.records import Merge
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,8 @@ from storytrace.executor import SERIAL, Executor, Step
 from storytrace.model import Article, Copy, Story, Storyline
 from storytrace.settings import DEFAULT_SETTINGS, Settings
 from storytrace.stories.features import StoryFeatures, story_features
-from storytrace.stories.index import Assignment, IndexChanges, Merge, StoryIndex, StoryState, story_id_for
+from storytrace.stories.index import StoryIndex
+from storytrace.stories.records import Assignment, IndexChanges, Merge, StoryState, story_id_for
 
 __all__ = [
     "Assignment",

@@ -12,12 +12,10 @@ and centroids that grow article by article.
 
 from __future__ import annotations
 
-import hashlib
 import heapq
 import math
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from itertools import repeat
 from operator import mul
 
@@ -25,86 +23,8 @@ import numpy as np
 
 from storytrace.settings import Settings
 from storytrace.stories.features import StoryFeatures, word_frequency
-
-
-def story_id_for(first_article: str) -> str:
-    """A story's id: stable, short, and the same however the articles arrived (its first article's)."""
-    return "st-" + hashlib.sha1(first_article.encode("utf-8")).hexdigest()[:12]
-
-
-@dataclass(slots=True)
-class StoryState:
-    """One live story in the index: the sums of its members' unit vectors and its day range.
-
-    ``terms`` and ``names`` are centroids (sums, truncated to the heaviest entries) whose norms
-    are kept beside them. ``languages`` counts the members of each language ("" for members of
-    unknown language), so that similarity knows how many pairs are in two languages. ``keys``
-    are the terms that find this story in the postings; ``lead`` is the sum of its members' lead
-    embeddings (with an embedder only).
-    """
-
-    id: str
-    articles: list[str]
-    terms: dict[str, float]
-    names: dict[str, float]
-    keys: set[str]
-    first_day: int | None = None
-    last_day: int | None = None
-    languages: dict[str, int] = field(default_factory=dict)
-    lead: np.ndarray | None = None
-    storyline: str = ""
-    terms_norm: float = 0.0
-    names_norm: float = 0.0
-
-    def __post_init__(self) -> None:
-        self.storyline = self.storyline or self.id
-        self.refresh_norms()
-
-    def refresh_norms(self) -> None:
-        """Recompute the centroids' norms (after loading or truncating)."""
-        self.terms_norm = math.sqrt(sum(w * w for w in self.terms.values()))
-        self.names_norm = math.sqrt(sum(w * w for w in self.names.values()))
-
-    def members_in(self, language: str | None) -> int:
-        """How many members are in ``language`` (None: of unknown language)."""
-        return self.languages.get(language or "", 0)
-
-
-@dataclass(frozen=True, slots=True)
-class Merge:
-    """Story ``merged`` was found to report the same event as ``into`` when ``article`` arrived."""
-
-    merged: str
-    into: str
-    article: str
-    similarity: float
-
-
-@dataclass(frozen=True, slots=True)
-class IndexChanges:
-    """What the index changed since it last reported: the store writes exactly this.
-
-    ``documents`` is the new article count, ``df`` the new frequencies of changed terms
-    ("t:" lemma or "n:" name), ``stories`` the live stories added or changed (whole),
-    ``removed`` the ids of stories merged away, ``merges`` the merges in the order they happened.
-    """
-
-    documents: int
-    df: dict[str, int]
-    stories: list[StoryState]
-    removed: list[str]
-    merges: list[Merge]
-
-
-@dataclass(frozen=True, slots=True)
-class Assignment:
-    """Where one added article went, and the merges it caused."""
-
-    article: str
-    story: str
-    similarity: float  # to the story it joined (1.0 when linked by a copy, 0.0 when it opened one)
-    reason: str  # "similar" | "copy" | "new"
-    merges: tuple[Merge, ...] = ()
+from storytrace.stories.leads import LeadTable
+from storytrace.stories.records import Assignment, IndexChanges, Merge, StoryState, story_id_for
 
 
 def _dot(first: dict[str, float], second: dict[str, float]) -> float:
@@ -133,54 +53,6 @@ def _truncate(centroid: dict[str, float], limit: int) -> dict[str, float]:
     return centroid if len(centroid) <= limit else dict(_heaviest(centroid, limit))
 
 
-class _LeadTable:
-    """Stories' mean lead embeddings as rows of one matrix: cross-language candidates.
-
-    Reports of one event in two languages may share no word and no name (Путин / Putin), so the
-    postings never bring them together; a matrix product over every story's lead does. Brute
-    force is enough: 100,000 stories x 512 dimensions is one 50-million multiply-add product.
-    """
-
-    def __init__(self) -> None:
-        self.rows: dict[str, int] = {}
-        self.ids: list[str | None] = []
-        self.matrix = np.zeros((0, 0), dtype=np.float32)
-
-    def put(self, story_id: str, lead_sum: np.ndarray) -> None:
-        """Store (or replace) a story's lead direction."""
-        norm = float(np.linalg.norm(lead_sum))
-        if not norm:
-            return
-        row = self.rows.get(story_id)
-        if row is None:
-            row = len(self.ids)
-            if row >= self.matrix.shape[0]:  # grow by doubling: amortised O(1) per story
-                grown = np.zeros((max(64, 2 * row), lead_sum.shape[0]), dtype=np.float32)
-                if row:
-                    grown[:row] = self.matrix[:row]
-                self.matrix = grown
-            self.rows[story_id] = row
-            self.ids.append(story_id)
-        self.matrix[row] = lead_sum / norm
-
-    def drop(self, story_id: str) -> None:
-        """Forget a merged-away story."""
-        row = self.rows.pop(story_id, None)
-        if row is not None:
-            self.matrix[row] = 0.0
-            self.ids[row] = None
-
-    def nearest(self, lead: np.ndarray, limit: int) -> list[str]:
-        """The ``limit`` stories whose leads are closest to ``lead`` (positive cosine only)."""
-        count = len(self.ids)
-        if not count or lead.shape[0] != self.matrix.shape[1]:
-            return []
-        cosines = self.matrix[:count] @ lead
-        top = np.argpartition(-cosines, min(limit, count - 1))[:limit] if count > limit else np.arange(count)
-        ranked = sorted((-float(cosines[row]), self.ids[row]) for row in top if cosines[row] > 0 and self.ids[row])
-        return [story_id for _, story_id in ranked if story_id is not None]
-
-
 class StoryIndex:
     """Stories so far, with running document frequencies and postings to find candidates.
 
@@ -207,7 +79,7 @@ class StoryIndex:
         self.removed: set[str] = set()  # stories merged away since then
         self.df_changed: set[str] = set()  # document frequencies changed since then
         self.merges_taken = 0  # merges already handed out by ``take_changes``
-        self.leads = _LeadTable()
+        self.leads = LeadTable()
         for story in stories:
             self._register(story)
 
