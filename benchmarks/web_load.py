@@ -27,6 +27,7 @@ import argparse
 import asyncio
 import json
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -100,6 +101,46 @@ async def _load(base: str, paths: list[tuple[str, str]], seconds: float) -> dict
     return {**latencies, "errors": errors}
 
 
+# wrk's Lua hooks: each connection cycles through the (shuffled) paths; the summary line holds
+# requests, errors (connect, read, write, timeout, status >= 400) and latencies in microseconds.
+_WRK_SCRIPT = """
+local paths = {%s}
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format("GET", paths[(n %% #paths) + 1])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %%d %%d %%d %%d %%d\\n", summary.requests,
+    e.connect + e.read + e.write + e.status + e.timeout,
+    latency:percentile(50), latency:percentile(99), latency.max))
+end
+"""
+
+
+def _wrk(base: str, paths: list[tuple[str, str]], seconds: float, folder: Path) -> dict[str, float]:
+    """The same mix of requests from wrk (C, two threads, ``CLIENTS`` connections): a client that
+    leaves the shared cores to the server, unlike 50 Python clients."""
+    order = [path for _, path in paths]
+    random.Random(5).shuffle(order)
+    script = folder / "paths.lua"
+    script.write_text(_WRK_SCRIPT % ", ".join(json.dumps(path) for path in order))
+    command = ["wrk", "-t2", f"-c{CLIENTS}", f"-d{int(seconds)}s", "--timeout", "30s", "-s", str(script), base]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    requests, errors, p50, p99, most = (int(v) for v in output.split("RESULT")[1].split())
+    return {"requests": requests, "errors": errors, "p50_ms": p50 / 1000, "p99_ms": p99 / 1000, "max_ms": most / 1000}
+
+
+def _wrk_report(name: str, result: dict[str, float], seconds: float) -> dict[str, object]:
+    row: dict[str, object] = {"run": name, "per_second": result["requests"] / seconds, **result}
+    print(
+        f"{name:<44} {int(result['requests']):>7} {row['per_second']:>7.0f}/s errors {int(result['errors']):>3}  "
+        f"p50 {result['p50_ms']:6.1f} ms  p99 {result['p99_ms']:7.1f} ms  max {result['max_ms']:7.1f} ms"
+    )
+    return row
+
+
 def _report(name: str, result: dict[str, list[float] | int], seconds: float) -> dict[str, object]:
     every = [v for key, values in result.items() if key != "errors" for v in values]  # type: ignore[union-attr]
     row = {
@@ -120,8 +161,8 @@ def _report(name: str, result: dict[str, list[float] | int], seconds: float) -> 
             continue
         print(
             f"   {kind:<19} {len(values):>7}  p50 {statistics.median(values):6.1f} ms  "  # type: ignore[arg-type]
-            f"p99 {_percentile(values, 0.99):7.1f} ms"
-        )  # type: ignore[arg-type]
+            f"p99 {_percentile(values, 0.99):7.1f} ms"  # type: ignore[arg-type]
+        )
     return row
 
 
@@ -130,6 +171,13 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--workers", type=int, action="append", help="server processes (repeatable; default 1 and 2)")
+    parser.add_argument(
+        "--client",
+        choices=("wrk", "httpx"),
+        action="append",
+        help="load client (repeatable): wrk (scripts/bench-setup.sh installs it) and/or 50 httpx clients; "
+        "default both when wrk is installed, else httpx",
+    )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     import httpx
@@ -152,6 +200,7 @@ def main() -> int:
         paths += [("story list JSON", "/api/stories?q=the")] * 5
         paths += [("article JSON", f"/api/articles/{a}") for a in articles[:20]]
         rows = []
+        clients = args.client or (["httpx", "wrk"] if shutil.which("wrk") else ["httpx"])
         for workers in args.workers or [1, 2]:
             server = _serve(db, PORT, workers)
             base = f"http://127.0.0.1:{PORT}"
@@ -167,16 +216,17 @@ def main() -> int:
                 f"\n{workers} server process(es); warm-up (views built and cached): {time.perf_counter() - warm:.0f} s"
             )
             print(f"{CLIENTS} clients, {args.seconds:.0f} s each run")
-            baseline = asyncio.run(_load(base, [("stylesheet", "/static/app.css")], args.seconds))
-            measured = asyncio.run(_load(base, paths, args.seconds))
+            constant = [("stylesheet", "/static/app.css")]
+            for client in clients:
+                for name, mix in (("baseline: stylesheet", constant), ("story pages and API", paths)):
+                    label = f"{name}, {workers} process(es), {client}"
+                    if client == "wrk":
+                        row = _wrk_report(label, _wrk(base, mix, args.seconds, root), args.seconds)
+                    else:
+                        row = _report(label, asyncio.run(_load(base, mix, args.seconds)), args.seconds)
+                    rows.append(row | {"client": client, "workers": workers})
             server.terminate()
             server.wait()
-            rows.append(
-                _report(f"baseline: stylesheet, {workers} process(es)", baseline, args.seconds) | {"workers": workers}
-            )
-            rows.append(
-                _report(f"story pages and API, {workers} process(es)", measured, args.seconds) | {"workers": workers}
-            )
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2))
     return 0
