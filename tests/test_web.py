@@ -432,8 +432,12 @@ def test_cached_story_page_follows_its_storyline(seeded: str, monkeypatch: pytes
         found = loaded(self, story_id)
         return dataclasses.replace(found, storyline="sl-elsewhere") if found else None
 
-    # The index links the story into another storyline: same articles, a new link on the page.
+    # The index links the story into another storyline (when an article arrives, so the stories'
+    # version moves): same articles, a new link on the page.
     monkeypatch.setattr(Store, "load_story", relinked)
+    assert 'href="/storylines/sl-elsewhere"' not in client.get(f"/stories/{story['id']}").text  # version unchanged
+    version = Store.stories_version
+    monkeypatch.setattr(Store, "stories_version", lambda self: version(self) + "+1")
     assert 'href="/storylines/sl-elsewhere"' in client.get(f"/stories/{story['id']}").text
 
 

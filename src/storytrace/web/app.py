@@ -19,7 +19,6 @@ import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -31,7 +30,7 @@ from storytrace.settings import DEFAULT_SETTINGS, Settings
 from storytrace.store import Store
 from storytrace.web.background import RETRY_SECONDS, StillBuilding
 from storytrace.web.pages import render
-from storytrace.web.protocol import HeadAsGet, allowed_methods, check_url
+from storytrace.web.protocol import HeadAsGet, SecurityHeaders, allowed_methods, check_url
 from storytrace.web.routes import Served, router
 from storytrace.web.views import Missing
 
@@ -43,6 +42,12 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'"
 )
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
 
 
 def _error(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
@@ -112,16 +117,8 @@ def create_app(db: str | Path = "storytrace.db", settings: Settings = DEFAULT_SE
     # One store for the app's life, opened here so that an unusable database fails at once.
     app.state.served = Served(app.state.db, Store(app.state.db, settings), settings)
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
-        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["X-Frame-Options"] = "DENY"
-        return response
-
     app.add_middleware(HeadAsGet)
+    app.add_middleware(SecurityHeaders, headers=SECURITY_HEADERS)
     _install_error_handlers(app)
     app.include_router(router)
     return app

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from importlib import resources
 from typing import Any
@@ -39,8 +40,9 @@ def counted(number: int, singular: str, plural: str | None = None) -> str:
 templates.filters.update(when=when, counted=counted)
 
 
+@functools.cache
 def stylesheet() -> str:
-    """The pages' CSS (also inlined into the shareable report)."""
+    """The pages' CSS (also inlined into the shareable report), read from the package once."""
     return resources.files("storytrace.web").joinpath("static/app.css").read_text("utf-8")
 
 

@@ -12,6 +12,30 @@ from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
+class SecurityHeaders:
+    """ASGI middleware adding the same security headers to every response (the Content-Security-
+    Policy and its companions). Pure ASGI rather than ``@app.middleware("http")``, whose wrapper
+    re-streams every response body through another task: a third of a cached page's cost."""
+
+    def __init__(self, app: ASGIApp, headers: dict[str, str]) -> None:
+        self.app = app
+        self.headers = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()]
+        self.names = {name for name, _ in self.headers}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                kept = [(name, value) for name, value in message.get("headers", []) if name.lower() not in self.names]
+                message = {**message, "headers": [*kept, *self.headers]}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
 class HeadAsGet:
     """ASGI middleware answering HEAD as GET without the body (FastAPI routes answer only the
     methods they name; the body is dropped here, not left to the server, which may not)."""
@@ -58,7 +82,7 @@ def _check_decodes(raw: bytes, plus_is_space: bool) -> None:
         raise HTTPException(400, "the URL holds a NUL character")
 
 
-def check_url(request: Request) -> None:
+async def check_url(request: Request) -> None:
     """A dependency of every route: the request's path and query decode to clean UTF-8."""
     _check_decodes(request.scope.get("raw_path") or request.scope["path"].encode("utf-8"), plus_is_space=False)
     _check_decodes(request.scope.get("query_string", b""), plus_is_space=True)

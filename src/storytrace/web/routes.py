@@ -45,8 +45,8 @@ class Served:
     lists: LRUCache[tuple[str, ...], list[StoredStory]] = field(default_factory=lambda: LRUCache(_LIST_CACHE))
     # The story list API's encoded answers, by every filter (q included), dropped with the lists.
     list_bodies: LRUCache[tuple[str, ...], bytes] = field(default_factory=lambda: LRUCache(_LIST_CACHE))
-    views: LRUCache[tuple[str, str, tuple[str, ...]], dict[str, Any]] = field(
-        default_factory=lambda: LRUCache(_VIEW_CACHE)
+    views: views.ViewCache = field(
+        default_factory=lambda: views.ViewCache(LRUCache(_VIEW_CACHE), LRUCache(_VIEW_CACHE))
     )
     # Views too slow for a request (a story's first comparison), built in a worker thread.
     builds: BackgroundBuilds[tuple[str, str], dict[str, Any]] = field(init=False)
@@ -135,7 +135,7 @@ def _compare(store: Store, state: Served, first: str, second: str) -> dict[str, 
 
 
 @router.get("/static/app.css", include_in_schema=False)
-def css() -> Response:
+async def css() -> Response:
     return Response(stylesheet(), media_type="text/css")
 
 

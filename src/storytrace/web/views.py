@@ -102,9 +102,21 @@ def story_view(
     }
 
 
+ViewKey = tuple[str, str, tuple[str, ...]]
+
+
+@dataclass
+class ViewCache:
+    """Rendered story views by (id, storyline, articles), and which key each requested id names
+    at the current stories version."""
+
+    views: LRUCache[ViewKey, dict[str, Any]]
+    keys: LRUCache[str, ViewKey]
+
+
 def story_page(
     store: Store,
-    cache: LRUCache[tuple[str, str, tuple[str, ...]], dict[str, Any]],
+    cache: ViewCache,
     story_id: str,
     db: str | Path,
     settings: Settings,
@@ -116,11 +128,18 @@ def story_page(
 
     The comparison is ``show``'s: a story in several languages is compared with ``analyze``'s
     default embedder (``embedder`` is called only then, so it may load lazily)."""
+    # While the stories are as they were (their version), the id names the view it named: one
+    # small read instead of loading the story to build its key.
+    version = store.stories_version()
+    known = cache.keys.get(story_id, version)
+    if known is not None and (cached := cache.views.get(known)) is not None:
+        return cached
     found = store.load_story(story_id)
     if found is None:
         raise Missing(f"{story_id}: no such story")
     key = (found.id, found.storyline, found.articles)
-    cached = cache.get(key)
+    cache.keys.put(story_id, key, version)
+    cached = cache.views.get(key)
     if cached is not None:
         return cached
     articles, copies = story_members(store, found)
@@ -128,7 +147,7 @@ def story_page(
     _, comparison = compare_story(found.id, db=db, settings=settings, embedder=model, workers=1)
     view = story_view(found, articles, copies, comparison)
     view["html"] = render("story.html", **view)
-    cache.put(key, view)
+    cache.views.put(key, view)
     return view
 
 
