@@ -101,9 +101,11 @@ async def _load(base: str, paths: list[tuple[str, str]], seconds: float) -> dict
     return {**latencies, "errors": errors}
 
 
-# wrk's Lua hooks: each connection cycles through the (shuffled) paths; the summary line holds
+# wrk's Lua hooks: each connection cycles through the (shuffled) paths, accepting gzip as a browser
+# does (wrk does not decompress; it reads the bytes sent); the summary line holds
 # requests, errors (connect, read, write, timeout, status >= 400) and latencies in microseconds.
 _WRK_SCRIPT = """
+wrk.headers["Accept-Encoding"] = "gzip, deflate"  -- as browsers (and httpx) send it
 local paths = {%s}
 local n = 0
 request = function()

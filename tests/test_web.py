@@ -466,3 +466,21 @@ def test_pages_and_the_report_compare_a_multilingual_story_as_show_does(tmp_path
         for sentence in shown.summary:
             assert str(escape(sentence.text)) in report
     assert differs  # else the check could not tell the embedder's comparison from the lexical one
+
+
+def test_cached_pages_are_gzipped_for_clients_that_accept_it(client: TestClient) -> None:
+    story = _biggest_story(client)
+    small = client.get("/api/stories?q=no-such-title", headers={"Accept-Encoding": "gzip"})
+    assert small.content == b"[]" and "content-encoding" not in small.headers  # too small to gain
+    for path in (f"/stories/{story['id']}", f"/api/stories/{story['id']}"):
+        plain = client.get(path, headers={"Accept-Encoding": "identity"})
+        assert "content-encoding" not in plain.headers and plain.headers["vary"] == "Accept-Encoding"
+        packed = client.get(path, headers={"Accept-Encoding": "br, gzip;q=0.8"})
+        assert packed.headers["content-encoding"] == "gzip" and packed.headers["vary"] == "Accept-Encoding"
+        assert packed.content == plain.content  # httpx undoes the gzip: the same bytes
+        assert int(packed.headers["content-length"]) < len(plain.content) / 2
+        refused = client.get(path, headers={"Accept-Encoding": "gzip;q=0, identity"})
+        assert "content-encoding" not in refused.headers
+        head = client.head(path, headers={"Accept-Encoding": "gzip"})
+        assert head.status_code == 200 and head.content == b"" and head.headers["content-encoding"] == "gzip"
+        assert head.headers["content-security-policy"] == plain.headers["content-security-policy"]

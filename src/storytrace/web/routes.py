@@ -8,7 +8,6 @@ Ids are whole path tails (``:path``): an id may hold ``/``, sent percent-encoded
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -23,6 +22,7 @@ from storytrace.settings import Settings
 from storytrace.store import Store, StoredStory
 from storytrace.web import views
 from storytrace.web.background import BackgroundBuilds, StillBuilding
+from storytrace.web.bodies import Body
 from storytrace.web.cache import LRUCache
 from storytrace.web.flows import outlet_flows_svg
 from storytrace.web.links import server_url
@@ -44,7 +44,7 @@ class Served:
     settings: Settings
     lists: LRUCache[tuple[str, ...], list[StoredStory]] = field(default_factory=lambda: LRUCache(_LIST_CACHE))
     # The story list API's encoded answers, by every filter (q included), dropped with the lists.
-    list_bodies: LRUCache[tuple[str, ...], bytes] = field(default_factory=lambda: LRUCache(_LIST_CACHE))
+    list_bodies: LRUCache[tuple[str, ...], Body] = field(default_factory=lambda: LRUCache(_LIST_CACHE))
     views: views.ViewCache = field(
         default_factory=lambda: views.ViewCache(LRUCache(_VIEW_CACHE), LRUCache(_VIEW_CACHE))
     )
@@ -145,43 +145,37 @@ def home(store: StoreDep, state: ServedDep, filters: FiltersDep) -> str:
     return render("stories.html", stories=found, **{k: v or "" for k, v in asdict(filters).items()})
 
 
-def _json_body(document: Any) -> bytes:
-    """A JSON document encoded as FastAPI's JSONResponse encodes it: cached views and lists keep
-    these bytes, since encoding a large story on every request was most of its cost."""
-    return json.dumps(document, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
-
-
-def _json_answer(body: bytes) -> Response:
-    """A new response (responses are not shared between requests) over cached JSON bytes."""
-    return Response(body, media_type="application/json")
-
-
 @router.get("/api/stories", summary="Stories, newest filters applied (q searches titles)")
-def api_stories(store: StoreDep, state: ServedDep, filters: FiltersDep) -> Response:
+def api_stories(request: Request, store: StoreDep, state: ServedDep, filters: FiltersDep) -> Response:
     version = store.stories_version()
     key = tuple(value or "" for value in asdict(filters).values())
     body = state.list_bodies.get(key, version)
     if body is None:
-        body = _json_body([asdict(story) for story in views.story_list(store, state.lists, filters)])
+        body = Body.json([asdict(story) for story in views.story_list(store, state.lists, filters)])
         state.list_bodies.put(key, body, version)
-    return _json_answer(body)
+    return body.answer(request)
 
 
 @router.get("/stories/{story_id:path}", response_class=HTMLResponse, include_in_schema=False)
-def story_page(store: StoreDep, state: ServedDep, story_id: str, query_id: QueryId = None) -> str:
-    return str(_story(store, state, _given(story_id, query_id))["html"])
+def story_page(
+    request: Request, store: StoreDep, state: ServedDep, story_id: str, query_id: QueryId = None
+) -> Response:
+    view = _story(store, state, _given(story_id, query_id))
+    if "html_body" not in view:  # encoded once per cached view
+        view["html_body"] = Body.html(view["html"])
+    return cast(Body, view["html_body"]).answer(request)
 
 
 @router.get(
     "/api/stories/{story_id:path}",
     summary="One story with its comparison (the report's story record); ids percent-encoded",
 )
-def api_story(store: StoreDep, state: ServedDep, story_id: str, query_id: QueryId = None) -> Response:
+def api_story(request: Request, store: StoreDep, state: ServedDep, story_id: str, query_id: QueryId = None) -> Response:
     view = _story(store, state, _given(story_id, query_id))
     # Shaped and encoded once per cached view, on the first request for it.
     if "json" not in view:
         story: StoredStory = view["story"]
-        view["json"] = _json_body(
+        view["json"] = Body.json(
             {
                 "id": story.id,
                 "title": story.title,
@@ -194,7 +188,7 @@ def api_story(store: StoreDep, state: ServedDep, story_id: str, query_id: QueryI
             }
             | (view["record"] or {})
         )
-    return _json_answer(cast(bytes, view["json"]))
+    return cast(Body, view["json"]).answer(request)
 
 
 @router.get("/storylines/{storyline_id:path}", response_class=HTMLResponse, include_in_schema=False)
