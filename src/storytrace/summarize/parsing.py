@@ -130,7 +130,7 @@ def parse_articles(
     settings: Settings,
     executor: Executor = SERIAL,
 ) -> list[ParsedArticle]:
-    """The articles' parsed in input order (see ``iter_parsed``)."""
+    """The articles' parses in input order (see ``iter_parsed``)."""
     made = {parse.article.id: parse for parse in iter_parsed(articles, references, settings, executor)}
     return [made[article.id] for article in articles]
 
