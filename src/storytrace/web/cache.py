@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
@@ -44,3 +45,13 @@ class LRUCache(Generic[K, V]):
         """How many values are kept."""
         with self._lock:
             return len(self._entries)
+
+
+def settle_long_lived() -> None:
+    """Collect the garbage, then move every surviving object out of the cyclic collector's reach
+    (``gc.freeze``): the cached views and the loaded models live as long as the server, and a full
+    collection rescanning them stalled every request for its duration. Called after a view is
+    built (rare); objects freed later by reference counting are still freed. With the collector
+    off, p99 on a 3,000-article store fell from 251 to 167 ms (docs/benchmark-web.md)."""
+    gc.collect()
+    gc.freeze()

@@ -22,7 +22,7 @@ from storytrace.report import comparison_record
 from storytrace.report.compare import changed_spans
 from storytrace.settings import Settings
 from storytrace.store import Store, StoredStory
-from storytrace.web.cache import LRUCache
+from storytrace.web.cache import LRUCache, settle_long_lived
 from storytrace.web.graph import copy_graph_svg
 from storytrace.web.links import server_url
 from storytrace.web.pages import render
@@ -148,6 +148,7 @@ def story_page(
     view = story_view(found, articles, copies, comparison)
     view["html"] = render("story.html", **view)
     cache.views.put(key, view)
+    settle_long_lived()
     return view
 
 
