@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import shutil
 import statistics
@@ -47,10 +48,13 @@ CLIENTS = 50
 PORT = 8765
 
 
-def _serve(db: str, port: int, workers: int) -> subprocess.Popen[bytes]:
-    """``storytrace serve`` as a user starts it, with ``workers`` server processes."""
+def _serve(db: str, port: int, workers: int, cores: str | None) -> subprocess.Popen[bytes]:
+    """``storytrace serve`` as a user starts it, with ``workers`` server processes (on ``cores``
+    only, through taskset, when given)."""
     command = [sys.executable, "-m", "storytrace.cli", "serve", "--db", db, "--port", str(port)]
-    return subprocess.Popen([*command, "--workers", str(workers)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    command += ["--workers", str(workers)]
+    pinned = ["taskset", "-c", cores] if cores else []
+    return subprocess.Popen([*pinned, *command], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def _warm(base: str, paths: list[tuple[str, str]], workers: int) -> None:
@@ -121,14 +125,14 @@ end
 """
 
 
-def _wrk(base: str, paths: list[tuple[str, str]], seconds: float, folder: Path) -> dict[str, float]:
-    """The same mix of requests from wrk (C, two threads, ``CLIENTS`` connections): a client that
+def _wrk(base: str, paths: list[tuple[str, str]], seconds: float, folder: Path, threads: int) -> dict[str, float]:
+    """The same mix of requests from wrk (C, ``threads`` threads, ``CLIENTS`` connections): a client that
     leaves the shared cores to the server, unlike 50 Python clients."""
     order = [path for _, path in paths]
     random.Random(5).shuffle(order)
     script = folder / "paths.lua"
     script.write_text(_WRK_SCRIPT % ", ".join(json.dumps(path) for path in order))
-    command = ["wrk", "-t2", f"-c{CLIENTS}", f"-d{int(seconds)}s", "--timeout", "30s", "-s", str(script), base]
+    command = ["wrk", f"-t{threads}", f"-c{CLIENTS}", f"-d{int(seconds)}s", "--timeout", "30s", "-s", str(script), base]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     requests, errors, p50, p99, most = (int(v) for v in output.split("RESULT")[1].split())
     return {"requests": requests, "errors": errors, "p50_ms": p50 / 1000, "p99_ms": p99 / 1000, "max_ms": most / 1000}
@@ -180,6 +184,12 @@ def main() -> int:
         help="load client (repeatable): wrk (scripts/bench-setup.sh installs it) and/or 50 httpx clients; "
         "default both when wrk is installed, else httpx",
     )
+    parser.add_argument(
+        "--pin",
+        action="store_true",
+        help="the load client on the last core and the server on the others (taskset), as one "
+        "measures a server without its client's load; wrk then runs one thread",
+    )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     import httpx
@@ -202,9 +212,16 @@ def main() -> int:
         paths += [("story list JSON", "/api/stories?q=the")] * 5
         paths += [("article JSON", f"/api/articles/{a}") for a in articles[:20]]
         rows = []
+        server_cores = None
+        if args.pin:
+            last = max(os.sched_getaffinity(0))
+            if last == 0:
+                raise SystemExit("--pin needs two cores at least")
+            server_cores = f"0-{last - 1}"
+            os.sched_setaffinity(0, {last})  # this process (the httpx clients) and wrk, its child
         clients = args.client or (["httpx", "wrk"] if shutil.which("wrk") else ["httpx"])
         for workers in args.workers or [1, 2]:
-            server = _serve(db, PORT, workers)
+            server = _serve(db, PORT, workers, server_cores)
             base = f"http://127.0.0.1:{PORT}"
             for _ in range(600):
                 try:
@@ -221,12 +238,13 @@ def main() -> int:
             constant = [("stylesheet", "/static/app.css")]
             for client in clients:
                 for name, mix in (("baseline: stylesheet", constant), ("story pages and API", paths)):
-                    label = f"{name}, {workers} process(es), {client}"
+                    label = f"{name}, {workers} process(es), {client}{', pinned' if args.pin else ''}"
                     if client == "wrk":
-                        row = _wrk_report(label, _wrk(base, mix, args.seconds, root), args.seconds)
+                        measured = _wrk(base, mix, args.seconds, root, 1 if args.pin else 2)
+                        row = _wrk_report(label, measured, args.seconds)
                     else:
                         row = _report(label, asyncio.run(_load(base, mix, args.seconds)), args.seconds)
-                    rows.append(row | {"client": client, "workers": workers})
+                    rows.append(row | {"client": client, "workers": workers, "pinned": args.pin})
             server.terminate()
             server.wait()
     if args.json:

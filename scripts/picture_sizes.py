@@ -7,19 +7,28 @@ some of a sibling), plus the storyline of N/10 such stories. Generated, because 
 has a 500-article story; the pictures' layout, not the data, is what is judged here. Each page is
 opened in Debian's Chromium (Playwright) and saved under ``artifacts/web/sizes-*.png``.
 
-    .venv/bin/python scripts/picture_sizes.py          # about 20 s
+Then the app itself on a real 500-article store (``benchmarks/ingest_throughput.py``'s scraped
+pages from real bodies, plus the seeds), served by uvicorn: the story list, the largest story,
+its storyline and the outlets page, saved as ``artifacts/web/store-500-*.png``.
+
+    .venv/bin/python scripts/picture_sizes.py          # about 2 minutes
 """
 
 from __future__ import annotations
 
 import random
+import socket
 import sys
+import tempfile
+import threading
+import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from markupsafe import Markup, escape
 
+import storytrace
 from storytrace.model import Article, Copy, TimelineEvent
 from storytrace.store import StoredStory
 from storytrace.web.flows import outlet_flows_svg
@@ -28,6 +37,7 @@ from storytrace.web.pages import stylesheet
 from storytrace.web.svg import storyline_svg, timeline_svg
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
 OUT = ROOT / "artifacts" / "web"
 CHROMIUM = "/usr/bin/chromium"
 SIZES = (5, 50, 500)
@@ -75,19 +85,20 @@ def _events(articles: list[Article]) -> list[TimelineEvent]:
 
 def _storyline(size: int) -> tuple[list[StoredStory], dict[str, str | None]]:
     """``max(1, size // 10)`` stories of ten articles a day or so apart, each growing over hours."""
-    stories, published = [], {}
+    stories: list[StoredStory] = []
+    published: dict[str, str | None] = {}
     for number in range(max(1, size // 10)):
         ids = tuple(f"s{number:03d}-{member}" for member in range(min(10, size)))
         begin = START + timedelta(hours=20 * number)
-        for member, article_id in enumerate(ids):
-            published[article_id] = (begin + timedelta(hours=3 * member)).isoformat(timespec="minutes")
+        times = [(begin + timedelta(hours=3 * member)).isoformat(timespec="minutes") for member in range(len(ids))]
+        published.update(zip(ids, times, strict=True))
         stories.append(
             StoredStory(
                 id=f"st-{number:03d}",
                 storyline="sl-generated",
                 title=f"Generated story {number}: what happened next",
-                start=published[ids[0]][:10],
-                end=published[ids[-1]][:10],
+                start=times[0][:10],
+                end=times[-1][:10],
                 articles=ids,
                 languages=("en",),
                 outlets=(),
@@ -102,6 +113,53 @@ def _page(title: str, picture: Markup) -> str:
         f"<!doctype html><html><head><meta charset='utf-8'><style>{stylesheet()}</style></head>"
         f"<body><main><h2>{escape(title)}</h2>{picture}</main></body></html>"
     )
+
+
+def _store_pages(browser: object) -> None:
+    """The app's pages on a real store of 500 articles plus the seeds, full page (2,400 px at most)."""
+    import uvicorn
+    from ingest_throughput import write_articles
+
+    from storytrace.settings import Settings
+    from storytrace.web import create_app
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / "articles").mkdir()
+        write_articles(root / "articles", root / "manifest.json", 500, seed=7)
+        db = str(root / "store.db")
+        storytrace.analyze([str(root / "articles"), str(ROOT.parent / "shared" / "seeds")], db=db, embedder="none")
+        with storytrace.Store(db, Settings()) as store:
+            largest = max(store.load_stories(), key=lambda story: (len(story.articles), story.id))
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        server = uvicorn.Server(uvicorn.Config(create_app(db, Settings(web_build_wait_seconds=600)), port=port))
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        while not server.started:
+            time.sleep(0.05)
+        page = browser.new_page(viewport={"width": 1280, "height": 800})  # type: ignore[attr-defined]
+        base = f"http://127.0.0.1:{port}"
+        shown = {
+            "stories": "/",
+            "story": f"/stories/{largest.id}",
+            "storyline": f"/storylines/{largest.storyline}",
+            "outlets": "/outlets",
+        }
+        for name, path in shown.items():
+            page.goto(base + path)
+            height = page.evaluate("document.documentElement.scrollHeight")
+            target = OUT / f"store-500-{name}.png"
+            page.screenshot(
+                path=str(target), clip={"x": 0, "y": 0, "width": 1280, "height": min(height, 2400)}, full_page=True
+            )
+            print(
+                f"{target.relative_to(ROOT)}: page {height} px tall (largest story: {len(largest.articles)} articles)"
+            )
+        page.close()
+        server.should_exit = True
+        thread.join(timeout=10)
 
 
 def main() -> int:
@@ -135,6 +193,7 @@ def main() -> int:
                     path=str(target), full_page=True, clip={"x": 0, "y": 0, "width": 1280, "height": min(height, 2400)}
                 )
                 print(f"{target.relative_to(ROOT)}: page {height} px tall")
+        _store_pages(browser)
         browser.close()
     return 0
 

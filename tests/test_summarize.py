@@ -86,6 +86,20 @@ def test_timeline_dates_events_and_joins_outlets_reporting_them() -> None:
     assert [(e.date, e.sources) for e in timeline] == [("1921", ("c",)), ("2024-03-04", ("a", "b"))]
 
 
+def test_a_dated_sentence_a_page_repeats_is_one_event() -> None:
+    repeated = "The council voted on Monday to approve the new bridge over the river."
+    articles = [
+        _article("a", repeated, "Engineers expect the work to take three years.", repeated),
+        _article("b", "The old bridge over the river was built in 1921 by the railway company."),
+    ]
+    timeline = compare_coverage("s", articles).timeline
+    assert [(e.date, e.text, e.sources) for e in timeline] == [
+        ("1921", "The old bridge over the river was built in 1921 by the railway company.", ("b",)),
+        ("2024-03-04", repeated, ("a",)),
+    ]
+    assert timeline[1].span == (0, len(repeated))  # the first in text order speaks for it
+
+
 def test_a_language_without_a_pipeline_is_named_unsupported() -> None:
     articles = [_article("a", SHARED), _article("k", "Kalshi hii ya mji iliidhinisha daraja jipya.", language="sw")]
     comparison = compare_coverage("s", articles)

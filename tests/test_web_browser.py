@@ -93,6 +93,9 @@ def test_story_then_side_by_side_with_coloured_passages(server: str, browser: ob
     page = _page(browser)
     page.goto(server + "/")  # type: ignore[attr-defined]
     _shoot(page, "stories")
+    # A story's date range stays on one line in the list (it wrapped at "2015-01-01 – 2022-06-|07").
+    listed = page.locator("table td.date")  # type: ignore[attr-defined]
+    assert listed.count() >= 1 and listed.first.evaluate("e => getComputedStyle(e).whiteSpace") == "nowrap"
     page.click("text=Putin says US response")  # type: ignore[attr-defined]
     assert page.locator("svg.timeline circle").count() >= 1  # type: ignore[attr-defined]
     assert page.locator("svg.graph").count() == 1  # type: ignore[attr-defined]

@@ -7,6 +7,7 @@ An event is a sentence holding a resolved date. Sentences with the same date who
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from storytrace.facts import resolve_date
 from storytrace.model import TimelineEvent
@@ -49,6 +50,22 @@ def build_timeline(
         )
         text = table.texts[sentence.article][sentence.span[0] : sentence.span[1]]
         merged.append(TimelineEvent(str(value), text, sentence.article, sentence.span, sources))
+    merged = _one_per_wording(merged)
     # Keep the most reported events, then give them in date order.
     kept = sorted(merged, key=lambda e: (-len(e.sources), e.date))[: settings.timeline_max_events]
     return sorted(kept, key=lambda e: (e.date, e.article, e.span))
+
+
+def _one_per_wording(events: list[TimelineEvent]) -> list[TimelineEvent]:
+    """One event per date and wording: a sentence a page repeats word for word (scraped pages
+    repeat their lede or a pull quote) falls in clusters of its own, but it is one event, reported
+    by all their sources (the first in text order speaks for it)."""
+    kept: dict[tuple[str, str], TimelineEvent] = {}
+    for event in sorted(events, key=lambda e: (e.article, e.span)):
+        key = (event.date, " ".join(event.text.split()).casefold())
+        earlier = kept.get(key)
+        if earlier is None:
+            kept[key] = event
+        else:
+            kept[key] = replace(earlier, sources=tuple(sorted(set(earlier.sources) | set(event.sources))))
+    return list(kept.values())
