@@ -51,7 +51,9 @@ def settle_long_lived() -> None:
     """Collect the garbage, then move every surviving object out of the cyclic collector's reach
     (``gc.freeze``): the cached views and the loaded models live as long as the server, and a full
     collection rescanning them stalled every request for its duration. Called after a view is
-    built (rare); objects freed later by reference counting are still freed. With the collector
-    off, p99 on a 3,000-article store fell from 251 to 167 ms (docs/benchmark-web.md)."""
+    built (rare). Frozen objects are still freed by reference counting; only a reference cycle
+    among objects alive at a freeze (a request in flight) is never reclaimed, a small cost beside
+    the stalls. With the collector off, p99 on a 3,000-article store fell from 251 to 167 ms;
+    with this, 170 ms (docs/benchmark-web.md)."""
     gc.collect()
     gc.freeze()
