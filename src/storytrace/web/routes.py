@@ -160,10 +160,7 @@ def api_stories(request: Request, store: StoreDep, state: ServedDep, filters: Fi
 def story_page(
     request: Request, store: StoreDep, state: ServedDep, story_id: str, query_id: QueryId = None
 ) -> Response:
-    view = _story(store, state, _given(story_id, query_id))
-    if "html_body" not in view:  # encoded once per cached view
-        view["html_body"] = Body.html(view["html"])
-    return cast(Body, view["html_body"]).answer(request)
+    return cast(Body, _story(store, state, _given(story_id, query_id))["html"]).answer(request)
 
 
 @router.get(

@@ -22,6 +22,7 @@ from storytrace.report import comparison_record
 from storytrace.report.compare import changed_spans
 from storytrace.settings import Settings
 from storytrace.store import Store, StoredStory
+from storytrace.web.bodies import Body
 from storytrace.web.cache import LRUCache, settle_long_lived
 from storytrace.web.graph import copy_graph_svg
 from storytrace.web.links import server_url
@@ -122,7 +123,7 @@ def story_page(
     settings: Settings,
     embedder: Callable[[], Embedder | None],
 ) -> dict[str, Any]:
-    """A story's view with its rendered page (``html``), cached by the story's id, storyline and
+    """A story's view with its rendered page (``html``, an encoded ``Body``), cached by the story's id, storyline and
     articles: a story changes when an article joins it, and its storyline link when the index links
     it to another storyline; either changes the key, so a cached view is never stale.
 
@@ -146,7 +147,7 @@ def story_page(
     model = embedder() if spans_languages(articles) else None
     _, comparison = compare_story(found.id, db=db, settings=settings, embedder=model, workers=1)
     view = story_view(found, articles, copies, comparison)
-    view["html"] = render("story.html", **view)
+    view["html"] = Body.html(render("story.html", **view))  # encoded once, sent as bytes
     cache.views.put(key, view)
     settle_long_lived()
     return view
