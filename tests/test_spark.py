@@ -97,6 +97,24 @@ def test_spark_conf_pairs_are_parsed_and_a_bad_one_is_named() -> None:
 # --- the pipeline on Spark ---------------------------------------------------------------------
 
 
+def test_files_are_read_and_cleaned_in_spark_workers(spark, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from storytrace import Settings
+    from storytrace.batch import FILES_PER_WORKER, read_batch
+    from storytrace.executor import LocalExecutor
+    from storytrace.progress import SilentProgress
+
+    folder = tmp_path / "in"
+    shutil.copytree(EXAMPLES, folder)
+    (folder / "broken.jsonl").write_text('{"id": "x", "text": "no end\n', encoding="utf-8")
+    inputs = [str(folder), str(tmp_path / "missing.html")]
+    assert len([path for path in folder.rglob("*") if path.is_file()]) >= FILES_PER_WORKER * 2
+    on_spark = read_batch(inputs, Settings(), SilentProgress(), spark)
+    assert on_spark == read_batch(inputs, Settings(), SilentProgress(), LocalExecutor(1))
+    (reading,) = [s for s in spark.statistics() if s.name == "reading and cleaning"]
+    assert reading.processes == 2
+    assert [problem.source.rsplit("/", 1)[-1] for problem in on_spark[1]][-1] == "missing.html"
+
+
 def test_the_seeds_compared_on_spark_equal_the_local_engine(spark, seeds: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: E501
     # With the comparison on, spaCy parses in Spark's Python workers.
     local = analyze([str(seeds)], db=tmp_path / "local.db", embedder=None, workers=1)

@@ -1,26 +1,36 @@
-"""A batch read and cleaned: every input read, each document cleaned (the executor's ``cleaning``
-step), the corpus-level pass over the outlets' repeated lines, and one article per id.
+"""A batch read and cleaned: every input read, each document cleaned, the corpus-level pass
+over the outlets' repeated lines, and one article per id.
+
+Two ways to the same articles, chosen by the number of files: with at least
+``FILES_PER_WORKER`` files per worker of the executor, each worker reads whole files and cleans
+their documents (the ``reading and cleaning`` step: raw pages never travel between processes or
+machines); with fewer (one large WARC or JSONL), this process reads the documents and hands them
+to the ``cleaning`` step a window at a time, so at most one window of raw pages is held
+(``Settings.read_window_chars``). Standard input and record dicts are always read here.
 
 ``analyze`` and ``add`` both start here; what could not be read or cleaned becomes a
-``Problem`` naming its source while the rest proceeds.
+``Problem`` naming its source, in input order, while the rest proceeds.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
 
 from storytrace.clean import clean_document, remove_outlet_repeats
 from storytrace.errors import InputError, StorytraceError
 from storytrace.executor import Executor, Step
-from storytrace.ingest import InputItem, read_inputs
+from storytrace.ingest import InputItem, discover, printable, read_file, read_inputs, split_inputs
 from storytrace.model import Article, Problem, ProblemKind, RawDocument
 from storytrace.progress import ProgressSink
 from storytrace.settings import Settings
 from storytrace.store import text_hash
 
+Cleaned = Article | Problem
 
-def _prepare(settings: Settings, raw: RawDocument) -> Article | Problem:
+
+def _prepare(settings: Settings, raw: RawDocument) -> Cleaned:
     """Clean one document (in a worker process); any failure becomes a problem naming it."""
     try:
         article = clean_document(raw, settings)
@@ -33,27 +43,46 @@ def _prepare(settings: Settings, raw: RawDocument) -> Article | Problem:
     return article
 
 
+def _read_and_clean(settings: Settings, path: Path) -> list[Cleaned]:
+    """One file read and each of its documents cleaned, in a worker, in the file's order."""
+    return [found if isinstance(found, Problem) else _prepare(settings, found) for found in read_file(path, settings)]
+
+
 # Below 400 documents a process pool costs more to start than it saves.
 CLEANING = Step("cleaning", _prepare, parallel_from=400, chunk=64)
+# A file's documents are one result, so few files are in flight at a time (two windows of 32).
+READING = Step("reading and cleaning", _read_and_clean, parallel_from=2, chunk=1, window=32)
+# Files read by the workers themselves from this many files per worker on: fewer files would
+# leave workers idle while one of them reads a large file alone.
+FILES_PER_WORKER = 4
 
 
-def _clean(
-    raws: list[RawDocument], settings: Settings, executor: Executor, progress: ProgressSink
+def read_batch(
+    inputs: InputItem | Iterable[InputItem], settings: Settings, sink: ProgressSink, executor: Executor
 ) -> tuple[list[Article], list[Problem]]:
-    """Per-document cleaning (the executor's ``cleaning`` step), then the corpus-level pass."""
-    results = list(_advancing(executor.map(CLEANING, raws, settings), progress))
+    """Read every input and clean the documents (the corpus-level pass included); an article id
+    given twice keeps its first article (see ``_first_of_each_id``)."""
+    direct, paths = split_inputs(_as_inputs(inputs))
+    results: list[Cleaned] = []
+    if direct:
+        sink.stage("reading and cleaning", None)
+        results.extend(_cleaned_windows(read_inputs(direct, settings), settings, executor, sink))
+    entries = list(discover(paths))
+    files = [entry for entry in entries if isinstance(entry, Path)]
+    if len(files) >= FILES_PER_WORKER * executor.parallelism:
+        sink.stage("reading and cleaning", len(files))
+        results.extend(_files_on_workers(entries, files, settings, executor, sink))
+    elif entries:
+        sink.stage("reading and cleaning", None)
+        found = _read_here(entries, settings)
+        results.extend(_cleaned_windows(found, settings, executor, sink))
     problems = [result for result in results if isinstance(result, Problem)]
     articles = remove_outlet_repeats([result for result in results if isinstance(result, Article)], settings)
     problems.extend(
         Problem(a.source, "no article text left after removing boilerplate") for a in articles if not a.text
     )
-    return [article for article in articles if article.text], problems
-
-
-def _advancing(results: Iterable[Article | Problem], progress: ProgressSink) -> Iterator[Article | Problem]:
-    for result in results:
-        progress.advance()
-        yield result
+    articles, repeats = _first_of_each_id([article for article in articles if article.text])
+    return articles, problems + repeats
 
 
 def _as_inputs(inputs: InputItem | Iterable[InputItem]) -> list[InputItem]:
@@ -62,24 +91,55 @@ def _as_inputs(inputs: InputItem | Iterable[InputItem]) -> list[InputItem]:
     return list(inputs)
 
 
-def read_batch(
-    inputs: InputItem | Iterable[InputItem], settings: Settings, sink: ProgressSink, executor: Executor
-) -> tuple[list[Article], list[Problem]]:
-    """Read every input and clean the documents (the corpus-level pass included); an article id
-    given twice keeps its first article (see ``_first_of_each_id``)."""
-    problems: list[Problem] = []
-    raws: list[RawDocument] = []
-    sink.stage("reading", None)
-    for item in read_inputs(_as_inputs(inputs), settings):
-        if isinstance(item, Problem):
-            problems.append(item)
+def _files_on_workers(
+    entries: list[Path | Problem], files: list[Path], settings: Settings, executor: Executor, sink: ProgressSink
+) -> Iterator[Cleaned]:
+    """Each file read and cleaned by a worker (``READING``); what ``discover`` found wrong kept in place."""
+    per_file = executor.map(READING, files, settings)
+    for entry in entries:
+        if isinstance(entry, Problem):
+            yield printable(entry)
+            continue
+        yield from next(per_file)
+        sink.advance()
+    next(per_file, None)  # runs the step to its end: the pool closes and its time is counted
+
+
+def _read_here(entries: list[Path | Problem], settings: Settings) -> Iterator[RawDocument | Problem]:
+    for entry in entries:
+        if isinstance(entry, Problem):
+            yield printable(entry)
         else:
-            raws.append(item)
+            yield from read_file(entry, settings)
+
+
+def _cleaned_windows(
+    found: Iterable[RawDocument | Problem], settings: Settings, executor: Executor, sink: ProgressSink
+) -> Iterator[Cleaned]:
+    """Documents read here, cleaned by the executor's ``cleaning`` step a window at a time (at
+    most ``CLEANING.window`` documents or ``Settings.read_window_chars`` characters of raw
+    page), problems kept in place."""
+    for window in _windows(found, settings.read_window_chars):
+        raws = [item for item in window if isinstance(item, RawDocument)]
+        cleaned = iter(list(executor.map(CLEANING, raws, settings)) if raws else [])  # the step run to its end
+        for item in window:
+            yield item if isinstance(item, Problem) else next(cleaned)
             sink.advance()
-    sink.stage("cleaning", len(raws))
-    articles, cleaning_problems = _clean(raws, settings, executor, sink)
-    articles, repeats = _first_of_each_id(articles)
-    return articles, problems + cleaning_problems + repeats
+
+
+def _windows(found: Iterable[RawDocument | Problem], max_chars: int) -> Iterator[list[RawDocument | Problem]]:
+    window: list[RawDocument | Problem] = []
+    documents = chars = 0
+    for item in found:
+        window.append(item)
+        if isinstance(item, RawDocument):
+            documents += 1
+            chars += len(item.html or item.text or "")
+        if documents >= CLEANING.window or chars >= max_chars:
+            yield window
+            window, documents, chars = [], 0, 0
+    if window:
+        yield window
 
 
 def _first_of_each_id(articles: list[Article]) -> tuple[list[Article], list[Problem]]:

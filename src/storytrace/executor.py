@@ -65,6 +65,11 @@ class Step(Generic[C, T, R]):
 class Executor(Protocol):
     """Runs steps over items and yields their results in input order."""
 
+    @property
+    def parallelism(self) -> int:
+        """How many items it can work on at once (processes, or a cluster's cores)."""
+        ...
+
     def map(self, step: Step[C, T, R], items: Sequence[T], context: C) -> Iterator[R]:
         """``step.function(context, item)`` for each item, in order."""
         ...
@@ -119,6 +124,11 @@ class LocalExecutor:
             raise ConfigError(f"workers must be at least 1, got {workers}")
         self.workers = workers
         self.counter = counter if counter is not None else StepCounter()
+
+    @property
+    def parallelism(self) -> int:
+        """Its worker processes."""
+        return self.workers
 
     def serial(self) -> LocalExecutor:
         """This executor in one process, sharing its statistics."""

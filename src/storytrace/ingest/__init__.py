@@ -26,7 +26,7 @@ from storytrace.ingest.warc import read_warc_file
 from storytrace.model import Problem, ProblemKind, RawDocument
 from storytrace.settings import Settings
 
-__all__ = ["InputItem", "discover", "read_inputs", "reader_for"]
+__all__ = ["InputItem", "discover", "printable", "read_file", "read_inputs", "reader_for", "split_inputs"]
 
 InputItem = str | os.PathLike[str] | Mapping[str, Any]
 Reader = Callable[[Path, Settings], Iterator[RawDocument | Problem]]
@@ -158,17 +158,25 @@ def _read_file(path: Path, settings: Settings) -> Iterator[Found]:
     yield from reader_for(path, settings)(path, settings)
 
 
-def _read_all(inputs: Iterable[InputItem], settings: Settings) -> Iterator[Found]:
-    """Every reader's output over the inputs: stdin first, then records, then the files."""
+def split_inputs(inputs: Iterable[InputItem]) -> tuple[list[InputItem], list[str | os.PathLike[str]]]:
+    """The inputs in two kinds, each in its given order: what only this process can read
+    (``-`` for standard input, record dicts), and paths (files or directories)."""
+    direct: list[InputItem] = []
     paths: list[str | os.PathLike[str]] = []
-    records: list[Mapping[str, Any]] = []
     for item in inputs:
-        if isinstance(item, Mapping):
-            records.append(item)
-        elif str(item) == "-":
-            yield from _guarded("<stdin>", read_jsonl_stream, sys.stdin.buffer, "<stdin>", settings)
+        if isinstance(item, Mapping) or str(item) == "-":
+            direct.append(item)
         else:
             paths.append(item)
+    return direct, paths
+
+
+def _read_all(inputs: Iterable[InputItem], settings: Settings) -> Iterator[Found]:
+    """Every reader's output over the inputs: stdin first, then records, then the files."""
+    direct, paths = split_inputs(inputs)
+    records = [item for item in direct if isinstance(item, Mapping)]
+    for _ in range(len(direct) - len(records)):  # each "-"
+        yield from _guarded("<stdin>", read_jsonl_stream, sys.stdin.buffer, "<stdin>", settings)
     if records:
         yield from _guarded("<records>", read_records, records, "<records>")
     for found in discover(paths):
@@ -178,15 +186,12 @@ def _read_all(inputs: Iterable[InputItem], settings: Settings) -> Iterator[Found
             yield from _guarded(str(found), _read_file, found, settings)
 
 
-def read_inputs(inputs: Iterable[InputItem], settings: Settings) -> Iterator[RawDocument | Problem]:
-    """Yield every raw document of the inputs: paths, directories, ``-`` (JSONL on stdin) or dicts.
-
-    Documents are checked for what the store can hold (warnings for values changed, a problem
-    for a refused one); every problem's source and reason are made printable.
-    """
-    for item in _read_all(inputs, settings):
+def _checked(found: Iterable[Found], settings: Settings) -> Iterator[RawDocument | Problem]:
+    """Documents checked for what the store can hold (warnings for values changed, a problem for
+    a refused one); every problem's source and reason made printable."""
+    for item in found:
         if isinstance(item, Problem):
-            yield Problem(key_value(item.source), text_value(item.reason), item.kind)
+            yield printable(item)
             continue
         try:
             document, warnings = check_document(item, settings)
@@ -195,3 +200,23 @@ def read_inputs(inputs: Iterable[InputItem], settings: Settings) -> Iterator[Raw
             continue
         yield from warnings
         yield document
+
+
+def printable(problem: Problem) -> Problem:
+    """The problem with its source and reason safe to print (control characters escaped)."""
+    return Problem(key_value(problem.source), text_value(problem.reason), problem.kind)
+
+
+def read_inputs(inputs: Iterable[InputItem], settings: Settings) -> Iterator[RawDocument | Problem]:
+    """Yield every raw document of the inputs: paths, directories, ``-`` (JSONL on stdin) or dicts.
+
+    Documents are checked for what the store can hold (warnings for values changed, a problem
+    for a refused one); every problem's source and reason are made printable.
+    """
+    yield from _checked(_read_all(inputs, settings), settings)
+
+
+def read_file(path: Path, settings: Settings) -> Iterator[RawDocument | Problem]:
+    """One file ``discover`` found, read and checked exactly as ``read_inputs`` reads it (so a
+    worker process can read the files it is given itself)."""
+    yield from _checked(_guarded(str(path), _read_file, path, settings), settings)

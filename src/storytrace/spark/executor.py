@@ -65,13 +65,18 @@ class SparkExecutor:
         self.spark = spark
         self.counter = counter if counter is not None else StepCounter()
 
+    @property
+    def parallelism(self) -> int:
+        """The cluster's cores (Spark's default parallelism)."""
+        return max(1, self.spark.defaultParallelism)
+
     def serial(self) -> LocalExecutor:
         """An executor for steps that stay in the driver, sharing these statistics."""
         return LocalExecutor(1, self.counter)
 
     def map(self, step: Step[C, T, R], items: Sequence[T], context: C) -> Iterator[R]:
         """``step.function(context, item)`` for each item, in order, as Spark jobs of a window each."""
-        cores = max(1, self.spark.defaultParallelism)
+        cores = self.parallelism
         job = self._jobs(step, items, context, cores * PARTITIONS_PER_CORE)
         yield from self.counter.timed(step.name, len(items), max(1, min(len(items), cores)), job)
 
