@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import shutil
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -13,21 +13,10 @@ from storytrace import Settings
 from storytrace import batch as batch_module
 from storytrace.batch import read_batch
 from storytrace.executor import LocalExecutor, Step
+from storytrace.ingest import read_file
 from storytrace.progress import SilentProgress
 
 from .conftest import EXAMPLES
-
-
-class _RecordingExecutor(LocalExecutor):
-    """A local executor that remembers each map's step name and item count."""
-
-    def __init__(self, workers: int) -> None:
-        super().__init__(workers)
-        self.calls: list[tuple[str, int]] = []
-
-    def map(self, step: Step[Any, Any, Any], items: Sequence[Any], context: Any) -> Iterator[Any]:
-        self.calls.append((step.name, len(items)))
-        return super().map(step, items, context)
 
 
 @pytest.fixture
@@ -41,8 +30,8 @@ def mixed_inputs(tmp_path: Path) -> list[str]:
 
 
 def test_files_read_on_the_workers_equal_files_read_here(mixed_inputs: list[str]) -> None:
-    on_workers = _RecordingExecutor(2)
-    here = _RecordingExecutor(2)
+    on_workers = LocalExecutor(2)
+    here = LocalExecutor(2)
     settings = Settings()
     workers_result = read_batch(mixed_inputs, settings, SilentProgress(), on_workers)
     files = len([path for path in Path(mixed_inputs[0]).rglob("*") if path.is_file()])
@@ -50,9 +39,10 @@ def test_files_read_on_the_workers_equal_files_read_here(mixed_inputs: list[str]
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(batch_module, "FILES_PER_WORKER", 1_000)  # too few files per worker: read here
         here_result = read_batch(mixed_inputs, settings, SilentProgress(), here)
-    assert [name for name, _ in on_workers.calls] == ["reading and cleaning"]
-    assert on_workers.calls[0][1] == files
-    assert [name for name, _ in here.calls] == ["cleaning"]
+    assert [(step.name, step.items, step.processes) for step in on_workers.statistics()] == [
+        ("reading and cleaning", files, 2)
+    ]
+    assert [step.name for step in here.statistics()] == ["cleaning"]
     assert workers_result == here_result  # articles and problems, in the same order
     articles, problems = workers_result
     assert len(articles) > 10
@@ -61,15 +51,38 @@ def test_files_read_on_the_workers_equal_files_read_here(mixed_inputs: list[str]
     assert reasons["missing.html"] == "no such file or directory"
 
 
-def test_documents_read_here_are_cleaned_a_window_at_a_time(mixed_inputs: list[str]) -> None:
-    whole = read_batch(mixed_inputs, Settings(), SilentProgress(), _RecordingExecutor(1_000))
-    windowed = _RecordingExecutor(1_000)  # more workers than files: the documents are read here
-    # A window as small as a page: every document is cleaned alone, never the whole batch at once.
-    result = read_batch(mixed_inputs, Settings(read_window_chars=1), SilentProgress(), windowed)
-    assert result == whole
-    assert {name for name, _ in windowed.calls} == {"cleaning"}
-    assert {count for _, count in windowed.calls} == {1}
-    assert len(windowed.calls) >= len(whole[0])  # each article's document alone
+class _Counting(SilentProgress):
+    """A progress sink that notes, at each cleaned document, how many documents were read by then."""
+
+    def __init__(self, read: list[int]) -> None:
+        self.read = read
+        self.ahead: list[int] = []
+
+    def advance(self, count: int = 1) -> None:
+        self.ahead.append(self.read[0] - len(self.ahead) - 1)
+
+
+def test_a_large_file_read_here_is_read_only_a_few_windows_ahead_of_its_cleaning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = [json.dumps({"id": f"r{n}", "text": f"The council met for session {n} and agreed that the harbour would "
+                         "stay open through the winter, officials said on Monday."}) for n in range(200)]  # fmt: skip
+    (tmp_path / "big.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    read = [0]
+
+    def counted(path: Path, settings: Settings) -> Iterator[object]:
+        for found in read_file(path, settings):
+            read[0] += 1
+            yield found
+
+    window = 10
+    monkeypatch.setattr(batch_module, "read_file", counted)
+    monkeypatch.setattr(batch_module, "CLEANING", Step("cleaning", batch_module._prepare, 1, 2, window=window))
+    sink = _Counting(read)
+    articles, problems = read_batch([str(tmp_path / "big.jsonl")], Settings(), sink, LocalExecutor(2))
+    assert [article.id for article in articles] == [f"r{n}" for n in range(200)] and problems == []
+    # Two windows in the pool and the one being read: never the whole file before its cleaning.
+    assert len(sink.ahead) == 200 and max(sink.ahead) <= 3 * window
 
 
 def test_records_and_files_keep_their_order_whichever_way_files_are_read(tmp_path: Path) -> None:

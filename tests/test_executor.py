@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
@@ -43,6 +44,28 @@ def test_results_come_in_input_order_from_this_process_or_from_workers() -> None
 def test_a_step_with_few_items_stays_in_this_process() -> None:
     results = list(LocalExecutor(2).map(SCALED, list(range(9)), 1))  # parallel_from is 10
     assert {pid for _, pid in results} == {os.getpid()}
+
+
+def test_a_stream_of_items_is_taken_as_needed_and_decided_by_its_head() -> None:
+    taken: list[int] = []
+
+    def stream(count: int) -> Iterator[int]:
+        for item in range(count):
+            taken.append(item)
+            yield item
+
+    step = replace(SCALED, window=5, chunk=1)
+    results = LocalExecutor(2).map(step, stream(40), 2)
+    first = next(results)
+    assert first[0] == 0 and first[1] != os.getpid()  # 40 items: a pool
+    assert len(taken) <= 15  # the head of 10 (two windows of 5) and at most one window more
+    assert [value for value, _ in results] == [i * 2 for i in range(1, 40)]
+    taken.clear()
+    # Tasks of 3 items: a window grows to two tasks for each of the 2 processes (12 items).
+    chunked = LocalExecutor(2).map(replace(step, chunk=3), stream(40), 2)
+    assert next(chunked)[0] == 0 and len(taken) == 24 and len(list(chunked)) == 39
+    short = list(LocalExecutor(2).map(step, stream(9), 1))  # the stream ends before parallel_from
+    assert {pid for _, pid in short} == {os.getpid()} and [value for value, _ in short] == list(range(9))
 
 
 def test_an_inherited_context_reaches_forked_workers_without_pickling() -> None:

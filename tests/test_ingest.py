@@ -37,6 +37,15 @@ def test_text_file_is_one_article_named_by_its_file(tmp_path: Path) -> None:
     assert [(d.id, d.text, d.source) for d in documents] == [("a1", "Headline\n\nBody text.", str(tmp_path / "a1.txt"))]
 
 
+def test_glob_patterns_name_files_in_sorted_order_and_an_empty_one_is_reported(tmp_path: Path) -> None:
+    for name in ("b/2.txt", "a/1.txt", "a/deep/3.txt", "a/skip.html", "[x].txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(f"Headline {name}\n\nBody text.", encoding="utf-8")
+    documents, problems = _read(f"{tmp_path}/**/*.txt", f"{tmp_path}/*.warc.gz", tmp_path / "[x].txt")
+    assert [d.id for d in documents] == ["[x]", "1", "3", "2", "[x]"]  # the last one named literally
+    assert [(p.source, p.reason) for p in problems] == [(f"{tmp_path}/*.warc.gz", "no file matches this pattern")]
+
+
 def test_html_and_gzipped_html(tmp_path: Path) -> None:
     (tmp_path / "p.html").write_text(PAGE, encoding="utf-8")
     with gzip.open(tmp_path / "q.html.gz", "wt", encoding="utf-8") as stream:

@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -61,8 +62,10 @@ def test_results_come_in_input_order_from_spark_workers(spark) -> None:  # type:
     assert [value for value, _ in results] == [i * 2 + 3 for i in items]
     assert os.getpid() not in {pid for _, pid in results}  # ran in Spark's Python workers
     assert list(spark.map(step, [], 3)) == []
+    streamed = list(spark.map(replace(step, window=7), iter(items), 3))  # a stream: one job per window of 7
+    assert [value for value, _ in streamed] == [i * 2 + 3 for i in items]
     (statistics,) = [s for s in spark.statistics() if s.name == "doubled"]
-    assert (statistics.items, statistics.processes) == (50, 2)
+    assert (statistics.items, statistics.processes) == (100, 2)
 
 
 def test_a_failing_item_raises_its_own_error_in_the_driver(spark) -> None:  # type: ignore[no-untyped-def]

@@ -4,9 +4,9 @@ over the outlets' repeated lines, and one article per id.
 Two ways to the same articles, chosen by the number of files: with at least
 ``FILES_PER_WORKER`` files per worker of the executor, each worker reads whole files and cleans
 their documents (the ``reading and cleaning`` step: raw pages never travel between processes or
-machines); with fewer (one large WARC or JSONL), this process reads the documents and hands them
-to the ``cleaning`` step a window at a time, so at most one window of raw pages is held
-(``Settings.read_window_chars``). Standard input and record dicts are always read here.
+machines); with fewer (one large WARC or JSONL), this process reads the documents as the
+``cleaning`` step takes them, a window at a time, so a few thousand raw pages at most are held
+whatever the input's size. Standard input and record dicts are always read here.
 
 ``analyze`` and ``add`` both start here; what could not be read or cleaned becomes a
 ``Problem`` naming its source, in input order, while the rest proceeds.
@@ -30,8 +30,11 @@ from storytrace.store import text_hash
 Cleaned = Article | Problem
 
 
-def _prepare(settings: Settings, raw: RawDocument) -> Cleaned:
-    """Clean one document (in a worker process); any failure becomes a problem naming it."""
+def _prepare(settings: Settings, raw: RawDocument | Problem) -> Cleaned:
+    """Clean one document (in a worker process); any failure becomes a problem naming it. A
+    problem met while reading passes through in its place."""
+    if isinstance(raw, Problem):
+        return raw
     try:
         article = clean_document(raw, settings)
     except InputError as error:
@@ -48,8 +51,12 @@ def _read_and_clean(settings: Settings, path: Path) -> list[Cleaned]:
     return [found if isinstance(found, Problem) else _prepare(settings, found) for found in read_file(path, settings)]
 
 
-# Below 400 documents a process pool costs more to start than it saves.
-CLEANING = Step("cleaning", _prepare, parallel_from=400, chunk=64)
+# Below 400 documents a process pool costs more to start than it saves. Two windows of documents
+# are in flight, and one more is being read: 1,500 news pages of 100-200 kB of HTML (174 kB on
+# average in the extraction benchmark's real pages) held as text are about 600 MB
+# (docs/benchmark-reading.md). A page takes tens of milliseconds to clean, so tasks of 16 pages
+# keep the sending cheap and a window's 32 tasks keep up to 16 processes busy.
+CLEANING = Step("cleaning", _prepare, parallel_from=400, chunk=16, window=500)
 # A file's documents are one result, so few files are in flight at a time (two windows of 32).
 READING = Step("reading and cleaning", _read_and_clean, parallel_from=2, chunk=1, window=32)
 # Files read by the workers themselves from this many files per worker on: fewer files would
@@ -66,7 +73,7 @@ def read_batch(
     results: list[Cleaned] = []
     if direct:
         sink.stage("reading and cleaning", None)
-        results.extend(_cleaned_windows(read_inputs(direct, settings), settings, executor, sink))
+        results.extend(_advancing(executor.map(CLEANING, read_inputs(direct, settings), settings), sink))
     entries = list(discover(paths))
     files = [entry for entry in entries if isinstance(entry, Path)]
     if len(files) >= FILES_PER_WORKER * executor.parallelism:
@@ -74,8 +81,7 @@ def read_batch(
         results.extend(_files_on_workers(entries, files, settings, executor, sink))
     elif entries:
         sink.stage("reading and cleaning", None)
-        found = _read_here(entries, settings)
-        results.extend(_cleaned_windows(found, settings, executor, sink))
+        results.extend(_advancing(executor.map(CLEANING, _read_here(entries, settings), settings), sink))
     problems = [result for result in results if isinstance(result, Problem)]
     articles = remove_outlet_repeats([result for result in results if isinstance(result, Article)], settings)
     problems.extend(
@@ -113,33 +119,10 @@ def _read_here(entries: list[Path | Problem], settings: Settings) -> Iterator[Ra
             yield from read_file(entry, settings)
 
 
-def _cleaned_windows(
-    found: Iterable[RawDocument | Problem], settings: Settings, executor: Executor, sink: ProgressSink
-) -> Iterator[Cleaned]:
-    """Documents read here, cleaned by the executor's ``cleaning`` step a window at a time (at
-    most ``CLEANING.window`` documents or ``Settings.read_window_chars`` characters of raw
-    page), problems kept in place."""
-    for window in _windows(found, settings.read_window_chars):
-        raws = [item for item in window if isinstance(item, RawDocument)]
-        cleaned = iter(list(executor.map(CLEANING, raws, settings)) if raws else [])  # the step run to its end
-        for item in window:
-            yield item if isinstance(item, Problem) else next(cleaned)
-            sink.advance()
-
-
-def _windows(found: Iterable[RawDocument | Problem], max_chars: int) -> Iterator[list[RawDocument | Problem]]:
-    window: list[RawDocument | Problem] = []
-    documents = chars = 0
-    for item in found:
-        window.append(item)
-        if isinstance(item, RawDocument):
-            documents += 1
-            chars += len(item.html or item.text or "")
-        if documents >= CLEANING.window or chars >= max_chars:
-            yield window
-            window, documents, chars = [], 0, 0
-    if window:
-        yield window
+def _advancing(results: Iterable[Cleaned], sink: ProgressSink) -> Iterator[Cleaned]:
+    for result in results:
+        sink.advance()
+        yield result
 
 
 def _first_of_each_id(articles: list[Article]) -> tuple[list[Article], list[Problem]]:

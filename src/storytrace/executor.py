@@ -21,16 +21,16 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
-from itertools import islice
+from itertools import chain, islice
 from typing import Any, Generic, Protocol, TypeVar
 
 from storytrace.errors import ConfigError
 from storytrace.model import StepStatistics
 
-__all__ = ["SERIAL", "Executor", "LocalExecutor", "Step", "StepCounter"]
+__all__ = ["SERIAL", "Executor", "LocalExecutor", "Step", "StepCounter", "windows"]
 
 C = TypeVar("C")
 T = TypeVar("T")
@@ -50,7 +50,8 @@ class Step(Generic[C, T, R]):
     what the context computes lazily, once in the parent rather than once in every worker. At most
     two ``window``s of
     items (and their results) are in flight in a pool, so a slow consumer never makes the results
-    of a whole batch wait in memory.
+    of a whole batch wait in memory, and items given as a stream (a reader's documents) are
+    taken from it a window at a time.
     """
 
     name: str
@@ -63,14 +64,15 @@ class Step(Generic[C, T, R]):
 
 
 class Executor(Protocol):
-    """Runs steps over items and yields their results in input order."""
+    """Runs steps over items (a sequence, or a stream taken a window at a time) and yields their
+    results in input order."""
 
     @property
     def parallelism(self) -> int:
         """How many items it can work on at once (processes, or a cluster's cores)."""
         ...
 
-    def map(self, step: Step[C, T, R], items: Sequence[T], context: C) -> Iterator[R]:
+    def map(self, step: Step[C, T, R], items: Iterable[T], context: C) -> Iterator[R]:
         """``step.function(context, item)`` for each item, in order."""
         ...
 
@@ -89,14 +91,13 @@ class StepCounter:
     def __init__(self) -> None:
         self._counts: dict[str, list[float]] = {}  # name -> [items, largest process count, seconds]
 
-    def timed(self, name: str, items: int, processes: int, results: Iterator[R]) -> Iterator[R]:
-        """``results`` passed through, counted under ``name``.
+    def timed(self, name: str, processes: int, results: Iterator[R]) -> Iterator[R]:
+        """``results`` passed through, counted under ``name`` (one item each).
 
         Seconds are the time the consumer waited for results: the step's own time when serial,
         the wall time not covered by the workers when parallel (the consumer's time is left out).
         """
         counts = self._counts.setdefault(name, [0, 1, 0.0])
-        counts[0] += items
         counts[1] = max(counts[1], processes)
         while True:
             started = time.perf_counter()
@@ -106,6 +107,7 @@ class StepCounter:
                 counts[2] += time.perf_counter() - started
                 return
             counts[2] += time.perf_counter() - started
+            counts[0] += 1
             yield result
 
     def statistics(self) -> tuple[StepStatistics, ...]:
@@ -134,22 +136,30 @@ class LocalExecutor:
         """This executor in one process, sharing its statistics."""
         return LocalExecutor(1, self.counter)
 
-    def map(self, step: Step[C, T, R], items: Sequence[T], context: C) -> Iterator[R]:
-        """``step.function(context, item)`` for each item, in order, timed and counted under the step's name."""
-        processes = min(self.workers, len(items)) if len(items) >= step.parallel_from else 1
+    def map(self, step: Step[C, T, R], items: Iterable[T], context: C) -> Iterator[R]:
+        """``step.function(context, item)`` for each item, in order, timed and counted under the
+        step's name. Of a stream, the first ``parallel_from`` items are read to decide whether a
+        pool repays its start."""
+        iterator = iter(items)
+        head = list(islice(iterator, max(step.parallel_from, self.workers)))
+        processes = min(self.workers, len(head)) if len(head) >= step.parallel_from else 1
         if step.inherit_context and sys.platform != "linux":
             processes = 1  # inheriting needs fork
-        yield from self.counter.timed(step.name, len(items), processes, self._run(step, items, context, processes))
+        work = self._run(step, chain(head, iterator), context, processes)
+        yield from self.counter.timed(step.name, processes, work)
 
-    def _run(self, step: Step[C, T, R], items: Sequence[T], context: C, processes: int) -> Iterator[R]:
+    def _run(self, step: Step[C, T, R], items: Iterable[T], context: C, processes: int) -> Iterator[R]:
         if processes < 2:
             return (step.function(context, item) for item in items)
+        # A window holds at least two tasks per process, so that no process idles for want of work
+        # on a machine with more cores than a window has chunks.
+        window = max(step.window, 2 * processes * step.chunk)
         if step.inherit_context:
             if step.before_fork is not None:
                 step.before_fork(context)
             call: Callable[[T], R] = _InheritedCall(step.function)
-            return _in_pool(call, items, processes, step.chunk, step.window, fork=True, inherited=context)
-        return _in_pool(partial(step.function, context), items, processes, step.chunk, step.window)
+            return _in_pool(call, items, processes, step.chunk, window, fork=True, inherited=context)
+        return _in_pool(partial(step.function, context), items, processes, step.chunk, window)
 
     def statistics(self) -> tuple[StepStatistics, ...]:
         """What each step ran so far, in the order the steps first ran."""
@@ -189,7 +199,8 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _windows(items: Iterable[T], size: int) -> Iterator[list[T]]:
+def windows(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """The items in lists of ``size`` (the last one shorter), taken from ``items`` as needed."""
     iterator = iter(items)
     while window := list(islice(iterator, size)):
         yield window
@@ -197,7 +208,7 @@ def _windows(items: Iterable[T], size: int) -> Iterator[list[T]]:
 
 def _in_pool(
     function: Callable[[T], R],
-    items: Sequence[T],
+    items: Iterable[T],
     workers: int,
     chunk: int,
     window: int,
@@ -215,9 +226,9 @@ def _in_pool(
         _INHERITED = inherited  # kept while the pool lives: a worker that replaces a dead one forks too
     pool = context.Pool(workers, initializer=_ignore_interrupts)
     try:
-        windows = _windows(items, window)
-        pending = pool.imap(function, next(windows, []), chunk)
-        for following in windows:
+        batches = windows(items, window)
+        pending = pool.imap(function, next(batches, []), chunk)
+        for following in batches:
             submitted = pool.imap(function, following, chunk)
             yield from pending
             pending = submitted

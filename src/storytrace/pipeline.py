@@ -124,10 +124,11 @@ def analyze(
     """Ingest, clean and store articles, find copies among them, group them into stories and
     compare each story's coverage; return the report of this batch.
 
-    ``inputs`` are paths (files or directories), ``-`` for JSONL on standard input, or dicts
-    shaped like JSONL records. ``db`` is a SQLite path or a ``postgresql://`` URL. Inputs that
-    cannot be read are listed in ``Report.problems`` while the rest proceeds; ``Report.results``
-    says what became of every article read.
+    ``inputs`` are paths (files, directories or glob patterns such as ``crawl/*.warc.gz``),
+    ``-`` for JSONL on standard input, or dicts shaped like JSONL records. ``db`` is a SQLite
+    path or a ``postgresql://`` URL. Inputs that cannot be read are listed in
+    ``Report.problems`` while the rest proceeds; ``Report.results`` says what became of every
+    article read.
 
     ``embedder`` (an :class:`~storytrace.embed.Embedder` or a spec for ``load_embedder``; by
     default ``"auto"``, as in the CLI, so both give one answer) adds translation detection,

@@ -55,10 +55,6 @@ class Settings:
     # (lxml/trafilatura on hostile markup) is stopped after this many seconds and reported
     # (0: no limit; enforced on the main thread only, with a timer signal).
     clean_timeout_s: float = 60.0
-    # A large WARC or JSONL read by this process is cleaned a window at a time: at most this many
-    # characters of raw page (HTML or text) are held before they are cleaned (256 M characters:
-    # over 1,000 typical news pages, so a window still fills two cleaning workers).
-    read_window_chars: int = 256_000_000
 
     # --- paragraph scoring (jusText defaults, Pomikálek 2011, scaled to lines) ------------
     # A line is "good" story text when it has at least this many characters...
@@ -445,7 +441,7 @@ class Settings:
                 raise ConfigError(f"setting {item.name} must not be negative, got {value!r}")
             if item.name.endswith(_UNIT_INTERVAL_SUFFIXES) and value > 1:
                 raise ConfigError(f"setting {item.name} is a share between 0 and 1, got {value!r}")
-        for name in ("store_batch_size", "read_window_chars", "copy_shingle_words", "copy_minhash_permutations",
+        for name in ("store_batch_size", "copy_shingle_words", "copy_minhash_permutations",
                      "copy_sketch_bands", "copy_sketch_rows", "copy_passage_lone_min_bands", "align_best_per_line",
                      "copy_candidate_max_per_article",
                      "story_vector_terms", "story_vector_names", "story_centroid_terms", "story_query_terms",

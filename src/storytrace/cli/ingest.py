@@ -29,6 +29,8 @@ from storytrace.report import print_summary, print_tables, write_json
 from storytrace.report.compare import terminal_safe
 from storytrace.report.tables import check_format
 
+_INPUTS_HELP = "Files, directories (recursive), glob patterns (quoted: 'crawl/*.warc.gz') or - for JSONL on stdin."
+
 
 class Engine(StrEnum):
     """Where ``analyze`` runs its steps."""
@@ -39,7 +41,7 @@ class Engine(StrEnum):
 
 @guarded
 def analyze(
-    paths: Annotated[list[str], typer.Argument(help="Files, directories (recursive) or - for JSONL on stdin.")],
+    paths: Annotated[list[str], typer.Argument(help=_INPUTS_HELP)],
     db: DbOption = "storytrace.db",
     config: ConfigOption = None,
     json_out: Annotated[
@@ -125,7 +127,7 @@ def _spark(engine: Engine, workers: int | None, master: str | None, conf: list[s
 
 @guarded
 def add(
-    paths: Annotated[list[str], typer.Argument(help="Files, directories (recursive) or - for JSONL on stdin.")],
+    paths: Annotated[list[str], typer.Argument(help=_INPUTS_HELP)],
     db: DbOption = "storytrace.db",
     config: ConfigOption = None,
     embedder: EmbedderOption = "auto",

@@ -8,6 +8,7 @@ and every document leaving it passes :func:`~storytrace.ingest.fields.check_docu
 
 from __future__ import annotations
 
+import glob
 import os
 import stat
 import sys
@@ -123,13 +124,23 @@ def _walk(root: Path) -> Iterator[Path | Problem]:
     yield from (Problem(str(error.filename), f"cannot read ({error.strerror or error})") for error in errors)
 
 
+_GLOB_MARKS = ("*", "?", "[")
+
+
 def discover(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path | Problem]:
-    """Expand directories recursively (sorted, hidden entries skipped); report missing paths and
-    anything that is not a regular file (a FIFO would block the reader forever)."""
+    """Expand directories recursively (sorted, hidden entries skipped) and glob patterns that
+    name no file themselves (``crawl/*.warc.gz``, ``data/**/*.jsonl``; sorted); report missing
+    paths, patterns matching nothing and anything that is not a regular file (a FIFO would block
+    the reader forever)."""
     for item in paths:
         path = Path(item)
         if path.is_dir():
             yield from _walk(path)
+        elif not os.path.lexists(path) and any(mark in str(item) for mark in _GLOB_MARKS):
+            matches = sorted(glob.glob(str(item), recursive=True))
+            if not matches:
+                yield Problem(str(item), "no file matches this pattern")
+            yield from discover(matches)
         else:
             yield _entry(path)
 

@@ -18,11 +18,12 @@ type and message, so callers see the same errors as on the local engine.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import chain
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from storytrace.executor import LocalExecutor, Step, StepCounter
+from storytrace.executor import LocalExecutor, Step, StepCounter, windows
 from storytrace.model import StepStatistics
 
 if TYPE_CHECKING:
@@ -74,24 +75,28 @@ class SparkExecutor:
         """An executor for steps that stay in the driver, sharing these statistics."""
         return LocalExecutor(1, self.counter)
 
-    def map(self, step: Step[C, T, R], items: Sequence[T], context: C) -> Iterator[R]:
-        """``step.function(context, item)`` for each item, in order, as Spark jobs of a window each."""
+    def map(self, step: Step[C, T, R], items: Iterable[T], context: C) -> Iterator[R]:
+        """``step.function(context, item)`` for each item, in order, as Spark jobs of a window each
+        (a stream of items is taken a window at a time)."""
+        batches = windows(items, step.window)
+        first = next(batches, [])
         cores = self.parallelism
-        job = self._jobs(step, items, context, cores * PARTITIONS_PER_CORE)
-        yield from self.counter.timed(step.name, len(items), max(1, min(len(items), cores)), job)
+        job = self._jobs(step, first, batches, context, cores * PARTITIONS_PER_CORE)
+        yield from self.counter.timed(step.name, max(1, min(len(first), cores)), job)
 
-    def _jobs(self, step: Step[C, T, R], items: Sequence[T], context: C, partitions: int) -> Iterator[R]:
-        """One job per ``step.window`` items, all its partitions at once (``toLocalIterator``
-        would compute one partition at a time), so the driver holds one window's results."""
-        if not items:
+    def _jobs(
+        self, step: Step[C, T, R], first: list[T], rest: Iterator[list[T]], context: C, partitions: int
+    ) -> Iterator[R]:
+        """One job per window of items, all its partitions at once (``toLocalIterator`` would
+        compute one partition at a time), so the driver holds one window's items and results."""
+        if not first:
             return
         if step.before_fork is not None:
             step.before_fork(context)  # computed once here, then broadcast with the context
         broadcast = self.spark.broadcast(context)
         function = step.function
         try:
-            for start in range(0, len(items), step.window):
-                window = items[start : start + step.window]
+            for window in chain([first], rest):
                 rdd = self.spark.parallelize(window, min(len(window), partitions))
                 for result in rdd.mapPartitions(lambda part: _apply_partition(function, broadcast, part)).collect():
                     if isinstance(result, _Failure):
