@@ -82,7 +82,7 @@ from storytrace.executor import LocalExecutor
 from storytrace.model import Article, Copy, Report
 from storytrace.pipeline import analyze
 from storytrace.provenance import detect_copies
-from storytrace.settings import Settings
+from storytrace.settings import DEFAULT_SETTINGS, Settings
 from storytrace.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
@@ -114,10 +114,10 @@ def dataset_inputs(dataset: str) -> list[Any]:
     return [{"id": d["id"], "text": d["text"], "language": d["language"]} for d in documents]
 
 
-def run_storytrace(inputs: Sequence[Any], db: Path) -> tuple[Report, float]:
+def run_storytrace(inputs: Sequence[Any], db: Path, settings: Settings = DEFAULT_SETTINGS) -> tuple[Report, float]:
     """``storytrace analyze --no-compare`` through the Python API, timed."""
     started = time.perf_counter()
-    report = analyze(list(inputs), db=db, embedder=EMBEDDER, compare=False)
+    report = analyze(list(inputs), db=db, settings=settings, embedder=EMBEDDER, compare=False)
     return report, time.perf_counter() - started
 
 

@@ -514,8 +514,10 @@ def chosen_threshold(curves: Sequence[dict[float, dict[str, Any]]]) -> float:
     return max(GRID, key=lambda t: (sum(curve[t]["f1"] for curve in curves) / len(curves), -t))
 
 
-def run_set(dataset: str, workdir: Path, limit: int | None, baseline: bool) -> dict[str, Any]:
-    """storytrace on one set (fresh database), scored; the baseline's curve on what it stored."""
+def run_set(dataset: str, workdir: Path, limit: int | None, baseline: bool, block_days: int) -> dict[str, Any]:
+    """storytrace on one set (fresh database), scored; with ``block_days``, also grouped in blocks
+    of that many days (``Settings.story_block_days``, another fresh database); the baseline's
+    curve on what it stored."""
     inputs, gold = set_inputs(dataset, limit)
     db = workdir / f"{dataset}.db"
     report, seconds = run_storytrace(inputs, db)
@@ -528,6 +530,12 @@ def run_set(dataset: str, workdir: Path, limit: int | None, baseline: bool) -> d
         "storytrace": {**report_scores(report, gold), "seconds": round(seconds, 2)},
         "report": report,
     }
+    if block_days:
+        blocks, block_seconds = run_storytrace(
+            inputs, workdir / f"{dataset}-blocks.db", Settings(story_block_days=block_days)
+        )
+        result["storytrace_blocks"] = {**report_scores(blocks, gold), "seconds": round(block_seconds, 2),
+                                       "block_days": block_days}  # fmt: skip
     if dataset == "pages-dev":
         theirs, ours = reference_bcubed(report, workdir), bcubed_line(result["storytrace"])
         result["reference_scorer"] = theirs
@@ -582,6 +590,10 @@ def print_side_by_side(results: dict[str, dict[str, Any]]) -> None:
         gold = result["gold_stories"]
         ours = result["storytrace"]
         print(_row(dataset, "storytrace", "-", ours, gold, f"{ours['seconds']:.1f}"))
+        if "storytrace_blocks" in result:
+            blocks = result["storytrace_blocks"]
+            name = f"storytrace, blocks of {blocks['block_days']} days"
+            print(_row(dataset, name, "-", blocks, gold, f"{blocks['seconds']:.1f}"))
         if "curve" not in result:
             continue
         cv = result.get("baseline_cv")
@@ -661,6 +673,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--limit", type=int, help="ECB+: the first N topics only (at least 2)")
     parser.add_argument("--no-detail", action="store_true", help="skip the ECB+ in detail section")
     parser.add_argument("--json", type=Path, help="write the figures here")
+    parser.add_argument("--story-block-days", type=int, default=0,
+                        help="also group in blocks of N days (Settings.story_block_days)")  # fmt: skip
     parser.add_argument("--self-test", action="store_true", help="check the scoring on hand examples and stop")
     args = parser.parse_args(argv)
     if args.self_test:
@@ -686,7 +700,7 @@ def main(argv: list[str] | None = None) -> None:
     results: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="stories-real-") as folder:
         for dataset in datasets:
-            results[dataset] = run_set(dataset, Path(folder), args.limit, baseline)
+            results[dataset] = run_set(dataset, Path(folder), args.limit, baseline, args.story_block_days)
             print(f"{NAMES[dataset]}: storytrace F1 {results[dataset]['storytrace']['f1']:.3f}", flush=True)
     if baseline:
         cross_validate_sets(results)

@@ -127,6 +127,18 @@ def test_the_seeds_compared_on_spark_equal_the_local_engine(spark, seeds: Path, 
     assert {step.name: step.processes for step in on_spark.steps}["cleaning"] == 2
 
 
+def test_stories_grouped_in_blocks_on_spark_equal_the_local_engines(spark, seeds: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: E501
+    from storytrace import Settings
+
+    week = Settings(story_block_days=7)
+    inputs = [str(seeds), str(EXAMPLES)]
+    local = analyze(inputs, db=tmp_path / "local.db", settings=week, embedder=None, compare=False, workers=1)
+    on_spark = analyze(inputs, db=tmp_path / "spark.db", settings=week, embedder=None, compare=False, executor=spark)
+    assert (on_spark.stories, on_spark.storylines) == (local.stories, local.storylines)
+    (blocks,) = [s for s in on_spark.steps if s.name == "story blocks"]
+    assert blocks.items >= 3 and blocks.processes == 2
+
+
 def test_analyze_engine_spark_equals_the_local_engine_on_real_pages(seeds: Path, tmp_path: Path) -> None:
     # The command as a user runs it, on the seeds, the example corpus and the labelled real pages.
     missing = _spark_available()

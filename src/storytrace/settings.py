@@ -299,6 +299,12 @@ class Settings:
     storyline_similarity: float = 0.2
     storyline_names_cosine: float = 0.3
     storyline_window_days: int = 30
+    # Grouping in parallel (stories/blocks.py): 0 groups a batch article by article in one index,
+    # the same stories as `add` gives. N > 0 groups the dated articles in blocks of N days, each
+    # block in a worker (on Spark, a task), then joins the blocks' stories in time order; for
+    # corpora whose grouping one process cannot do in time (docs/stories.md measures the
+    # difference). A week is as long as the time decay lets one event's reports run.
+    story_block_days: int = 0
 
     # --- add (one article at a time) --------------------------------------------------------
     # `storytrace add` looks for a new article's copies among at most this many stored articles

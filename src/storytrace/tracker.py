@@ -29,12 +29,17 @@ from storytrace.provenance import compare_articles, nearest_sources
 from storytrace.settings import DEFAULT_SETTINGS, Settings
 from storytrace.store import Store
 from storytrace.stories import (
+    STORY_BLOCKS,
     Assignment,
+    Block,
+    BlockBase,
     StoryFeatures,
     arrival_order,
     copy_links,
+    day_blocks,
     describe,
     features_stream,
+    join_block,
     story_features,
 )
 
@@ -127,8 +132,10 @@ class Tracker:
         sink = progress or SilentProgress()
         ordered = arrival_order(articles)
         links = copy_links(self.store.load_copies(article.id for article in ordered))
-        features = features_stream(ordered, executor)
         assignments: list[Assignment] = []
+        if self.settings.story_block_days:
+            ordered = self._assign_in_blocks(ordered, links, assignments, sink, executor)
+        features = features_stream(ordered, executor)
         for chunk in _chunks(ordered, self.settings.store_batch_size):
             leads = self._leads(chunk)
             done = []
@@ -140,6 +147,33 @@ class Tracker:
             self._save(done)
             assignments.extend(done)
         return assignments
+
+    def _assign_in_blocks(
+        self,
+        ordered: list[Article],
+        links: dict[str, set[str]],
+        assignments: list[Assignment],
+        sink: ProgressSink,
+        executor: Executor,
+    ) -> list[Article]:
+        """Group the dated articles new to the index in blocks of days (``stories/blocks.py``),
+        each block by the executor's ``story blocks`` step, and join them in time order, writing
+        after each block; return the articles left to add one by one (the undated, the known)."""
+        fresh = [article for article in ordered if article.id not in self.index.story_of]
+        blocks, undated = day_blocks(fresh, self.settings.story_block_days)
+        base = BlockBase(self.settings, self.index.documents, self.index.df)
+        items = (
+            Block(tuple(block), self._leads(block), {a.id: tuple(sorted(links.get(a.id, ()))) for a in block})
+            for block in blocks
+        )
+        for block, grouped in zip(blocks, executor.map(STORY_BLOCKS, items, base), strict=True):
+            done = join_block(self.index, grouped, links)
+            self._heads.update((article.id, _head(article)) for article in block)
+            self._save(done)
+            assignments.extend(done)
+            sink.advance(len(block))
+        joined = {article.id for block in blocks for article in block}
+        return [article for article in ordered if article.id not in joined]
 
     # --- one article -----------------------------------------------------------------------
 

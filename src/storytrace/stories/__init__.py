@@ -18,12 +18,16 @@ from storytrace.embed import Embedder, lead_vectors
 from storytrace.executor import SERIAL, Executor, Step
 from storytrace.model import Article, Copy, Story, Storyline
 from storytrace.settings import DEFAULT_SETTINGS, Settings
+from storytrace.stories.blocks import STORY_BLOCKS, Block, BlockBase, day_blocks, join_block
 from storytrace.stories.features import StoryFeatures, story_features
 from storytrace.stories.index import StoryIndex
 from storytrace.stories.records import Assignment, IndexChanges, Merge, StoryState, story_id_for
 
 __all__ = [
+    "STORY_BLOCKS",
     "Assignment",
+    "Block",
+    "BlockBase",
     "IndexChanges",
     "Merge",
     "StoryFeatures",
@@ -31,9 +35,11 @@ __all__ = [
     "StoryState",
     "arrival_order",
     "copy_links",
+    "day_blocks",
     "describe",
     "features_stream",
     "group_stories",
+    "join_block",
     "story_features",
     "story_id_for",
     "storyline_id",

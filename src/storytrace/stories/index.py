@@ -15,7 +15,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from itertools import repeat
 from operator import mul
 
@@ -264,6 +264,32 @@ class StoryIndex:
         neighbours = [story for _, undecayed, story in scored if undecayed >= settings.storyline_similarity]
         merges = self._merge_and_link(target, neighbours, features.id)
         return Assignment(features.id, self.story_of[features.id], similarity, reason, tuple(merges))
+
+    def join_story(self, story: StoryState, linked: Iterable[str] = (), apart: Collection[str] = ()) -> list[Merge]:
+        """Take a story grouped apart (a block of a batch grouped in parallel, ``stories/blocks.py``):
+        it joins the story an article of it copies or is copied by, and merges with or links
+        to its neighbours as a story that one article grew would (``_merge_and_link``), but for
+        the stories in ``apart`` (its own block's, which that block's index kept apart)."""
+        self._register(story)
+        self.changed.add(story.id)
+        first = story.articles[0]
+        merges: list[Merge] = []
+        for article in sorted(a for a in linked if a in self.story_of):
+            current, other = self.stories[self.story_of[first]], self.stories[self.story_of[article]]
+            if other.id == current.id:
+                continue
+            keep, gone = (current, other) if len(current.articles) >= len(other.articles) else (other, current)
+            merges.append(self._merge(gone, keep, first, 1.0))  # a copy always joins its original's story
+        current = self.stories[self.story_of[first]]
+        lead = current.lead / len(current.articles) if current.lead is not None else None
+        neighbours = [
+            other
+            for other in self._candidates(current.keys, lead)
+            if other.id != current.id
+            and other.id not in apart
+            and self._story_similarity(current, other) >= self.settings.storyline_similarity
+        ]
+        return merges + self._merge_and_link(current, neighbours, first)
 
     def _absorb(
         self,

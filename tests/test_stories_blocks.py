@@ -1,0 +1,95 @@
+"""Stories grouped in parallel (storytrace.stories.blocks): blocks of days, joined in time order."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from storytrace.days import epoch_day
+from storytrace.executor import LocalExecutor
+from storytrace.model import Article, Copy, Story, Storyline
+from storytrace.provenance import detect_copies
+from storytrace.settings import Settings
+from storytrace.store import Store
+from storytrace.stories import day_blocks
+from storytrace.tracker import Tracker
+
+from .test_stories import BUDGET, FOOTBALL, STORM, article, seed_articles  # noqa: F401 - the fixture
+
+WEEK = Settings(story_block_days=7)
+
+
+def _last_day_of_a_block(days: int) -> date:
+    """A day whose next day starts another block of ``days`` days."""
+    day = date(2025, 3, 1)
+    while (epoch_day(day.isoformat()) or 0) % days != days - 1:
+        day += timedelta(days=1)
+    return day
+
+
+def _grouped(
+    db: Path, articles: list[Article], copies: list[Copy], settings: Settings, workers: int = 1
+) -> tuple[list[Story], list[Storyline]]:
+    """The articles stored in a new database, their copies saved, and grouped by a tracker as
+    ``analyze`` does."""
+    with Store(db, settings) as store:
+        store.save_articles(articles)
+        store.save_copies(copies, [a.id for a in articles])
+        with Tracker(store, settings) as tracker:
+            tracker.assign(articles, executor=LocalExecutor(workers))
+            return tracker.stories_of(a.id for a in articles)
+
+
+def _partition(stories: list[Story]) -> set[frozenset[str]]:
+    return {frozenset(story.articles) for story in stories}
+
+
+def test_dated_articles_fall_in_blocks_of_days_in_time_order_and_undated_apart() -> None:
+    edge = _last_day_of_a_block(7)
+    dated = [article(n, STORM[0], (edge + timedelta(days=offset)).isoformat()) for n, offset in
+             (("a", 1), ("b", 0), ("c", -6), ("d", 7), ("e", 8))]  # fmt: skip
+    blocks, undated = day_blocks([*dated, article("u", BUDGET)], 7)
+    assert [[a.id for a in block] for block in blocks] == [["b", "c"], ["a", "d"], ["e"]]
+    assert [a.id for a in undated] == ["u"]
+
+
+def test_an_event_reported_across_a_block_edge_is_one_story(tmp_path: Path) -> None:
+    edge = _last_day_of_a_block(7)
+    before, after = edge.isoformat(), (edge + timedelta(days=1)).isoformat()
+    articles = [article("storm-1", STORM[0], before), article("budget", BUDGET, before),
+                article("storm-2", STORM[1], after), article("storm-3", STORM[2], after),
+                article("football", FOOTBALL, after)]  # fmt: skip
+    sequential, _ = _grouped(tmp_path / "sequential.db", articles, [], Settings())
+    in_blocks, _ = _grouped(tmp_path / "blocks.db", articles, [], WEEK)
+    expected = {frozenset({"storm-1", "storm-2", "storm-3"}), frozenset({"budget"}), frozenset({"football"})}
+    assert _partition(sequential) == _partition(in_blocks) == expected
+
+
+def test_a_copy_in_a_later_block_joins_its_originals_story_whatever_its_words(tmp_path: Path) -> None:
+    edge = _last_day_of_a_block(7)
+    original = article("original", STORM[0], edge.isoformat())
+    copy = article("copy", BUDGET, (edge + timedelta(days=2)).isoformat())
+    assert len(_grouped(tmp_path / "apart.db", [original, copy], [], WEEK)[0]) == 2
+    relation = Copy(original="original", copy="copy", kind="spun", score=0.6)
+    (story,), _ = _grouped(tmp_path / "linked.db", [original, copy], [relation], WEEK)
+    assert set(story.articles) == {"original", "copy"}
+
+
+def test_the_same_words_months_apart_stay_apart_and_blocks_in_workers_agree(tmp_path: Path) -> None:
+    articles = [article("march", STORM[0], "2025-03-03"), article("march-2", STORM[1], "2025-03-04"),
+                article("september", STORM[2], "2025-09-20"), article("undated", FOOTBALL)]  # fmt: skip
+    in_blocks, _ = _grouped(tmp_path / "one.db", articles, [], WEEK)
+    assert _partition(in_blocks) == {frozenset({"march", "march-2"}), frozenset({"september"}), frozenset({"undated"})}
+    in_workers, _ = _grouped(tmp_path / "two.db", articles, [], WEEK, workers=2)
+    assert in_workers == in_blocks
+
+
+def test_seeds_grouped_in_blocks_are_two_stories_of_one_storyline(
+    tmp_path: Path,
+    seed_articles: list[Article],  # noqa: F811 - the fixture
+) -> None:
+    copies = detect_copies(seed_articles, WEEK)
+    stories, storylines = _grouped(tmp_path / "seeds.db", seed_articles, copies, WEEK)
+    by_first = {min(a[:3] for a in story.articles): sorted(a[:3] for a in story.articles) for story in stories}
+    assert by_first == {"000": ["000", "001", "002", "003"], "004": ["004"]}
+    assert len(storylines) == 1 and set(storylines[0].stories) == {story.id for story in stories}
