@@ -31,6 +31,7 @@ from copies_real import REFERENCE_SCORER, dataset_inputs, run_storytrace  # besi
 from real_copies_scoring import MEANTIME, PAGES_DEV, SHARED, load_meantime, load_pages_dev_labels, pages_dev_events
 
 from storytrace.model import Article, Report
+from storytrace.settings import DEFAULT_SETTINGS, Settings
 
 ECBPLUS = SHARED / "data" / "ecbplus" / "ecbplus_docs.jsonl"
 SEEDS = SHARED / "seeds"
@@ -107,9 +108,9 @@ def report_scores(report: Report, gold: Mapping[str, str]) -> dict[str, float | 
     return score(gold, predicted_labels(clusters, list(gold), report.duplicates))
 
 
-def storytrace_scores(dataset: str, workdir: Path) -> dict[str, Any]:
+def storytrace_scores(dataset: str, workdir: Path, settings: Settings = DEFAULT_SETTINGS) -> dict[str, Any]:
     """storytrace as a user runs it on pages-dev or MEANTIME, scored (what the quality gate asserts on)."""
-    report, seconds = run_storytrace(dataset_inputs(dataset), workdir / f"{dataset}-stories.db")
+    report, seconds = run_storytrace(dataset_inputs(dataset), workdir / f"{dataset}-stories.db", settings)
     return {**report_scores(report, gold_stories(dataset)), "seconds": seconds}
 
 

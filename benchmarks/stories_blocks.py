@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from copy_corpus import build_scale_corpus  # beside this script
+from copy_corpus import build_scale_corpus, write_corpus  # beside this script
 from real_stories_scoring import bcubed  # beside this script
 
 from storytrace.batch import read_batch
@@ -72,11 +72,13 @@ def main() -> None:
     options = parser.parse_args()
     corpus = build_scale_corpus(options.articles, options.seed)
     settings = Settings()
-    articles, _ = read_batch(corpus.documents, settings, SilentProgress(), LocalExecutor(WORKERS))
-    copies = detect_copies(articles, settings, None, SilentProgress(), LocalExecutor(WORKERS))
-    print(f"{len(articles)} articles, {len(copies)} copies, {sum(a.published is None for a in articles)} undated")
     runs: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory() as folder:
+        write_corpus(corpus, Path(folder, "corpus"))
+        inputs = [str(Path(folder, "corpus", "documents.jsonl"))]
+        articles, _ = read_batch(inputs, settings, SilentProgress(), LocalExecutor(WORKERS))
+        copies = detect_copies(articles, settings, None, SilentProgress(), LocalExecutor(WORKERS))
+        print(f"{len(articles)} articles, {len(copies)} copies, {sum(a.published is None for a in articles)} undated")
         for name, days in (("sequential", 0), (f"blocks of {options.days} days", options.days)):
             runs[name] = group(articles, copies, Settings(story_block_days=days), Path(folder, f"{days}.db"))
     labelled = [article.id for article in articles if article.id in corpus.event]

@@ -2,7 +2,8 @@
 
 Runs ``storytrace analyze --no-compare`` (embedder "auto") through the runner and scoring of
 benchmarks/stories.py (``benchmarks/real_stories_scoring.py``), storytrace only (about 30 s for
-both sets), and checks BCubed F1, precision and recall against pinned floors. Also the seeds'
+both sets), and checks BCubed F1, precision and recall against pinned floors, with the story
+index sequential and in blocks of 7 days (``Settings.story_block_days``). Also the seeds'
 structure: files 000-003 one story, 004 another, one storyline holding both.
 """
 
@@ -40,9 +41,13 @@ def scoring() -> Any:
     return benchmark_module("real_stories_scoring", (*needed, SHARED / "seeds"))
 
 
+@pytest.mark.parametrize("block_days", [0, 7], ids=["sequential", "blocks of 7 days"])
 @pytest.mark.parametrize("dataset", sorted(FLOORS))
-def test_stories_bcubed_at_least_the_floors(scoring: Any, dataset: str, tmp_path: Path) -> None:
-    scores = scoring.storytrace_scores(dataset, tmp_path)
+def test_stories_bcubed_at_least_the_floors(scoring: Any, dataset: str, block_days: int, tmp_path: Path) -> None:
+    # Grouped in parallel blocks of days (Settings.story_block_days), the same floors hold.
+    from storytrace.settings import Settings
+
+    scores = scoring.storytrace_scores(dataset, tmp_path, Settings(story_block_days=block_days))
     short = [
         f"{measure} {scores[measure]:.3f} < {floor:.3f}"
         for measure, floor in FLOORS[dataset].items()

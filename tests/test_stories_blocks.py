@@ -75,6 +75,17 @@ def test_a_copy_in_a_later_block_joins_its_originals_story_whatever_its_words(tm
     assert set(story.articles) == {"original", "copy"}
 
 
+def test_one_copy_link_does_not_move_a_story_of_many_reports_to_another_event(tmp_path: Path) -> None:
+    edge = _last_day_of_a_block(7)
+    storm = article("storm", STORM[0], edge.isoformat())
+    later = (edge + timedelta(days=2)).isoformat()
+    budget = [article(f"budget-{n}", f"{BUDGET} {extra}", later) for n, extra in enumerate(
+        ("Schools welcomed the plan.", "Hospitals asked for more.", "The vote was 31 to 20."))]  # fmt: skip
+    relation = Copy(original="storm", copy="budget-0", kind="edited", score=0.5)  # a false or partial copy
+    stories, _ = _grouped(tmp_path / "s.db", [storm, *budget], [relation], WEEK)
+    assert _partition(stories) == {frozenset({"storm"}), frozenset(a.id for a in budget)}
+
+
 def test_the_same_words_months_apart_stay_apart_and_blocks_in_workers_agree(tmp_path: Path) -> None:
     articles = [article("march", STORM[0], "2025-03-03"), article("march-2", STORM[1], "2025-03-04"),
                 article("september", STORM[2], "2025-09-20"), article("undated", FOOTBALL)]  # fmt: skip

@@ -158,7 +158,7 @@ class Tracker:
     ) -> list[Article]:
         """Group the dated articles new to the index in blocks of days (``stories/blocks.py``),
         each block by the executor's ``story blocks`` step, and join them in time order, writing
-        after each block; return the articles left to add one by one (the undated, the known)."""
+        every ``store_batch_size`` articles; return the articles left to add one by one (the undated, the known)."""
         fresh = [article for article in ordered if article.id not in self.index.story_of]
         blocks, undated = day_blocks(fresh, self.settings.story_block_days)
         base = BlockBase(self.settings, self.index.documents, self.index.df)
@@ -166,12 +166,17 @@ class Tracker:
             Block(tuple(block), self._leads(block), {a.id: tuple(sorted(links.get(a.id, ()))) for a in block})
             for block in blocks
         )
+        unsaved: list[Assignment] = []
         for block, grouped in zip(blocks, executor.map(STORY_BLOCKS, items, base), strict=True):
-            done = join_block(self.index, grouped, links)
+            unsaved.extend(join_block(self.index, grouped, links))
             self._heads.update((article.id, _head(article)) for article in block)
-            self._save(done)
-            assignments.extend(done)
+            if len(unsaved) >= self.settings.store_batch_size:  # a write per block of few articles cost more
+                self._save(unsaved)
+                assignments.extend(unsaved)
+                unsaved = []
             sink.advance(len(block))
+        self._save(unsaved)
+        assignments.extend(unsaved)
         joined = {article.id for block in blocks for article in block}
         return [article for article in ordered if article.id not in joined]
 

@@ -6,13 +6,13 @@ corpus of millions of articles would be grouped by one process. With
 ``Settings.story_block_days`` > 0, the dated articles are cut into blocks of that many days
 (by publication day); the executor's ``story blocks`` step groups each block with a
 ``StoryIndex`` of its own, which starts from the run's document frequencies; then, in time
-order, each block's stories join the run's index (``StoryIndex.join_story``): a story merges
-with the story its copies are in, or with a neighbour of an earlier block (or of the stored
-stories) it is as similar to as two stories that ``add`` merges (``story_merge_similarity``,
-time-decayed), and links storylines as ``add`` does; its own block's other stories stay apart,
-as that block's index left them. This is the merge pass across block edges: an event reported
-on both sides of an edge is two stories of two blocks, then one. Undated articles are added one
-by one afterwards, as in ``arrival_order``.
+order, each block's stories join the run's index (``StoryIndex.join_story``): a story that is
+mostly copies of another story's articles joins it; a story merges with a story of an earlier
+block (or a stored one) it is as similar to as two stories that ``add`` merges
+(``story_merge_similarity``, time-decayed), and links storylines as ``add`` does; its own
+block's other stories stay apart, as that block's index left them. This is the merge pass
+across block edges: an event reported on both sides of an edge is two stories of two blocks,
+then one. Undated articles are added one by one afterwards, as in ``arrival_order``.
 
 What differs from the sequential grouping (``docs/stories.md`` has the measured difference): a
 block's articles are weighed by the frequencies of the run's index and of their block, not of
@@ -109,7 +109,7 @@ def join_block(index: StoryIndex, grouped: GroupedBlock, links: Mapping[str, set
     for story in grouped.stories:
         # Links within the block were the block index's to follow (an article copying two
         # others joins one of their stories, as in the sequential index); links out of it are here.
-        outside = {other for member in story.articles for other in links.get(member, ()) if other not in members}
+        outside = {member: [a for a in links.get(member, ()) if a not in members] for member in story.articles}
         joined[story.articles[0]] = index.join_story(story, outside, block - {story.id})
     return [
         replace(a, story=index.story_of[a.article], merges=a.merges + tuple(joined.get(a.article, ())))
