@@ -194,7 +194,11 @@ class StoryIndex:
                 continue
             for story_id in holders:
                 shared[story_id] += 1
-        ranked = [story_id for story_id, _ in sorted(shared.items(), key=lambda item: (-item[1], item[0]))[:limit]]
+        # The few best of thousands (a story's keys reach many stories): a partial sort, the same
+        # order as sorting all of them (the key is unique), at O(n log limit).
+        ranked = [
+            story_id for story_id, _ in heapq.nsmallest(limit, shared.items(), key=lambda item: (-item[1], item[0]))
+        ]
         if lead is not None:
             ranked += [story_id for story_id in self.leads.nearest(lead, limit) if story_id not in shared]
         return [self.stories[story_id] for story_id in ranked]
