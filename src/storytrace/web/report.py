@@ -13,15 +13,13 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from storytrace.comparisons import spans_languages
 from storytrace.embed import load_embedder
 from storytrace.errors import InputError
-from storytrace.pipeline import compare_story
 from storytrace.settings import DEFAULT_SETTINGS, Settings
 from storytrace.store import Store
 from storytrace.web.links import anchor
 from storytrace.web.pages import render, stylesheet
-from storytrace.web.views import pair_view, story_members, story_view
+from storytrace.web.views import pair_view, story_comparison, story_members, story_view
 
 
 def _link(kind: str, *ids: str) -> str:
@@ -49,8 +47,7 @@ def build_report(db: str | Path, stories: Sequence[str] = (), settings: Settings
     sections = []
     embedder = functools.cache(lambda: load_embedder("auto"))  # loaded for the first story in several languages
     for story, articles, copies in found:
-        model = embedder() if spans_languages(articles) else None
-        _, comparison = compare_story(story.id, db=db, settings=settings, embedder=model)
+        comparison = story_comparison(story.id, articles, db, settings, embedder, workers=None)
         view = story_view(story, articles, copies, comparison, _link)
         by_id = {article.id: article for article in articles}
         # Each copy side by side with the passages its stored verdict aligned, as the web app's

@@ -115,6 +115,22 @@ class ViewCache:
     keys: LRUCache[str, ViewKey]
 
 
+def story_comparison(
+    story_id: str,
+    articles: Sequence[Article],
+    db: str | Path,
+    settings: Settings,
+    embedder: Callable[[], Embedder | None],
+    workers: int | None,
+) -> StoryComparison:
+    """The story compared as ``show`` compares it: with analyze's default embedder when its
+    articles span languages (``embedder`` is called only then, so it may load lazily), else
+    without one; the web page and the HTML report both show this."""
+    model = embedder() if spans_languages(articles) else None
+    _, comparison = compare_story(story_id, db=db, settings=settings, embedder=model, workers=workers)
+    return comparison
+
+
 def story_page(
     store: Store,
     cache: ViewCache,
@@ -144,8 +160,7 @@ def story_page(
     if cached is not None:
         return cached
     articles, copies = story_members(store, found)
-    model = embedder() if spans_languages(articles) else None
-    _, comparison = compare_story(found.id, db=db, settings=settings, embedder=model, workers=1)
+    comparison = story_comparison(found.id, articles, db, settings, embedder, workers=1)
     view = story_view(found, articles, copies, comparison)
     view["html"] = Body.html(render("story.html", **view))  # encoded once, sent as bytes
     cache.views.put(key, view)
