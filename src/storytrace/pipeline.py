@@ -137,7 +137,9 @@ def analyze(
 
     The batch's articles join the stored stories (``Report.stories`` holds the stories of the
     batch's articles and the other stories of their storylines); re-parsing stored articles
-    leaves their stories as they are. Another run writing to the same database is waited for.
+    leaves their stories as they are. With ``Settings.story_block_days``, the dated articles
+    are grouped in parallel blocks of days and joined (``stories/blocks.py``) instead of one
+    by one. Another run writing to the same database is waited for.
     A run stopped by Ctrl-C raises ``Interrupted``; one killed outright leaves whole
     transactions only, and running it again gives what an uninterrupted run gives.
 
