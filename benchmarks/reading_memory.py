@@ -17,7 +17,13 @@ What it measures
     * ``storytrace, 40 WARCs``: ``read_batch`` on the 40 files: each worker reads and cleans
       whole files (the ``reading and cleaning`` step).
 
-    All three must give the same articles (checked). The cleaned articles are kept in every
+    With ``--jsonl-records`` (default 3,200 and 6,400), the same pages as one JSONL file (a record
+    each, ``html`` and ``url``), read two ways: ``one JSONL, read here (before)`` (this process reads
+    the records, as before large JSONL files were split: ``read_batch`` with ``PART_BYTES`` larger
+    than the file) and ``storytrace, one JSONL in parts`` (the workers read 64 MB stretches of whole
+    lines). ``--records`` with no value leaves the WARC rows out.
+
+    All ways must give the same articles (checked). The cleaned articles are kept in every
     case (the later stages need them), so the driver's memory grows with them in every row;
     what the change removes is holding every raw page besides.
 
@@ -95,6 +101,21 @@ def _storytrace(inputs: list[str]) -> list[Article]:
     return batch.read_batch(inputs, Settings(), SilentProgress(), LocalExecutor(WORKERS))[0]
 
 
+def _write_jsonl(path: Path, pages: list[bytes], records: int) -> Path:
+    """The same pages as one JSONL file, a record each (``html`` and ``url``)."""
+    with path.open("w", encoding="utf-8") as out:
+        for record in range(records):
+            html = pages[record % len(pages)].decode("utf-8", "replace")
+            out.write(json.dumps({"url": f"https://news.example/{record}/page.html", "html": html}) + "\n")
+    return path
+
+
+def _jsonl_read_here(inputs: list[str]) -> list[Article]:
+    """One large JSONL as storytrace read it before parts: this process reads its records."""
+    with mock.patch.object(batch, "PART_BYTES", 1 << 62):
+        return _storytrace(inputs)
+
+
 def _with_workers_peak(system: Any) -> Any:
     def run(inputs: list[str]) -> tuple[list[str], float]:
         articles = system(inputs)
@@ -107,7 +128,9 @@ def _with_workers_peak(system: Any) -> Any:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--records", type=int, nargs="+", default=[800, 3_200, 6_400])
+    parser.add_argument("--records", type=int, nargs="*", default=[800, 3_200, 6_400])
+    parser.add_argument("--jsonl-records", type=int, nargs="*", default=[3_200, 6_400],
+                        help="also the same pages as one JSONL file of N records, read here or in parts")  # fmt: skip
     parser.add_argument("--json", type=Path, help="write the figures here")
     options = parser.parse_args()
     pages = _pages()
@@ -135,6 +158,25 @@ def main() -> None:
                 print(json.dumps(rows[-1]), flush=True)
             if any(output != outputs[0] for output in outputs):
                 raise SystemExit(f"the ways of reading disagree at {records} records")
+    for records in options.jsonl_records:
+        with tempfile.TemporaryDirectory() as folder:
+            jsonl = str(_write_jsonl(Path(folder, "pages.jsonl"), pages, records))
+            raw_mb = records * sum(map(len, pages)) / len(pages) / 1e6
+            systems = [("one JSONL, read here (before)", _jsonl_read_here, [jsonl]),
+                       ("storytrace, one JSONL in parts", _storytrace, [jsonl])]  # fmt: skip
+            outputs = []
+            for name, system, inputs in systems:
+                run = measured(name, _with_workers_peak(system), inputs)
+                articles, worker_peak = run.output
+                outputs.append(articles)
+                rows.append({
+                    "records": records, "html_mb": round(raw_mb, 1), "system": name, "articles": len(articles),
+                    "seconds": round(run.seconds, 2), "documents_per_s": round(records / run.seconds, 1),
+                    "driver_peak_mib": round(run.peak_mib, 1), "worker_peak_mib": round(worker_peak, 1),
+                })  # fmt: skip
+                print(json.dumps(rows[-1]), flush=True)
+            if outputs[0] != outputs[1]:
+                raise SystemExit(f"the JSONL read here and in parts disagree at {records} records")
     print(f"\n{'records':>7} {'HTML MB':>8}  {'system':<34} {'docs/s':>7} {'driver MiB':>10} {'worker MiB':>10}")
     for row in rows:
         print(f"{row['records']:>7} {row['html_mb']:>8}  {row['system']:<34} {row['documents_per_s']:>7} "

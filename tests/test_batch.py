@@ -94,3 +94,34 @@ def test_records_and_files_keep_their_order_whichever_way_files_are_read(tmp_pat
     articles, problems = read_batch([str(tmp_path), record], Settings(), SilentProgress(), LocalExecutor(2))
     assert [article.id for article in articles] == ["r", *(f"f{n}" for n in range(9))]
     assert problems == []
+
+
+def test_a_large_jsonl_file_read_in_parts_by_the_workers_equals_reading_it_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = []
+    for n in range(80):
+        if n % 17 == 5:
+            lines.append('{"id": "broken", "text": ')
+        elif n % 13 == 3:
+            lines.append("   ")
+        else:
+            text = f"The council met for session {n} and agreed that the harbour would stay open, officials said."
+            lines.append(json.dumps({"id": f"r{n}", "extra": n, "text": text}))
+    (tmp_path / "big.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    (tmp_path / "blank.jsonl").write_text("\n" * 700, encoding="utf-8")
+    inputs = [str(tmp_path / "big.jsonl"), str(tmp_path / "blank.jsonl")]
+    whole = read_batch(inputs, Settings(), SilentProgress(), LocalExecutor(2))  # two files: read here
+    monkeypatch.setattr(batch_module, "PART_BYTES", 600)
+    on_workers = LocalExecutor(2)
+    in_parts = read_batch(inputs, Settings(), SilentProgress(), on_workers)
+    (reading,) = on_workers.statistics()
+    assert reading.name == "reading and cleaning" and reading.items > 10 and reading.processes == 2
+    assert in_parts == whole
+    articles, problems = in_parts
+    assert len(articles) == 80 - 5 - 6  # broken and blank lines are no articles
+    reasons = [(Path(problem.source).name, problem.reason) for problem in problems]
+    broken = [name for name, reason in reasons if reason.startswith("invalid JSON")]
+    assert broken == [f"big.jsonl:{n + 1}" for n in range(80) if n % 17 == 5]  # numbered across the parts
+    assert ("big.jsonl", "ignored unknown fields: extra") in reasons  # once, after the file's last part
+    assert ("blank.jsonl", "no records (only blank lines)") in reasons

@@ -21,7 +21,19 @@ from pathlib import Path
 from storytrace.clean import clean_document, remove_outlet_repeats
 from storytrace.errors import InputError, StorytraceError
 from storytrace.executor import Executor, Step
-from storytrace.ingest import InputItem, discover, printable, read_file, read_inputs, split_inputs
+from storytrace.ingest import (
+    InputItem,
+    JsonlPart,
+    LineTally,
+    closing_problems,
+    discover,
+    file_parts,
+    printable,
+    read_file,
+    read_inputs,
+    read_part,
+    split_inputs,
+)
 from storytrace.model import Article, Problem, ProblemKind, RawDocument
 from storytrace.progress import ProgressSink
 from storytrace.settings import Settings
@@ -46,9 +58,11 @@ def _prepare(settings: Settings, raw: RawDocument | Problem) -> Cleaned:
     return article
 
 
-def _read_and_clean(settings: Settings, path: Path) -> list[Cleaned]:
-    """One file read and each of its documents cleaned, in a worker, in the file's order."""
-    return [found if isinstance(found, Problem) else _prepare(settings, found) for found in read_file(path, settings)]
+def _read_and_clean(settings: Settings, item: Path | JsonlPart) -> tuple[list[Cleaned], LineTally | None]:
+    """One file (or a stretch of a large JSONL file, with what it saw of the file's lines) read
+    and each of its documents cleaned, in a worker, in the file's order."""
+    found, tally = read_part(item, settings) if isinstance(item, JsonlPart) else (read_file(item, settings), None)
+    return [result if isinstance(result, Problem) else _prepare(settings, result) for result in found], tally
 
 
 # Below 400 documents a process pool costs more to start than it saves. Two windows of documents
@@ -59,9 +73,12 @@ def _read_and_clean(settings: Settings, path: Path) -> list[Cleaned]:
 CLEANING = Step("cleaning", _prepare, parallel_from=400, chunk=16, window=500)
 # A file's documents are one result, so few files are in flight at a time (two windows of 32).
 READING = Step("reading and cleaning", _read_and_clean, parallel_from=2, chunk=1, window=32)
-# Files read by the workers themselves from this many files per worker on: fewer files would
-# leave workers idle while one of them reads a large file alone.
+# Files read by the workers themselves from this many files (or parts) per worker on: fewer
+# would leave workers idle while one of them reads a large file alone.
 FILES_PER_WORKER = 4
+# An uncompressed JSONL file larger than this is read by the workers in stretches of whole lines
+# of this size (a gzipped file or a WARC cannot be entered in the middle and is read whole).
+PART_BYTES = 64 << 20
 
 
 def read_batch(
@@ -75,10 +92,15 @@ def read_batch(
         sink.stage("reading and cleaning", None)
         results.extend(_advancing(executor.map(CLEANING, read_inputs(direct, settings), settings), sink))
     entries = list(discover(paths))
-    files = [entry for entry in entries if isinstance(entry, Path)]
-    if len(files) >= FILES_PER_WORKER * executor.parallelism:
-        sink.stage("reading and cleaning", len(files))
-        results.extend(_files_on_workers(entries, files, settings, executor, sink))
+    # Each entry with its parts (a large JSONL file's; None: read whole), in the given order.
+    plan = [(entry, file_parts(entry, PART_BYTES) if isinstance(entry, Path) else None) for entry in entries]
+    items: list[Path | JsonlPart] = []
+    for entry, split in plan:
+        if isinstance(entry, Path):
+            items.extend(split or [entry])
+    if len(items) >= FILES_PER_WORKER * executor.parallelism:
+        sink.stage("reading and cleaning", len(items))
+        results.extend(_files_on_workers(plan, items, settings, executor, sink))
     elif entries:
         sink.stage("reading and cleaning", None)
         results.extend(_advancing(executor.map(CLEANING, _read_here(entries, settings), settings), sink))
@@ -98,17 +120,29 @@ def _as_inputs(inputs: InputItem | Iterable[InputItem]) -> list[InputItem]:
 
 
 def _files_on_workers(
-    entries: list[Path | Problem], files: list[Path], settings: Settings, executor: Executor, sink: ProgressSink
+    plan: list[tuple[Path | Problem, list[JsonlPart] | None]],
+    items: list[Path | JsonlPart],
+    settings: Settings,
+    executor: Executor,
+    sink: ProgressSink,
 ) -> Iterator[Cleaned]:
-    """Each file read and cleaned by a worker (``READING``); what ``discover`` found wrong kept in place."""
-    per_file = executor.map(READING, files, settings)
-    for entry in entries:
+    """Each file (or part) read and cleaned by a worker (``READING``), in order; what
+    ``discover`` found wrong kept in place, and a split file's closing problems after its last part."""
+    per_item = executor.map(READING, items, settings)
+    for entry, split in plan:
         if isinstance(entry, Problem):
             yield printable(entry)
             continue
-        yield from next(per_file)
-        sink.advance()
-    next(per_file, None)  # runs the step to its end: the pool closes and its time is counted
+        whole = LineTally()
+        for _ in range(len(split or ()) or 1):
+            results, tally = next(per_item)
+            yield from results
+            if tally is not None:
+                whole.add(tally)
+            sink.advance()
+        if split:
+            yield from map(printable, closing_problems(str(entry), whole))
+    next(per_item, None)  # runs the step to its end: the pool closes and its time is counted
 
 
 def _read_here(entries: list[Path | Problem], settings: Settings) -> Iterator[RawDocument | Problem]:

@@ -21,13 +21,35 @@ from storytrace.ingest.decode import file_kind, looks_binary, open_regular
 from storytrace.ingest.feed import read_feed_file
 from storytrace.ingest.fields import check_document, key_value, text_value
 from storytrace.ingest.html import read_html_file
-from storytrace.ingest.jsonl import read_jsonl_file, read_jsonl_stream, read_records
+from storytrace.ingest.jsonl import (
+    JsonlPart,
+    LineTally,
+    closing_problems,
+    jsonl_parts,
+    read_jsonl_file,
+    read_jsonl_part,
+    read_jsonl_stream,
+    read_records,
+)
 from storytrace.ingest.text import read_text_file
 from storytrace.ingest.warc import read_warc_file
 from storytrace.model import Problem, ProblemKind, RawDocument
 from storytrace.settings import Settings
 
-__all__ = ["InputItem", "discover", "printable", "read_file", "read_inputs", "reader_for", "split_inputs"]
+__all__ = [
+    "InputItem",
+    "JsonlPart",
+    "LineTally",
+    "closing_problems",
+    "discover",
+    "file_parts",
+    "printable",
+    "read_file",
+    "read_inputs",
+    "read_part",
+    "reader_for",
+    "split_inputs",
+]
 
 InputItem = str | os.PathLike[str] | Mapping[str, Any]
 Reader = Callable[[Path, Settings], Iterator[RawDocument | Problem]]
@@ -231,3 +253,29 @@ def read_file(path: Path, settings: Settings) -> Iterator[RawDocument | Problem]
     """One file ``discover`` found, read and checked exactly as ``read_inputs`` reads it (so a
     worker process can read the files it is given itself)."""
     yield from _checked(_guarded(str(path), _read_file, path, settings), settings)
+
+
+def file_parts(path: Path, part_bytes: int) -> list[JsonlPart] | None:
+    """An uncompressed JSONL file larger than ``part_bytes`` in stretches of whole lines, for
+    workers to read together; None for any other file (it is read whole)."""
+    _, suffix = _split_name(path)
+    if path.name.lower().endswith(".gz") or suffix not in (".jsonl", ".ndjson"):
+        return None
+    try:
+        if path.stat().st_size <= part_bytes:
+            return None
+        return jsonl_parts(path, part_bytes)
+    except (OSError, InputError):
+        return None  # read whole, so that its reader reports what is wrong
+
+
+def read_part(part: JsonlPart, settings: Settings) -> tuple[list[RawDocument | Problem], LineTally]:
+    """One stretch of a JSONL file, read and checked as ``read_file`` reads those lines; the
+    tally lets the caller say what the whole file leaves to say (``closing_problems``)."""
+    tally = LineTally()
+    found: list[RawDocument | Problem] = []
+    try:
+        found.extend(_checked(read_jsonl_part(part, settings, tally), settings))
+    except OSError as error:
+        found.append(printable(Problem(str(part.path), f"unreadable after line {tally.lines} ({error})")))
+    return found, tally

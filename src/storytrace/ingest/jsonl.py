@@ -6,10 +6,12 @@ newlines never sits in memory whole."""
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import re
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -144,34 +146,121 @@ def _parse_line(raw_line: bytes, where: str, settings: Settings) -> Any:
         raise InputError(where, f"invalid record ({error})") from None
 
 
+@dataclass(slots=True)
+class LineTally:
+    """What a run over JSONL lines saw: the last line's number, the records (non-blank lines)
+    and the unknown field names; the file's closing problems are made from it."""
+
+    lines: int = 0
+    records: int = 0
+    ignored: set[str] = field(default_factory=set)
+
+    def add(self, other: LineTally) -> None:
+        self.lines = max(self.lines, other.lines)
+        self.records += other.records
+        self.ignored |= other.ignored
+
+
+def _records(
+    stream: BinaryIO, source: str, settings: Settings, tally: LineTally, first_line: int = 1
+) -> Iterator[RawDocument | Problem]:
+    """One document per good line, each bad line reported with its number and reason."""
+    for number, raw_line in enumerate(_lines(stream, settings.max_record_bytes), start=first_line):
+        tally.lines = number
+        where = f"{source}:{number}"
+        if raw_line is not None and not raw_line.strip():
+            continue
+        tally.records += 1
+        if raw_line is None:
+            yield Problem(where, f"line is over the {settings.max_record_bytes / 1e6:.0f} MB record limit")
+            continue
+        try:
+            record = _parse_line(raw_line, where, settings)
+            tally.ignored |= _unknown_fields(record)
+            yield record_to_document(record, where)
+        except InputError as error:
+            yield Problem(where, error.reason)
+
+
+def closing_problems(source: str, tally: LineTally) -> Iterator[Problem]:
+    """What a whole file's lines leave to say at its end: no records at all, unknown fields."""
+    if tally.records == 0:
+        yield Problem(source, "no records (only blank lines)" if tally.lines else "no records")
+    yield from _ignored_warning(source, tally.ignored)
+
+
 def read_jsonl_stream(stream: BinaryIO, source: str, settings: Settings) -> Iterator[RawDocument | Problem]:
     """Yield one document per good line; report each bad line with its number and reason."""
-    number = 0
-    records = 0
-    ignored: set[str] = set()
+    tally = LineTally()
     try:
-        for number, raw_line in enumerate(_lines(stream, settings.max_record_bytes), start=1):
-            where = f"{source}:{number}"
-            if raw_line is not None and not raw_line.strip():
-                continue
-            records += 1
-            if raw_line is None:
-                yield Problem(where, f"line is over the {settings.max_record_bytes / 1e6:.0f} MB record limit")
-                continue
-            try:
-                record = _parse_line(raw_line, where, settings)
-                ignored |= _unknown_fields(record)
-                yield record_to_document(record, where)
-            except InputError as error:
-                yield Problem(where, error.reason)
+        yield from _records(stream, source, settings, tally)
     except EOFError:
-        yield Problem(source, f"truncated gzip file: stopped after line {number}; earlier lines were kept")
+        yield Problem(source, f"truncated gzip file: stopped after line {tally.lines}; earlier lines were kept")
+        yield from _ignored_warning(source, tally.ignored)
     except (gzip.BadGzipFile, zlib.error, OSError) as error:
-        yield Problem(source, f"unreadable after line {number} ({error})")
+        yield Problem(source, f"unreadable after line {tally.lines} ({error})")
+        yield from _ignored_warning(source, tally.ignored)
     else:
-        if records == 0:
-            yield Problem(source, "no records (only blank lines)" if number else "no records")
-    yield from _ignored_warning(source, ignored)
+        yield from closing_problems(source, tally)
+
+
+@dataclass(frozen=True, slots=True)
+class JsonlPart:
+    """Whole lines of one uncompressed JSONL file, bytes ``start`` to ``end``, the first one
+    numbered ``first_line``: a stretch a worker reads while others read the rest."""
+
+    path: Path
+    start: int
+    end: int
+    first_line: int
+
+
+def jsonl_parts(path: Path, part_bytes: int) -> list[JsonlPart]:
+    """The file in stretches of about ``part_bytes`` that begin at line starts, each with its
+    first line's number (newlines are counted on the way, in bounded reads)."""
+    parts: list[JsonlPart] = []
+    with open_regular(path) as stream:
+        size = file_size(stream)
+        start, line = 0, 1
+        while start < size:
+            stream.seek(min(size, start + part_bytes))
+            piece = stream.readline(_SKIP_CHUNK)  # on to the next line's start
+            while piece and not piece.endswith(b"\n"):
+                piece = stream.readline(_SKIP_CHUNK)
+            end = stream.tell()
+            parts.append(JsonlPart(path, start, end, line))
+            stream.seek(start)
+            for offset in range(start, end, _SKIP_CHUNK):
+                line += stream.read(min(_SKIP_CHUNK, end - offset)).count(b"\n")
+            start = end
+    return parts
+
+
+def read_jsonl_part(part: JsonlPart, settings: Settings, tally: LineTally) -> Iterator[RawDocument | Problem]:
+    """The documents and problems of one stretch, as reading the whole file gives them there."""
+    with open_regular(part.path) as stream:
+        stream.seek(part.start)
+        limited = io.BufferedReader(_Window(stream, part.end - part.start))
+        yield from _records(limited, str(part.path), settings, tally, part.first_line)
+
+
+class _Window(io.RawIOBase):
+    """At most ``size`` bytes of a stream from where it stands: readers stop at a part's end."""
+
+    def __init__(self, stream: BinaryIO, size: int) -> None:
+        self.stream, self.left = stream, size
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        wanted = min(len(buffer), self.left)
+        if wanted <= 0:
+            return 0
+        data = self.stream.read(wanted)
+        buffer[: len(data)] = data
+        self.left -= len(data)
+        return len(data)
 
 
 def read_jsonl_file(path: Path, settings: Settings) -> Iterator[RawDocument | Problem]:
