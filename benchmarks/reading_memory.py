@@ -126,6 +126,25 @@ def _with_workers_peak(system: Any) -> Any:
     return run
 
 
+def _compared(systems: list[tuple[str, Any, list[str]]], records: int, pages: list[bytes]) -> list[dict[str, Any]]:
+    """Each way of reading run in a forked process of its own, a row each; all must give the same articles."""
+    raw_mb = records * sum(map(len, pages)) / len(pages) / 1e6
+    rows, outputs = [], []
+    for name, system, inputs in systems:
+        run = measured(name, _with_workers_peak(system), inputs)
+        articles, worker_peak = run.output
+        outputs.append(articles)
+        rows.append({
+            "records": records, "html_mb": round(raw_mb, 1), "system": name, "articles": len(articles),
+            "seconds": round(run.seconds, 2), "documents_per_s": round(records / run.seconds, 1),
+            "driver_peak_mib": round(run.peak_mib, 1), "worker_peak_mib": round(worker_peak, 1),
+        })  # fmt: skip
+        print(json.dumps(rows[-1]), flush=True)
+    if any(output != outputs[0] for output in outputs):
+        raise SystemExit(f"the ways of reading disagree at {records} records")
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--records", type=int, nargs="*", default=[800, 3_200, 6_400])
@@ -139,44 +158,18 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as folder:
             one = _write_warcs(Path(folder, "one"), pages, records, 1)
             many = _write_warcs(Path(folder, "many"), pages, records, FILES)
-            raw_mb = records * sum(map(len, pages)) / len(pages) / 1e6
             systems = [
                 ("read all, then clean (baseline)", _read_all_then_clean, [str(one[0])]),
                 ("storytrace, one WARC", _storytrace, [str(one[0])]),
                 (f"storytrace, {FILES} WARCs", _storytrace, [str(path) for path in many]),
             ]
-            outputs = []
-            for name, system, inputs in systems:
-                run = measured(name, _with_workers_peak(system), inputs)
-                articles, worker_peak = run.output
-                outputs.append(articles)
-                rows.append({
-                    "records": records, "html_mb": round(raw_mb, 1), "system": name, "articles": len(articles),
-                    "seconds": round(run.seconds, 2), "documents_per_s": round(records / run.seconds, 1),
-                    "driver_peak_mib": round(run.peak_mib, 1), "worker_peak_mib": round(worker_peak, 1),
-                })  # fmt: skip
-                print(json.dumps(rows[-1]), flush=True)
-            if any(output != outputs[0] for output in outputs):
-                raise SystemExit(f"the ways of reading disagree at {records} records")
+            rows.extend(_compared(systems, records, pages))
     for records in options.jsonl_records:
         with tempfile.TemporaryDirectory() as folder:
             jsonl = str(_write_jsonl(Path(folder, "pages.jsonl"), pages, records))
-            raw_mb = records * sum(map(len, pages)) / len(pages) / 1e6
             systems = [("one JSONL, read here (before)", _jsonl_read_here, [jsonl]),
                        ("storytrace, one JSONL in parts", _storytrace, [jsonl])]  # fmt: skip
-            outputs = []
-            for name, system, inputs in systems:
-                run = measured(name, _with_workers_peak(system), inputs)
-                articles, worker_peak = run.output
-                outputs.append(articles)
-                rows.append({
-                    "records": records, "html_mb": round(raw_mb, 1), "system": name, "articles": len(articles),
-                    "seconds": round(run.seconds, 2), "documents_per_s": round(records / run.seconds, 1),
-                    "driver_peak_mib": round(run.peak_mib, 1), "worker_peak_mib": round(worker_peak, 1),
-                })  # fmt: skip
-                print(json.dumps(rows[-1]), flush=True)
-            if outputs[0] != outputs[1]:
-                raise SystemExit(f"the JSONL read here and in parts disagree at {records} records")
+            rows.extend(_compared(systems, records, pages))
     print(f"\n{'records':>7} {'HTML MB':>8}  {'system':<34} {'docs/s':>7} {'driver MiB':>10} {'worker MiB':>10}")
     for row in rows:
         print(f"{row['records']:>7} {row['html_mb']:>8}  {row['system']:<34} {row['documents_per_s']:>7} "
