@@ -160,7 +160,7 @@ class Tracker:
         each block by the executor's ``story blocks`` step, and join them in time order, writing
         every ``store_batch_size`` articles; return the articles left to add one by one (the undated, the known)."""
         fresh = [article for article in ordered if article.id not in self.index.story_of]
-        blocks, undated = day_blocks(fresh, self.settings.story_block_days)
+        blocks = day_blocks(fresh, self.settings.story_block_days)
         base = BlockBase(self.settings, self.index.documents, self.index.df)
         items = (
             Block(tuple(block), self._leads(block), {a.id: tuple(sorted(links.get(a.id, ()))) for a in block})

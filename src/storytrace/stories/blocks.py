@@ -64,18 +64,15 @@ class GroupedBlock:
     assignments: tuple[Assignment, ...]
 
 
-def day_blocks(ordered: Sequence[Article], days: int) -> tuple[list[list[Article]], list[Article]]:
+def day_blocks(ordered: Sequence[Article], days: int) -> list[list[Article]]:
     """The dated articles in blocks of ``days`` publication days (in time order, each in its
-    given order), and the undated ones."""
+    given order); undated ones are in none."""
     blocks: dict[int, list[Article]] = {}
-    undated: list[Article] = []
     for article in ordered:
         day = epoch_day(article.published)
-        if day is None:
-            undated.append(article)
-        else:
+        if day is not None:
             blocks.setdefault(day // days, []).append(article)
-    return [blocks[key] for key in sorted(blocks)], undated
+    return [blocks[key] for key in sorted(blocks)]
 
 
 def _group_block(base: BlockBase, block: Block) -> GroupedBlock:

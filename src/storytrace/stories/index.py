@@ -293,9 +293,7 @@ class StoryIndex:
         if linked_members:
             target, count = min(linked_members.items(), key=lambda item: (-item[1], item[0]))
             if 2 * count >= len(story.articles):
-                other = self.stories[target]
-                keep, gone = (story, other) if len(story.articles) >= len(other.articles) else (other, story)
-                merges.append(self._merge(gone, keep, first, 1.0))
+                merges.append(self._merge_into_larger(story, self.stories[target], first, 1.0))
         current = self.stories[self.story_of[first]]
         lead = current.lead / len(current.articles) if current.lead is not None else None
         neighbours = [
@@ -376,9 +374,8 @@ class StoryIndex:
             undecayed = self._story_similarity(story, other)
             similarity = undecayed * self._decay((story.first_day, story.last_day), (other.first_day, other.last_day))
             if similarity >= settings.story_merge_similarity:
-                keep, gone = (story, other) if len(story.articles) >= len(other.articles) else (other, story)
-                merges.append(self._merge(gone, keep, article, similarity))
-                story = keep
+                merges.append(self._merge_into_larger(story, other, article, similarity))
+                story = self.stories[merges[-1].into]
             elif undecayed >= settings.storyline_similarity and self._shares_actors(story, other):
                 # Storylines span weeks: their time limit is the window, not the events' decay.
                 self._link(story, other)
@@ -405,6 +402,12 @@ class StoryIndex:
             self.stories[story_id].storyline = keep
             self.storyline_members[keep].add(story_id)
             self.changed.add(story_id)
+
+    def _merge_into_larger(self, first: StoryState, second: StoryState, article: str, similarity: float) -> Merge:
+        """Merge two stories into the one with more articles (the first on a tie)."""
+        if len(first.articles) >= len(second.articles):
+            return self._merge(second, first, article, similarity)
+        return self._merge(first, second, article, similarity)
 
     def _merge(self, gone: StoryState, keep: StoryState, article: str, similarity: float) -> Merge:
         for member in gone.articles:
