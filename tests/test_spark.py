@@ -118,6 +118,51 @@ def test_files_are_read_and_cleaned_in_spark_workers(spark, tmp_path: Path) -> N
     assert [problem.source.rsplit("/", 1)[-1] for problem in on_spark[1]][-1] == "missing.html"
 
 
+def _as_local(found: object, root: Path) -> object:
+    """A record read through Hadoop's local file system, its source as the local path's
+    (Hadoop writes ``file:/path``)."""
+    prefix = f"file:{root}"
+    source = found.source  # type: ignore[attr-defined]
+    return replace(found, source=str(root) + source[len(prefix) :]) if source.startswith(prefix) else found  # type: ignore[type-var]
+
+
+def test_file_system_urls_are_listed_by_spark_and_read_in_its_tasks(spark, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: E501
+    from storytrace import Settings
+    from storytrace.batch import read_batch
+    from storytrace.executor import LocalExecutor
+    from storytrace.progress import SilentProgress
+
+    folder = tmp_path / "in corpus"  # a space: Hadoop paths are written as they are
+    shutil.copytree(EXAMPLES, folder)
+    (folder / "broken.jsonl").write_text('{"id": "x", "text": "no end\n', encoding="utf-8")
+    (folder / "text" / ".draft.txt").write_text("A hidden draft is not an input.", encoding="utf-8")
+    marked = tmp_path / "wire[1].txt"  # glob marks in a file's own name
+    shutil.copy(EXAMPLES / "text" / "newsfarm-bridge.txt", marked)
+    local = read_batch([str(folder), str(marked)], Settings(), SilentProgress(), LocalExecutor(1))
+    # Spark's URLs are paths as written (Hadoop's Path), not percent-encoded ones (Path.as_uri).
+    urls = [f"file://{folder}", f"file://{marked}", f"file://{tmp_path}/missing", f"file://{folder}/*.nothing",
+            "nosuchfs://host/news.jsonl"]  # fmt: skip
+    before = {s.name: s.items for s in spark.statistics()}.get("reading and cleaning", 0)
+    articles, problems = read_batch(urls, Settings(), SilentProgress(), spark)
+    assert [_as_local(article, tmp_path) for article in articles] == local[0]
+    assert [_as_local(problem, tmp_path) for problem in problems[: len(local[1])]] == local[1]
+    assert local[1][0].source.endswith("broken.jsonl:1") and local[0][-1].id == "wire[1]"
+    missing, pattern, scheme = problems[len(local[1]) :]
+    assert (missing.source, missing.reason) == (urls[2], "no such file or directory")
+    assert (pattern.source, pattern.reason) == (urls[3], "no file matches this pattern")
+    assert scheme.source == urls[4] and scheme.reason.startswith("cannot list (") and "nosuchfs" in scheme.reason
+    (reading,) = [s for s in spark.statistics() if s.name == "reading and cleaning"]
+    files = [path for path in folder.rglob("*") if path.is_file() and not path.name.startswith(".")]
+    assert reading.items - before == len(files) + 1 and reading.processes == 2
+
+
+def test_analyze_of_a_file_url_on_spark_equals_the_local_engine_on_its_path(spark, seeds: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: E501
+    local = analyze([str(seeds)], db=tmp_path / "local.db", embedder=None, compare=False, workers=1)
+    on_spark = analyze([f"file://{seeds}"], db=tmp_path / "spark.db", embedder=None, compare=False, executor=spark)
+    assert [_as_local(article, seeds) for article in on_spark.articles] == list(local.articles)
+    assert (on_spark.copies, on_spark.stories) == (local.copies, local.stories) and len(local.articles) == 5
+
+
 def test_the_seeds_compared_on_spark_equal_the_local_engine(spark, seeds: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: E501
     # With the comparison on, spaCy parses in Spark's Python workers.
     local = analyze([str(seeds)], db=tmp_path / "local.db", embedder=None, workers=1)

@@ -6,7 +6,11 @@ Two ways to the same articles, chosen by the number of files: with at least
 their documents (the ``reading and cleaning`` step: raw pages never travel between processes or
 machines); with fewer (one large WARC or JSONL), this process reads the documents as the
 ``cleaning`` step takes them, a window at a time, so a few thousand raw pages at most are held
-whatever the input's size. Standard input and record dicts are always read here.
+whatever the input's size. Standard input and record dicts are always read here. File system
+URLs (``hdfs://``, ``s3a://``) are listed and read by an executor with file systems of its own
+(Spark's), its workers reading and cleaning each file; without one, a ``file://`` URL is read as
+its local path and any other URL is a problem saying which engine reads it. URLs are read after
+the local paths.
 
 ``analyze`` and ``add`` both start here; what could not be read or cleaned becomes a
 ``Problem`` naming its source, in input order, while the rest proceeds.
@@ -20,7 +24,7 @@ from pathlib import Path
 
 from storytrace.clean import clean_document, remove_outlet_repeats
 from storytrace.errors import InputError, StorytraceError
-from storytrace.executor import Executor, Step
+from storytrace.executor import Executor, FetchedFile, FileReadingExecutor, ListedFile, Step
 from storytrace.ingest import (
     InputItem,
     JsonlPart,
@@ -34,6 +38,7 @@ from storytrace.ingest import (
     read_part,
     split_inputs,
 )
+from storytrace.ingest.urls import is_url, local_path, read_fetched
 from storytrace.model import Article, Problem, ProblemKind, RawDocument
 from storytrace.progress import ProgressSink
 from storytrace.settings import Settings
@@ -58,10 +63,18 @@ def _prepare(settings: Settings, raw: RawDocument | Problem) -> Cleaned:
     return article
 
 
-def _read_and_clean(settings: Settings, item: Path | JsonlPart) -> tuple[list[Cleaned], LineTally | None]:
-    """One file (or a stretch of a large JSONL file, with what it saw of the file's lines) read
-    and each of its documents cleaned, in a worker, in the file's order."""
-    found, tally = read_part(item, settings) if isinstance(item, JsonlPart) else (read_file(item, settings), None)
+def _read_and_clean(settings: Settings, item: Path | JsonlPart | FetchedFile) -> tuple[list[Cleaned], LineTally | None]:
+    """One file (local, or fetched by the engine from a URL; or a stretch of a large JSONL file,
+    with what it saw of the file's lines) read and each of its documents cleaned, in a worker, in
+    the file's order."""
+    found: Iterable[RawDocument | Problem]
+    tally: LineTally | None = None
+    if isinstance(item, JsonlPart):
+        found, tally = read_part(item, settings)
+    elif isinstance(item, FetchedFile):
+        found = read_fetched(item, settings)
+    else:
+        found = read_file(item, settings)
     return [result if isinstance(result, Problem) else _prepare(settings, result) for result in found], tally
 
 
@@ -86,8 +99,8 @@ def read_batch(
 ) -> tuple[list[Article], list[Problem]]:
     """Read every input and clean the documents (the corpus-level pass included); an article id
     given twice keeps its first article (see ``_first_of_each_id``)."""
-    direct, paths = split_inputs(_as_inputs(inputs))
-    results: list[Cleaned] = []
+    direct, named = split_inputs(_as_inputs(inputs))
+    paths, urls, results = _by_reader(named, executor)
     if direct:
         sink.stage("reading and cleaning", None)
         results.extend(_advancing(executor.map(CLEANING, read_inputs(direct, settings), settings), sink))
@@ -104,6 +117,8 @@ def read_batch(
     elif entries:
         sink.stage("reading and cleaning", None)
         results.extend(_advancing(executor.map(CLEANING, _read_here(entries, settings), settings), sink))
+    if urls and isinstance(executor, FileReadingExecutor):
+        results.extend(_fetched_on_workers(urls, settings, executor, sink))
     problems = [result for result in results if isinstance(result, Problem)]
     articles = remove_outlet_repeats([result for result in results if isinstance(result, Article)], settings)
     problems.extend(
@@ -117,6 +132,47 @@ def _as_inputs(inputs: InputItem | Iterable[InputItem]) -> list[InputItem]:
     if isinstance(inputs, (str, os.PathLike, Mapping)):
         return [inputs]
     return list(inputs)
+
+
+def _by_reader(
+    named: list[str | os.PathLike[str]], executor: Executor
+) -> tuple[list[str | os.PathLike[str]], list[str], list[Cleaned]]:
+    """The named inputs as local paths and URLs the executor reads, and a problem for each URL
+    nobody here can read (a ``file://`` URL is a local path to an executor without file systems)."""
+    paths: list[str | os.PathLike[str]] = []
+    urls: list[str] = []
+    problems: list[Cleaned] = []
+    reads_urls = isinstance(executor, FileReadingExecutor)
+    for item in named:
+        if not (isinstance(item, str) and is_url(item)):
+            paths.append(item)
+        elif reads_urls:
+            urls.append(item)
+        elif (path := local_path(item)) is not None:
+            paths.append(path)
+        else:
+            reason = "a file system URL is read by the Spark engine only (--engine spark, with Hadoop's file systems)"
+            problems.append(printable(Problem(item, reason)))
+    return paths, urls, problems
+
+
+def _fetched_on_workers(
+    urls: list[str], settings: Settings, executor: FileReadingExecutor, sink: ProgressSink
+) -> Iterator[Cleaned]:
+    """The files under each URL listed by the executor, then each read and cleaned by one of its
+    workers (``READING``), in order; what the listing found wrong kept in place."""
+    listed = [printable(entry) if isinstance(entry, Problem) else entry for entry in executor.list_files(urls)]
+    files = [entry for entry in listed if isinstance(entry, ListedFile)]
+    sink.stage("reading and cleaning", len(files))
+    per_file = executor.map_files(READING, files, settings)
+    for entry in listed:
+        if isinstance(entry, Problem):
+            yield entry
+            continue
+        results, _ = next(per_file)
+        yield from results
+        sink.advance()
+    next(per_file, None)  # runs the step to its end, so that its time is counted
 
 
 def _files_on_workers(

@@ -25,20 +25,33 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from itertools import chain, islice
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 
 from storytrace.errors import ConfigError
-from storytrace.model import StepStatistics
+from storytrace.model import Problem, StepStatistics
 
-__all__ = ["SERIAL", "Executor", "LocalExecutor", "Step", "StepCounter", "windows"]
+__all__ = [
+    "SERIAL",
+    "Executor",
+    "FetchedFile",
+    "FileReadingExecutor",
+    "ListedFile",
+    "LocalExecutor",
+    "Step",
+    "StepCounter",
+    "windows",
+]
 
 C = TypeVar("C")
 T = TypeVar("T")
 R = TypeVar("R")
+# A step that takes wider items can run where narrower ones are given (a reader of paths or
+# fetched files over fetched files), so a step is contravariant in its items.
+T_item = TypeVar("T_item", contravariant=True)
 
 
 @dataclass(frozen=True, slots=True)
-class Step(Generic[C, T, R]):
+class Step(Generic[C, T_item, R]):
     """A named plain function ``function(context, item) -> result`` and how it may be run.
 
     ``function`` is defined at module level (worker processes find it by name). Below
@@ -55,7 +68,7 @@ class Step(Generic[C, T, R]):
     """
 
     name: str
-    function: Callable[[C, T], R]
+    function: Callable[[C, T_item], R]
     parallel_from: int = 1
     chunk: int = 1
     inherit_context: bool = False
@@ -82,6 +95,38 @@ class Executor(Protocol):
 
     def statistics(self) -> tuple[StepStatistics, ...]:
         """What each step ran so far: items, processes, seconds."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class ListedFile:
+    """A file an engine's file systems found under a URL the user gave (``hdfs://…``), with its size."""
+
+    url: str
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class FetchedFile:
+    """A listed file's bytes, as the engine read them in a worker, for a step to take apart."""
+
+    url: str
+    data: bytes
+
+
+@runtime_checkable
+class FileReadingExecutor(Executor, Protocol):
+    """An executor that reads files named by URLs through file systems of its own (Spark's Hadoop
+    file systems: ``hdfs://``, ``s3a://`` with the user's connectors), in its workers: this
+    process may have no way to open them at all."""
+
+    def list_files(self, urls: Iterable[str]) -> Iterator[ListedFile | Problem]:
+        """The files under each URL (a file, a folder listed recursively, or a glob pattern), in
+        order, or the problem with it."""
+        ...
+
+    def map_files(self, step: Step[C, FetchedFile, R], files: Iterable[ListedFile], context: C) -> Iterator[R]:
+        """``step.function(context, fetched)`` for each file, read by a worker, in order."""
         ...
 
 
