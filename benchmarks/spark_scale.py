@@ -11,7 +11,9 @@ What it runs
 
     Runs, in this order, each in a forked process of its own (``measure.measured``, so that each
     one's peak memory is its own) and into a fresh temporary SQLite database, all with
-    ``storytrace.analyze(..., compare=False, embedder=None)``:
+    ``storytrace.analyze(..., compare=False, embedder=None)`` with default settings, or with
+    ``--story-block-days N`` ``Settings(story_block_days=N)`` for every run (stories grouped in
+    parallel blocks of N days, ``stories/blocks.py``):
 
     * ``local, 1 process``: the local engine with ``workers=1``, the named baseline;
     * ``local, N processes``: the local engine with ``workers=N`` (``--workers``, default 2);
@@ -78,7 +80,7 @@ from copies import Run, Scorer, figures  # beside this script
 from copy_corpus import Corpus, build_corpus, build_scale_corpus, load_sources, write_corpus  # beside this script
 from measure import measured  # beside this script
 
-from storytrace import analyze, to_dict
+from storytrace import Settings, analyze, to_dict
 from storytrace.model import Report
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -195,7 +197,7 @@ class ChildMemory:
             thread.join()
 
 
-def run_engine(engine: Engine, documents: Path, folder: Path) -> dict[str, Any]:
+def run_engine(engine: Engine, documents: Path, folder: Path, settings: Settings) -> dict[str, Any]:
     """In the forked process: one ``analyze`` of the corpus into its own database, with its costs."""
     database = folder / f"{engine.name.replace(' ', '-').replace(',', '')}.db"
     clock = StageClock()
@@ -205,8 +207,8 @@ def run_engine(engine: Engine, documents: Path, folder: Path) -> dict[str, Any]:
     with memory.sampling():
         if engine.master is None:
             started = time.perf_counter()
-            report = analyze([str(documents)], db=database, progress=clock, workers=engine.workers,
-                             embedder=None, compare=False)  # fmt: skip
+            report = analyze([str(documents)], db=database, settings=settings, progress=clock,
+                             workers=engine.workers, embedder=None, compare=False)  # fmt: skip
             seconds = time.perf_counter() - started
         else:
             from storytrace.spark import spark_executor
@@ -215,8 +217,8 @@ def run_engine(engine: Engine, documents: Path, folder: Path) -> dict[str, Any]:
             with spark_executor(engine.master) as executor:
                 spark_start = time.perf_counter() - started
                 called = time.perf_counter()
-                report = analyze([str(documents)], db=database, progress=clock, executor=executor,
-                                 embedder=None, compare=False)  # fmt: skip
+                report = analyze([str(documents)], db=database, settings=settings, progress=clock,
+                                 executor=executor, embedder=None, compare=False)  # fmt: skip
                 seconds = time.perf_counter() - called
                 stopping = time.perf_counter()
             spark_stop = time.perf_counter() - stopping
@@ -370,8 +372,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", default="2", help="local engine process counts besides 1 (comma-separated)")
     parser.add_argument("--masters", default="local[1],local[2]", help="Spark masters (comma-separated; '' for none)")
+    parser.add_argument(
+        "--story-block-days",
+        type=int,
+        default=0,
+        help="Settings.story_block_days for every run (default 0: the sequential story index)",
+    )
     parser.add_argument("--json", type=Path, help="write every figure here")
     args = parser.parse_args(argv)
+    settings = Settings(story_block_days=args.story_block_days)
 
     setting = environment()
     engines = [Engine("local, 1 process", workers=1)]
@@ -392,7 +401,8 @@ def main(argv: list[str] | None = None) -> None:
         path = Path(folder) / "documents.jsonl"
         baseline: dict[str, Any] | None = None
         for engine in engines:
-            system: Callable[[Path], dict[str, Any]] = partial(run_engine, engine, folder=Path(folder))
+            system: Callable[[Path], dict[str, Any]] = partial(run_engine, engine, folder=Path(folder),
+                                                               settings=settings)  # fmt: skip
             outcome = measured(engine.name, system, path).output
             report: Report = outcome.pop("report")
             tables = to_dict(report)
@@ -438,6 +448,7 @@ def main(argv: list[str] | None = None) -> None:
             **setting,
             "command": " ".join([Path(sys.executable).name, *sys.argv]),
             "seed": args.seed,
+            "story_block_days": args.story_block_days,
             "articles": documents,
             "background": corpus.background,
             "gold_pairs": len(corpus.gold),

@@ -29,7 +29,10 @@ from storytrace.report import print_summary, print_tables, write_json
 from storytrace.report.compare import terminal_safe
 from storytrace.report.tables import check_format
 
-_INPUTS_HELP = "Files, directories (recursive), glob patterns (quoted: 'crawl/*.warc.gz') or - for JSONL on stdin."
+_INPUTS_HELP = (
+    "Files, directories (recursive), glob patterns (quoted: 'crawl/*.warc.gz'), - for JSONL on stdin, "
+    "or with --engine spark URLs of Hadoop file systems (hdfs://…, s3a://…)."
+)
 
 
 class Engine(StrEnum):

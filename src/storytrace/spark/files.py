@@ -43,6 +43,20 @@ def _java_reason(error: Exception) -> str:
     return f"{name}: {str(message).splitlines()[0]}" if message else name
 
 
+# What Hadoop raises for a scheme it has no file system class for: none registered, or the
+# registered class's jar (hadoop-aws for s3a) missing from the classpath.
+_NO_CONNECTOR = ("UnsupportedFileSystemException", "ClassNotFoundException")
+
+
+def _listing_problem(reason: str) -> str:
+    """A failed listing's reason as the user can act on it."""
+    if "FileNotFoundException" in reason:
+        return "no such file or directory"
+    if any(name in reason for name in _NO_CONNECTOR):
+        return f"cannot list: Spark has no connector for this file system; add its jar (spark.jars.packages) ({reason})"
+    return f"cannot list ({reason})"
+
+
 def _hidden(name: str) -> bool:
     """Hadoop's input formats never read names starting with ``_`` or ``.`` (``_SUCCESS``, ``.crc``)."""
     return name.startswith(("_", "."))
@@ -71,9 +85,7 @@ def list_files(spark: SparkContext, urls: Iterable[str]) -> Iterator[ListedFile 
             for status in statuses:
                 found.extend(_folder(system, status.getPath()) if status.isDirectory() else [status])
         except Exception as error:  # noqa: BLE001 - any Java failure (no connector, no file) is this URL's problem
-            reason = _java_reason(error)
-            missing = "FileNotFoundException" in reason
-            yield Problem(url, "no such file or directory" if missing else f"cannot list ({reason})")
+            yield Problem(url, _listing_problem(_java_reason(error)))
             continue
         yield from map(_listed, found)
 
