@@ -235,6 +235,34 @@ def test_a_run_stopped_before_its_copies_converges_on_rerun(monkeypatch: pytest.
     _assert_rerun_converges(analyze, db, tmp_path, seeds, monkeypatch, "kept: 18 of 18 articles stored, 0 in stories")
 
 
+def test_a_run_stopped_while_grouping_keeps_its_written_stories_and_converges(
+    monkeypatch: pytest.MonkeyPatch, db: str, tmp_path: Path, seeds: Path
+) -> None:
+    """The index's state is written every ``story_save_articles`` articles: stopped at the 11th
+    article with writes every 4, the run keeps 8 articles in stories, and the rerun groups the
+    rest as a clean run does."""
+    from storytrace.stories.index import StoryIndex
+
+    real_add = StoryIndex.add
+    added: list[str] = []
+
+    def stopping(self: StoryIndex, features, *arguments):  # type: ignore[no-untyped-def]
+        if len(added) == 10:
+            raise KeyboardInterrupt
+        added.append(features.id)
+        return real_add(self, features, *arguments)
+
+    monkeypatch.setattr(StoryIndex, "add", stopping)
+    settings = Settings(story_save_articles=4)
+    with pytest.raises(Interrupted, match="kept: 18 of 18 articles stored, 8 in stories"):
+        analyze(_corpus(seeds), db=db, settings=settings, **FAST)
+    monkeypatch.undo()
+    clean_db = str(tmp_path / "clean.db")
+    analyze(_corpus(seeds), db=clean_db, settings=settings, **FAST)
+    analyze(_corpus(seeds), db=db, settings=settings, **FAST)
+    assert _state(db) == _state(clean_db)
+
+
 def test_a_stopped_add_converges_on_rerun(monkeypatch: pytest.MonkeyPatch, db: str, tmp_path: Path,
                                           seeds: Path) -> None:  # fmt: skip
     """Stopped after storing an article but before checking it for copies: the rerun checks it

@@ -124,7 +124,7 @@ class Tracker:
         self, articles: Sequence[Article], progress: ProgressSink | None = None, executor: Executor = SERIAL
     ) -> list[Assignment]:
         """Add stored articles to the index in ``arrival_order``, linked by their stored copy
-        relations (so save a batch's copies first), writing every ``store_batch_size`` articles.
+        relations (so save a batch's copies first), writing every ``story_save_articles`` articles.
 
         Articles already in a story are skipped (reason "known"). ``executor`` extracts the
         features (a large batch's in worker processes, with a pool) while the index takes them.
@@ -136,7 +136,7 @@ class Tracker:
         if self.settings.story_block_days:
             ordered = self._assign_in_blocks(ordered, links, assignments, sink, executor)
         features = features_stream(ordered, executor)
-        for chunk in _chunks(ordered, self.settings.store_batch_size):
+        for chunk in _chunks(ordered, self.settings.story_save_articles):
             leads = self._leads(chunk)
             done = []
             for i, article in enumerate(chunk):
@@ -158,7 +158,7 @@ class Tracker:
     ) -> list[Article]:
         """Group the dated articles new to the index in blocks of days (``stories/blocks.py``),
         each block by the executor's ``story blocks`` step, and join them in time order, writing
-        every ``store_batch_size`` articles; return the articles left to add one by one (the undated, the known)."""
+        every ``story_save_articles`` articles; return the articles left to add one by one (the undated, the known)."""
         fresh = [article for article in ordered if article.id not in self.index.story_of]
         blocks = day_blocks(fresh, self.settings.story_block_days)
         base = BlockBase(self.settings, self.index.documents, self.index.df)
@@ -170,7 +170,7 @@ class Tracker:
         for block, grouped in zip(blocks, executor.map(STORY_BLOCKS, items, base), strict=True):
             unsaved.extend(join_block(self.index, grouped, links))
             self._heads.update((article.id, _head(article)) for article in block)
-            if len(unsaved) >= self.settings.store_batch_size:  # a write per block of few articles cost more
+            if len(unsaved) >= self.settings.story_save_articles:  # a write per block of few articles cost more
                 self._save(unsaved)
                 assignments.extend(unsaved)
                 unsaved = []

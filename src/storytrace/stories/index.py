@@ -53,6 +53,11 @@ def _truncate(centroid: dict[str, float], limit: int) -> dict[str, float]:
     return centroid if len(centroid) <= limit else dict(_heaviest(centroid, limit))
 
 
+# Terms whose background is kept per language before the table starts again: a bound for a
+# long-running tracker whose vocabulary (names, numbers) keeps growing; about 100 MB.
+_BACKGROUND_TERMS = 1_000_000
+
+
 class StoryIndex:
     """Stories so far, with running document frequencies and postings to find candidates.
 
@@ -80,6 +85,9 @@ class StoryIndex:
         self.df_changed: set[str] = set()  # document frequencies changed since then
         self.merges_taken = 0  # merges already handed out by ``take_changes``
         self.leads = LeadTable()
+        # Each term's background documents by language: a pure function of the term, asked
+        # about 200 times per article (on 40,000 articles, a fifth of the index's time).
+        self._background: dict[str | None, dict[str, float]] = {}
         for story in stories:
             self._register(story)
 
@@ -115,14 +123,22 @@ class StoryIndex:
         in which a term occurs as often as wordfreq says: the first articles of a stream are
         then weighted like later ones instead of treating "said" as rare (a cold-start fix).
         """
-        prior = self.settings.story_prior_documents
-        words = self.settings.story_prior_document_words
-        documents = self.documents + prior
+        documents = self.documents + self.settings.story_prior_documents
+        known = self._background.setdefault(language, {})
+        if len(known) > _BACKGROUND_TERMS:
+            known.clear()
         weighted = {}
         for term, tf in raw.items():
-            background = prior * -math.expm1(-words * word_frequency(term, language))  # P(term in a document)
+            background = known.get(term)
+            if background is None:
+                background = known[term] = self._background_documents(term, language)
             weighted[term] = tf * (math.log((1 + documents) / (1 + self.df.get(prefix + term, 0) + background)) + 1.0)
         return _unit_top(weighted, limit)
+
+    def _background_documents(self, term: str, language: str | None) -> float:
+        """Of the ``story_prior_documents`` background documents, how many hold the term."""
+        prior = self.settings.story_prior_documents
+        return prior * -math.expm1(-self.settings.story_prior_document_words * word_frequency(term, language))
 
     def _count(self, features: StoryFeatures) -> None:
         self.documents += 1
