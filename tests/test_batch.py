@@ -113,6 +113,7 @@ def test_a_large_jsonl_file_read_in_parts_by_the_workers_equals_reading_it_whole
     inputs = [str(tmp_path / "big.jsonl"), str(tmp_path / "blank.jsonl")]
     whole = read_batch(inputs, Settings(), SilentProgress(), LocalExecutor(2))  # two files: read here
     monkeypatch.setattr(batch_module, "PART_BYTES", 600)
+    monkeypatch.setattr(batch_module, "MIN_PART_BYTES", 600)
     on_workers = LocalExecutor(2)
     in_parts = read_batch(inputs, Settings(), SilentProgress(), on_workers)
     (reading,) = on_workers.statistics()
@@ -125,3 +126,27 @@ def test_a_large_jsonl_file_read_in_parts_by_the_workers_equals_reading_it_whole
     assert broken == [f"big.jsonl:{n + 1}" for n in range(80) if n % 17 == 5]  # numbered across the parts
     assert ("big.jsonl", "ignored unknown fields: extra") in reasons  # once, after the file's last part
     assert ("blank.jsonl", "no records (only blank lines)") in reasons
+
+
+def test_a_jsonl_file_is_cut_into_enough_parts_for_every_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Parts of at most PART_BYTES alone would leave this file whole; it is cut to give each of
+    # the 2 workers FILES_PER_WORKER parts, no part under MIN_PART_BYTES.
+    text = "The council met for session {} and agreed that the harbour would stay open, officials said."
+    lines = [json.dumps({"id": f"r{n}", "text": text.format(n)}) for n in range(120)]
+    path = tmp_path / "news.jsonl"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    size = path.stat().st_size
+    whole = read_batch([str(path)], Settings(), SilentProgress(), LocalExecutor(2))
+    monkeypatch.setattr(batch_module, "PART_BYTES", size)  # "large" is the whole file
+    monkeypatch.setattr(batch_module, "MIN_PART_BYTES", size // 20)
+    on_workers = LocalExecutor(2)
+    assert read_batch([str(path)], Settings(), SilentProgress(), on_workers) == whole
+    (reading,) = on_workers.statistics()
+    assert reading.name == "reading and cleaning" and reading.processes == 2
+    assert batch_module.FILES_PER_WORKER * 2 <= reading.items <= batch_module.FILES_PER_WORKER * 2 + 1
+    monkeypatch.setattr(batch_module, "MIN_PART_BYTES", size)  # parts may not be smaller: read whole, here
+    here = LocalExecutor(2)
+    assert read_batch([str(path)], Settings(), SilentProgress(), here) == whole
+    assert [step.name for step in here.statistics()] == ["cleaning"]

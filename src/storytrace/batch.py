@@ -89,9 +89,13 @@ READING = Step("reading and cleaning", _read_and_clean, parallel_from=2, chunk=1
 # Files read by the workers themselves from this many files (or parts) per worker on: fewer
 # would leave workers idle while one of them reads a large file alone.
 FILES_PER_WORKER = 4
-# An uncompressed JSONL file larger than this is read by the workers in stretches of whole lines
-# of this size (a gzipped file or a WARC cannot be entered in the middle and is read whole).
+# An uncompressed JSONL file is read by the workers in stretches of whole lines (a gzipped file or
+# a WARC cannot be entered in the middle and is read whole): as many as give FILES_PER_WORKER per
+# worker, of at most PART_BYTES and at least MIN_PART_BYTES (a smaller file is read whole). With
+# 64 MB parts alone, a 256 MB file on 2 cores made 4 parts, too few for the workers to read: the
+# driver read 100,000 articles and Spark cleaned them in 200 jobs (docs/spark.md).
 PART_BYTES = 64 << 20
+MIN_PART_BYTES = 8 << 20
 
 
 def read_batch(
@@ -106,7 +110,10 @@ def read_batch(
         results.extend(_advancing(executor.map(CLEANING, read_inputs(direct, settings), settings), sink))
     entries = list(discover(paths))
     # Each entry with its parts (a large JSONL file's; None: read whole), in the given order.
-    plan = [(entry, file_parts(entry, PART_BYTES) if isinstance(entry, Path) else None) for entry in entries]
+    plan = [
+        (entry, file_parts(entry, _part_bytes(entry, executor.parallelism)) if isinstance(entry, Path) else None)
+        for entry in entries
+    ]
     items: list[Path | JsonlPart] = []
     for entry, split in plan:
         if isinstance(entry, Path):
@@ -126,6 +133,16 @@ def read_batch(
     )
     articles, repeats = _first_of_each_id([article for article in articles if article.text])
     return articles, problems + repeats
+
+
+def _part_bytes(path: Path, parallelism: int) -> int:
+    """The stretch a worker reads of a large JSONL file: enough of them for ``FILES_PER_WORKER``
+    per worker, within ``MIN_PART_BYTES`` and ``PART_BYTES``."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return PART_BYTES  # read whole, so that its reader reports what is wrong
+    return max(MIN_PART_BYTES, min(PART_BYTES, size // (FILES_PER_WORKER * parallelism)))
 
 
 def _as_inputs(inputs: InputItem | Iterable[InputItem]) -> list[InputItem]:
