@@ -19,9 +19,9 @@ What it measures
 
     With ``--jsonl-records`` (default 3,200 and 6,400), the same pages as one JSONL file (a record
     each, ``html`` and ``url``), read two ways: ``one JSONL, read here (before)`` (this process reads
-    the records, as before large JSONL files were split: ``read_batch`` with ``PART_BYTES`` larger
-    than the file) and ``storytrace, one JSONL in parts`` (the workers read 64 MB stretches of whole
-    lines). ``--records`` with no value leaves the WARC rows out.
+    the records, as before large JSONL files were split: ``read_batch`` with ``PART_BYTES`` and
+    ``MIN_PART_BYTES`` larger than the file) and ``storytrace, one JSONL in parts`` (the workers
+    read stretches of whole lines: 64 MB ones for these files). ``--records`` with no value leaves the WARC rows out.
 
     All ways must give the same articles (checked). The cleaned articles are kept in every
     case (the later stages need them), so the driver's memory grows with them in every row;
@@ -112,7 +112,8 @@ def _write_jsonl(path: Path, pages: list[bytes], records: int) -> Path:
 
 def _jsonl_read_here(inputs: list[str]) -> list[Article]:
     """One large JSONL as storytrace read it before parts: this process reads its records."""
-    with mock.patch.object(batch, "PART_BYTES", 1 << 62):
+    # Parts of at least the whole file: it is read whole.
+    with mock.patch.object(batch, "PART_BYTES", 1 << 62), mock.patch.object(batch, "MIN_PART_BYTES", 1 << 62):
         return _storytrace(inputs)
 
 
