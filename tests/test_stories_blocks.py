@@ -103,3 +103,23 @@ def test_seeds_grouped_in_blocks_are_two_stories_of_one_storyline(
     by_first = {min(a[:3] for a in story.articles): sorted(a[:3] for a in story.articles) for story in stories}
     assert by_first == {"000": ["000", "001", "002", "003"], "004": ["004"]}
     assert len(storylines) == 1 and set(storylines[0].stories) == {story.id for story in stories}
+
+
+def test_every_block_starts_from_the_frequencies_before_any_join(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # A block grouped in this process, after earlier blocks joined, must start from what a
+    # worker forked before the joins starts from, or the stories would depend on where it ran.
+    import storytrace.tracker as tracker_module
+    from storytrace.executor import Step
+    from storytrace.stories.blocks import STORY_BLOCKS
+
+    seen: list[dict[str, int]] = []
+
+    def recording(base, block):  # type: ignore[no-untyped-def]
+        seen.append(dict(base.df))
+        return STORY_BLOCKS.function(base, block)
+
+    monkeypatch.setattr(tracker_module, "STORY_BLOCKS", Step("story blocks", recording))
+    articles = [article(f"storm-{n}", text, f"2025-0{n + 3}-10") for n, text in enumerate(STORM)]
+    _grouped(tmp_path / "serial.db", articles, [], WEEK)
+    assert len(seen) == len(STORM) >= 3 and seen[0] == {}  # a fresh database: no frequencies yet
+    assert all(df == seen[0] for df in seen)

@@ -161,7 +161,10 @@ class Tracker:
         every ``story_save_articles`` articles; return the articles left to add one by one (the undated, the known)."""
         fresh = [article for article in ordered if article.id not in self.index.story_of]
         blocks = day_blocks(fresh, self.settings.story_block_days)
-        base = BlockBase(self.settings, self.index.documents, self.index.df)
+        # A snapshot: the joins below change the index's frequencies, and a block grouped in this
+        # process after some joins must start from what a worker forked (or broadcast) before
+        # them starts from, or the stories would depend on where the blocks ran.
+        base = BlockBase(self.settings, self.index.documents, dict(self.index.df))
         items = (
             Block(tuple(block), self._leads(block), {a.id: tuple(sorted(links.get(a.id, ()))) for a in block})
             for block in blocks
