@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Mapping
+from functools import partial
 from pathlib import Path
 
 from storytrace.clean import clean_document, remove_outlet_repeats
@@ -110,17 +111,15 @@ def read_batch(
         results.extend(_advancing(executor.map(CLEANING, read_inputs(direct, settings), settings), sink))
     entries = list(discover(paths))
     # Each entry with its parts (a large JSONL file's; None: read whole), in the given order.
-    plan = [
-        (entry, file_parts(entry, _part_bytes(entry, executor.parallelism)) if isinstance(entry, Path) else None)
-        for entry in entries
-    ]
+    part_bytes = partial(_part_bytes, parallelism=executor.parallelism)
+    plan = [(entry, file_parts(entry, part_bytes) if isinstance(entry, Path) else None) for entry in entries]
     items: list[Path | JsonlPart] = []
     for entry, split in plan:
         if isinstance(entry, Path):
             items.extend(split or [entry])
     if len(items) >= FILES_PER_WORKER * executor.parallelism:
         sink.stage("reading and cleaning", len(items))
-        results.extend(_files_on_workers(plan, items, settings, executor, sink))
+        results.extend(_files_on_workers(plan, executor.map(READING, items, settings), sink))
     elif entries:
         sink.stage("reading and cleaning", None)
         results.extend(_advancing(executor.map(CLEANING, _read_here(entries, settings), settings), sink))
@@ -135,13 +134,9 @@ def read_batch(
     return articles, problems + repeats
 
 
-def _part_bytes(path: Path, parallelism: int) -> int:
-    """The stretch a worker reads of a large JSONL file: enough of them for ``FILES_PER_WORKER``
-    per worker, within ``MIN_PART_BYTES`` and ``PART_BYTES``."""
-    try:
-        size = path.stat().st_size
-    except OSError:
-        return PART_BYTES  # read whole, so that its reader reports what is wrong
+def _part_bytes(size: int, parallelism: int) -> int:
+    """The stretch a worker reads of a JSONL file of ``size`` bytes: enough of them for
+    ``FILES_PER_WORKER`` per worker, within ``MIN_PART_BYTES`` and ``PART_BYTES``."""
     return max(MIN_PART_BYTES, min(PART_BYTES, size // (FILES_PER_WORKER * parallelism)))
 
 
@@ -178,30 +173,21 @@ def _fetched_on_workers(
 ) -> Iterator[Cleaned]:
     """The files under each URL listed by the executor, then each read and cleaned by one of its
     workers (``READING``), in order; what the listing found wrong kept in place."""
-    listed = [printable(entry) if isinstance(entry, Problem) else entry for entry in executor.list_files(urls)]
+    listed = list(executor.list_files(urls))
     files = [entry for entry in listed if isinstance(entry, ListedFile)]
     sink.stage("reading and cleaning", len(files))
     per_file = executor.map_files(READING, files, settings)
-    for entry in listed:
-        if isinstance(entry, Problem):
-            yield entry
-            continue
-        results, _ = next(per_file)
-        yield from results
-        sink.advance()
-    next(per_file, None)  # runs the step to its end, so that its time is counted
+    yield from _files_on_workers([(entry, None) for entry in listed], per_file, sink)
 
 
 def _files_on_workers(
-    plan: list[tuple[Path | Problem, list[JsonlPart] | None]],
-    items: list[Path | JsonlPart],
-    settings: Settings,
-    executor: Executor,
+    plan: Iterable[tuple[Path | ListedFile | Problem, list[JsonlPart] | None]],
+    per_item: Iterator[tuple[list[Cleaned], LineTally | None]],
     sink: ProgressSink,
 ) -> Iterator[Cleaned]:
-    """Each file (or part) read and cleaned by a worker (``READING``), in order; what
-    ``discover`` found wrong kept in place, and a split file's closing problems after its last part."""
-    per_item = executor.map(READING, items, settings)
+    """The ``READING`` results of each file (or part) the workers read, in the plan's order; what
+    ``discover`` or the listing found wrong kept in place, and a split file's closing problems
+    after its last part."""
     for entry, split in plan:
         if isinstance(entry, Problem):
             yield printable(entry)

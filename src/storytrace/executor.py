@@ -100,10 +100,9 @@ class Executor(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class ListedFile:
-    """A file an engine's file systems found under a URL the user gave (``hdfs://…``), with its size."""
+    """A file an engine's file systems found under a URL the user gave (``hdfs://…``)."""
 
     url: str
-    size: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -255,16 +255,18 @@ def read_file(path: Path, settings: Settings) -> Iterator[RawDocument | Problem]
     yield from _checked(_guarded(str(path), _read_file, path, settings), settings)
 
 
-def file_parts(path: Path, part_bytes: int) -> list[JsonlPart] | None:
-    """An uncompressed JSONL file larger than ``part_bytes`` in stretches of whole lines, for
-    workers to read together; None for any other file (it is read whole)."""
+def file_parts(path: Path, part_bytes: Callable[[int], int]) -> list[JsonlPart] | None:
+    """An uncompressed JSONL file in stretches of whole lines of ``part_bytes(its size)`` bytes,
+    for workers to read together; None for a file no larger than that, or any other file (it is
+    read whole)."""
     _, suffix = _split_name(path)
     if path.name.lower().endswith(".gz") or suffix not in (".jsonl", ".ndjson"):
         return None
     try:
-        if path.stat().st_size <= part_bytes:
+        size = path.stat().st_size
+        if size <= part_bytes(size):
             return None
-        return jsonl_parts(path, part_bytes)
+        return jsonl_parts(path, part_bytes(size))
     except (OSError, InputError):
         return None  # read whole, so that its reader reports what is wrong
 

@@ -18,8 +18,7 @@ type and message, so callers see the same errors as on the local engine.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -36,6 +35,9 @@ if TYPE_CHECKING:
 C = TypeVar("C")
 T = TypeVar("T")
 R = TypeVar("R")
+
+# Makes one window's job and collects its results: (the step's function, the window, the broadcast context).
+_WindowRun = Callable[[Any, list[Any], Any], list[Any]]
 
 # Partitions per core of the cluster: a few per core keep every core busy while one partition is
 # slower than the others (Spark's tuning guide suggests 2-3 tasks per core).
@@ -56,17 +58,19 @@ def _raised(result: Any) -> Any:
     return result
 
 
-def _apply_files(
-    function: Any, context: Broadcast[Any], files: Iterable[tuple[str, bytes]]
-) -> Iterator[tuple[str, Any]]:  # runs in a Spark Python worker
-    """The step's function over one partition's files, each result keyed by its file's URL."""
-    value = context.value
-    for url, data in files:
-        try:
-            yield url, function(value, FetchedFile(url, data))
-        except Exception as error:  # noqa: BLE001 - carried to the driver and raised there as itself
-            yield url, _Failure(error)
-            return
+@dataclass(frozen=True, slots=True)
+class _KeyedByUrl:
+    """A step's function over a fetched file, its result keyed by the file's URL (Spark gives a
+    window's files back in an order of its own)."""
+
+    function: Any
+
+    def __call__(self, context: Any, fetched: FetchedFile) -> tuple[str, Any]:
+        return fetched.url, self.function(context, fetched)
+
+
+def _as_fetched(pair: tuple[str, bytes]) -> FetchedFile:  # runs in a Spark Python worker
+    return FetchedFile(*pair)
 
 
 def _apply_partition(
@@ -101,25 +105,7 @@ class SparkExecutor:
     def map(self, step: Step[C, T, R], items: Iterable[T], context: C) -> Iterator[R]:
         """``step.function(context, item)`` for each item, in order, as Spark jobs of a window each
         (a stream of items is taken a window at a time)."""
-        batches = windows(items, step.window)
-        first = next(batches, [])
-        cores = self.parallelism
-        job = self._jobs(step, first, batches, context, cores * PARTITIONS_PER_CORE)
-        yield from self.counter.timed(step.name, max(1, min(len(first), cores)), job)
-
-    def _jobs(
-        self, step: Step[C, T, R], first: list[T], rest: Iterator[list[T]], context: C, partitions: int
-    ) -> Iterator[R]:
-        """One job per window of items, all its partitions at once (``toLocalIterator`` would
-        compute one partition at a time), so the driver holds one window's items and results."""
-        if not first:
-            return
-        function = step.function
-        with self._broadcasting(step, context) as broadcast:
-            for window in chain([first], rest):
-                rdd = self.spark.parallelize(window, min(len(window), partitions))
-                for result in rdd.mapPartitions(lambda part: _apply_partition(function, broadcast, part)).collect():
-                    yield _raised(result)
+        return self._windowed(step, items, context, self._items_window)
 
     def list_files(self, urls: Iterable[str]) -> Iterator[ListedFile | Problem]:
         """The files under each URL, through Spark's Hadoop file systems (``spark.files``)."""
@@ -129,46 +115,56 @@ class SparkExecutor:
         """``step.function(context, fetched)`` for each file, in order, each file read by an
         executor's JVM (``binaryFiles``) and handed to one Python worker: one job per window of
         files, so that the driver never holds a file's bytes."""
-        batches = windows(files, step.window)
-        first = next(batches, [])
-        job = self._file_jobs(step, first, batches, context, self.parallelism * PARTITIONS_PER_CORE)
-        yield from self.counter.timed(step.name, max(1, min(len(first), self.parallelism)), job)
+        return self._windowed(step, files, context, self._files_window)
 
-    def _file_jobs(
+    def _windowed(self, step: Step[C, Any, R], items: Iterable[Any], context: C, run: _WindowRun) -> Iterator[R]:
+        """One job per window of items (``run`` makes and collects it), all its partitions at once
+        (``toLocalIterator`` would compute one partition at a time), so the driver holds one
+        window's items and results; the context broadcast once for them all, timed and counted."""
+        batches = windows(items, step.window)
+        first = next(batches, [])
+        yield from self.counter.timed(step.name, max(1, min(len(first), self.parallelism)),
+                                      self._jobs(step, first, batches, context, run))  # fmt: skip
+
+    def _jobs(
         self,
-        step: Step[C, FetchedFile, R],
-        first: list[ListedFile],
-        rest: Iterator[list[ListedFile]],
+        step: Step[C, Any, R],
+        first: list[Any],
+        rest: Iterator[list[Any]],
         context: C,
-        partitions: int,
+        run: _WindowRun,
     ) -> Iterator[R]:
         if not first:
             return
-        function = step.function
-        with self._broadcasting(step, context) as broadcast:
-            for window in chain([first], rest):
-                distinct = list(dict.fromkeys(listed.url for listed in window))
-                rdd = self.spark.binaryFiles(",".join(map(input_path, distinct)), min(len(distinct), partitions))
-                by_url = dict(rdd.mapPartitions(lambda part: _apply_files(function, broadcast, part)).collect())
-                for listed in window:  # a file given twice is read once and its results given twice
-                    if listed.url not in by_url:
-                        raise StorytraceError(f"Spark read no file {listed.url} (its file system renamed it?)")
-                    yield _raised(by_url[listed.url])
-
-    @contextmanager
-    def _broadcasting(self, step: Step[C, Any, Any], context: C) -> Iterator[Broadcast[C]]:
-        """The step's context broadcast for its jobs (after its ``before_fork``), destroyed after
-        them; an error or Ctrl-C on the way cancels the running jobs."""
         if step.before_fork is not None:
             step.before_fork(context)  # computed once here, then broadcast with the context
         broadcast = self.spark.broadcast(context)
         try:
-            yield broadcast
+            for window in chain([first], rest):
+                yield from map(_raised, run(step.function, window, broadcast))
         except BaseException:
             self.spark.cancelAllJobs()  # Ctrl-C or an error: the cluster stops working for nothing
             raise
         finally:
             broadcast.destroy()
+
+    def _partitions(self, count: int) -> int:
+        return min(count, self.parallelism * PARTITIONS_PER_CORE)
+
+    def _items_window(self, function: Any, window: list[Any], broadcast: Broadcast[Any]) -> list[Any]:
+        rdd = self.spark.parallelize(window, self._partitions(len(window)))
+        return rdd.mapPartitions(lambda part: _apply_partition(function, broadcast, part)).collect()
+
+    def _files_window(self, function: Any, window: list[ListedFile], broadcast: Broadcast[Any]) -> list[Any]:
+        distinct = list(dict.fromkeys(listed.url for listed in window))
+        rdd = self.spark.binaryFiles(",".join(map(input_path, distinct)), self._partitions(len(distinct)))
+        keyed = _KeyedByUrl(function)
+        results = rdd.map(_as_fetched).mapPartitions(lambda part: _apply_partition(keyed, broadcast, part)).collect()
+        by_url = dict(map(_raised, results))
+        missing = [listed.url for listed in window if listed.url not in by_url]
+        if missing:
+            raise StorytraceError(f"Spark read no file {missing[0]} (its file system renamed it?)")
+        return [by_url[listed.url] for listed in window]  # a file given twice: read once, its results twice
 
     def statistics(self) -> tuple[StepStatistics, ...]:
         """What each step ran so far (``processes``: the cores its job ran on at most)."""

@@ -116,4 +116,4 @@ def _listed(status: Any) -> ListedFile | Problem:
         return Problem(url, "cannot be read by Spark: Hadoop's input paths are separated by commas; rename the file")
     if size > MAX_FILE_BYTES:
         return Problem(url, f"file is {size / 1e9:.1f} GB: Spark reads a file whole into one task, at most 2 GB")
-    return ListedFile(url, size)
+    return ListedFile(url)
