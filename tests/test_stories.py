@@ -377,3 +377,18 @@ def test_a_big_story_keeps_only_its_heaviest_keys_and_the_postings_follow() -> N
     # The next report still finds the story through the keys it kept.
     follow_up = article("s3", STORM[0] + " More rain is expected.", "2025-03-04")
     assert index.add(story_features(follow_up)).story == story.id
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_candidate_stories_come_in_the_order_of_a_full_sort_by_shared_keys_then_id(seed: int) -> None:
+    from collections import Counter
+
+    from storytrace.stories.index import _most_shared
+
+    rng = random.Random(seed)
+    shared = Counter(
+        {f"s{rng.randrange(10_000):05d}": rng.choice((1, 1, 1, 2, 2, 3, 5)) for _ in range(rng.randrange(60))}
+    )
+    limit = rng.choice((1, 5, 20))
+    every = sorted(shared, key=lambda story_id: (-shared[story_id], story_id))
+    assert _most_shared(shared, limit) == every[:limit]

@@ -75,7 +75,7 @@ class StoryIndex:
     ) -> None:
         self.settings = settings
         self.documents = documents
-        self.df: dict[str, int] = df if df is not None else {}
+        self.df: Counter[str] = Counter(df or {})
         self.stories: dict[str, StoryState] = {}
         self.story_of: dict[str, str] = {}
         self.postings: defaultdict[str, set[str]] = defaultdict(set)
@@ -148,9 +148,11 @@ class StoryIndex:
 
     def _count(self, features: StoryFeatures) -> None:
         self.documents += 1
-        for key in [*("t:" + term for term in features.terms), *("n:" + name for name in features.names)]:
-            self.df[key] = self.df.get(key, 0) + 1
-            self.df_changed.add(key)
+        # Counted in C (Counter.update, set.update): a Python loop over an article's 240 keys was
+        # a sixth of the index's time at 100,000 articles.
+        keys = [*map("t:".__add__, features.terms), *map("n:".__add__, features.names)]
+        self.df.update(keys)
+        self.df_changed.update(keys)
 
     # --- similarity ----------------------------------------------------------------------
 
@@ -209,18 +211,12 @@ class StoryIndex:
         Keys held by more than ``story_posting_max`` stories are too common to say anything.
         """
         limit = self.settings.story_candidates
-        shared: defaultdict[str, int] = defaultdict(int)
+        shared: Counter[str] = Counter()
         for key in keys:
             holders = self.postings.get(key)
-            if holders is None or len(holders) > self.settings.story_posting_max:
-                continue
-            for story_id in holders:
-                shared[story_id] += 1
-        # The few best of thousands (a story's keys reach many stories): a partial sort, the same
-        # order as sorting all of them (the key is unique), at O(n log limit).
-        ranked = [
-            story_id for story_id, _ in heapq.nsmallest(limit, shared.items(), key=lambda item: (-item[1], item[0]))
-        ]
+            if holders is not None and len(holders) <= self.settings.story_posting_max:
+                shared.update(holders)  # counted in C: hundreds of holders per article at 100,000
+        ranked = _most_shared(shared, limit)
         if lead is not None:
             ranked += [story_id for story_id in self.leads.nearest(lead, limit) if story_id not in shared]
         return [self.stories[story_id] for story_id in ranked]
@@ -465,6 +461,28 @@ class StoryIndex:
         merge = Merge(gone.id, keep.id, article, similarity)
         self.merges.append(merge)
         return merge
+
+
+def _most_shared(shared: Counter[str], limit: int) -> list[str]:
+    """The ``limit`` stories sharing the most keys, ties by id: the order of sorting them all by
+    (-count, id), found without a Python key function per story.
+
+    The counts are small integers, so the ``limit``-th largest comes from their histogram; only
+    the stories at or above it are sorted. On 100,000 generated articles an article's keys reach
+    about 640 stories, and a partial sort over all of them was a fifth of the index's time.
+    """
+    if len(shared) <= limit:
+        return sorted(shared, key=lambda story_id: (-shared[story_id], story_id))
+    cut = 0
+    reached = 0
+    for count, stories in sorted(Counter(shared.values()).items(), reverse=True):
+        reached += stories
+        if reached >= limit:
+            cut = count
+            break
+    above = sorted((story_id for story_id, count in shared.items() if count > cut), key=lambda s: (-shared[s], s))
+    at_cut = sorted(story_id for story_id, count in shared.items() if count == cut)
+    return (above + at_cut)[:limit]
 
 
 def _keys(terms: dict[str, float], names: dict[str, float], settings: Settings) -> set[str]:
