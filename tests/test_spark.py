@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -71,6 +72,32 @@ def test_results_come_in_input_order_from_spark_workers(spark) -> None:  # type:
 def test_a_failing_item_raises_its_own_error_in_the_driver(spark) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValueError, match="item 7 is bad"):
         list(spark.map(Step("failing", _failing), list(range(30)), None))
+    assert [value for value, _ in spark.map(Step("after", _doubled), [1, 2], 0)] == [2, 4]  # still usable
+
+
+def _marked(folder: str, item: int) -> int:
+    (Path(folder) / f"started-{item}").touch()
+    return item
+
+
+def test_the_next_window_runs_while_the_driver_consumes_the_one_before(spark, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: E501
+    results = spark.map(Step("marked", _marked, window=1), iter(range(3)), str(tmp_path))
+    assert next(results) == 0
+    # Holding the first result, the driver is not asking for more: the second window's job was
+    # submitted before it was handed on, so its task starts anyway.
+    deadline = time.monotonic() + 60
+    while not (tmp_path / "started-1").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert (tmp_path / "started-1").exists()
+    assert not (tmp_path / "started-2").exists()  # no more than the next window is in flight
+    assert list(results) == [1, 2]
+
+
+def test_a_failure_in_the_window_run_ahead_is_raised_when_its_turn_comes(spark) -> None:  # type: ignore[no-untyped-def]
+    results = spark.map(Step("failing", _failing, window=4), iter(range(12)), None)
+    assert [next(results) for _ in range(4)] == [0, 1, 2, 3]  # the window before the bad item
+    with pytest.raises(ValueError, match="item 7 is bad"):
+        list(results)
     assert [value for value, _ in spark.map(Step("after", _doubled), [1, 2], 0)] == [2, 4]  # still usable
 
 

@@ -4,10 +4,11 @@
 ``map`` of a step becomes Spark jobs over the step's items, one per ``Step.window`` of them
 (``parallelize`` into partitions, the step's plain function applied in Spark's Python workers,
 the window's results collected in order), so results come in input order and the driver never
-holds a whole batch's. The step's context travels as one broadcast variable, pickled once
-rather than with every task: what the local engine's forked workers inherit
-(``inherit_context``) is broadcast here, after the step's ``before_fork`` has finished computing
-its lazy parts in the driver.
+holds a whole batch's: the next window's job runs while the driver consumes one window's
+results, so two windows are in flight at most, as in the local engine's pool. The step's
+context travels as one broadcast variable, pickled once rather than with every task: what the
+local engine's forked workers inherit (``inherit_context``) is broadcast here, after the step's
+``before_fork`` has finished computing its lazy parts in the driver.
 
 Every step runs on Spark whatever its size (the local engine's ``parallel_from`` is about when a
 process pool repays its start; on a cluster the user has chosen the engine for the size of the
@@ -19,8 +20,8 @@ type and message, so callers see the same errors as on the local engine.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from itertools import chain
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from storytrace.errors import StorytraceError
@@ -119,8 +120,8 @@ class SparkExecutor:
 
     def _windowed(self, step: Step[C, Any, R], items: Iterable[Any], context: C, run: _WindowRun) -> Iterator[R]:
         """One job per window of items (``run`` makes and collects it), all its partitions at once
-        (``toLocalIterator`` would compute one partition at a time), so the driver holds one
-        window's items and results; the context broadcast once for them all, timed and counted."""
+        (``toLocalIterator`` would compute one partition at a time), so the driver holds two
+        windows' items and results at most; the context broadcast once for them all, timed and counted."""
         batches = windows(items, step.window)
         first = next(batches, [])
         yield from self.counter.timed(step.name, max(1, min(len(first), self.parallelism)),
@@ -139,13 +140,23 @@ class SparkExecutor:
         if step.before_fork is not None:
             step.before_fork(context)  # computed once here, then broadcast with the context
         broadcast = self.spark.broadcast(context)
+        # The next window's job is submitted before this one's results are handed on: the cluster
+        # computes it while the driver consumes (the story index taking features, say) and takes
+        # the window after from a stream (a reader's documents), as the local engine's pool keeps
+        # two windows in flight. One submitting thread runs the jobs one after another, in order.
+        submitter = ThreadPoolExecutor(1, thread_name_prefix="storytrace-spark-jobs")
         try:
-            for window in chain([first], rest):
-                yield from map(_raised, run(step.function, window, broadcast))
+            pending = submitter.submit(run, step.function, first, broadcast)
+            for window in rest:
+                following = submitter.submit(run, step.function, window, broadcast)
+                yield from map(_raised, pending.result())
+                pending = following
+            yield from map(_raised, pending.result())
         except BaseException:
             self.spark.cancelAllJobs()  # Ctrl-C or an error: the cluster stops working for nothing
             raise
         finally:
+            submitter.shutdown(wait=True, cancel_futures=True)
             broadcast.destroy()
 
     def _partitions(self, count: int) -> int:
