@@ -18,6 +18,7 @@ from storytrace.provenance import detect_copies
 from storytrace.settings import Settings
 from storytrace.stories import (
     StoryIndex,
+    StoryState,
     arrival_order,
     group_stories,
     story_features,
@@ -283,6 +284,23 @@ def test_merged_stories_add_up_their_language_counts() -> None:
     kept = index.stories[english]
     index._merge(index.stories[german], kept, "de", 1.0)
     assert kept.languages == {"en": 1, "de": 1} and set(kept.articles) == {"en", "de"}
+
+
+def test_a_story_of_one_headline_is_titled_without_lemmatising_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import storytrace.stories as stories_module
+
+    def refuse(title: str, language: str | None) -> tuple[str, ...]:
+        raise AssertionError(f"lemmatised {title!r}")
+
+    monkeypatch.setattr(stories_module, "_title_terms", refuse)
+    one = [article("a", STORM[0], "2025-03-03", title="Storm Idris floods Porthaven harbour")]
+    reposted = [*one, article("b", STORM[0], "2025-03-04", title="Storm Idris floods Porthaven harbour")]
+    state = StoryState("st-a", ["a", "b"], {"storm": 1.0}, {}, set())
+    assert stories_module.representative_title(one, state) == "Storm Idris floods Porthaven harbour"
+    assert stories_module.representative_title(reposted, state) == "Storm Idris floods Porthaven harbour"
+    assert stories_module.representative_title([article("c", STORM[1], "2025-03-03")], state) is None
+    with pytest.raises(AssertionError, match="lemmatised"):  # two headlines: their words decide
+        stories_module.representative_title([*one, article("d", STORM[1], "2025-03-03", title="Wet week")], state)
 
 
 def test_stories_have_a_member_headline_and_their_date_range() -> None:
