@@ -471,9 +471,7 @@ def _most_shared(shared: Counter[str], limit: int) -> list[str]:
     the stories at or above it are sorted. On 100,000 generated articles an article's keys reach
     about 640 stories, and a partial sort over all of them was a fifth of the index's time.
     """
-    if len(shared) <= limit:
-        return sorted(shared, key=lambda story_id: (-shared[story_id], story_id))
-    cut = 0
+    cut = 0  # fewer stories than the limit: every count is above the cut
     reached = 0
     for count, stories in sorted(Counter(shared.values()).items(), reverse=True):
         reached += stories
