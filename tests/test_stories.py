@@ -410,3 +410,15 @@ def test_candidate_stories_come_in_the_order_of_a_full_sort_by_shared_keys_then_
     limit = rng.choice((1, 5, 20))
     every = sorted(shared, key=lambda story_id: (-shared[story_id], story_id))
     assert _most_shared(shared, limit) == every[:limit]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_heaviest_terms_come_in_the_order_of_a_full_sort_by_weight_then_term(seed: int) -> None:
+    from storytrace.stories.index import _heaviest
+
+    rng = random.Random(seed)
+    # Few distinct weights, so that ties fall at the cut and inside the kept entries.
+    weights = {f"w{rng.randrange(1_000):03d}": rng.choice((0.5, 1.0, 1.0, 2.0, 3.25)) for _ in range(rng.randrange(40))}
+    limit = rng.choice((1, 3, 10, 50))
+    every = sorted(weights.items(), key=lambda item: (-item[1], item[0]))
+    assert _heaviest(weights, limit) == every[:limit]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import math
 from dataclasses import dataclass, field
+from operator import mul
 
 import numpy as np
 
@@ -45,8 +46,9 @@ class StoryState:
 
     def refresh_norms(self) -> None:
         """Recompute the centroids' norms (after loading or truncating)."""
-        self.terms_norm = math.sqrt(sum(w * w for w in self.terms.values()))
-        self.names_norm = math.sqrt(sum(w * w for w in self.names.values()))
+        terms, names = list(self.terms.values()), list(self.names.values())
+        self.terms_norm = math.sqrt(sum(map(mul, terms, terms)))
+        self.names_norm = math.sqrt(sum(map(mul, names, names)))
 
     def members_in(self, language: str | None) -> int:
         """How many members are in ``language`` (None: of unknown language)."""
