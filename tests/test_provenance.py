@@ -7,9 +7,11 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
+from storytrace.align import article_features
 from storytrace.embed import PassageCosines
 from storytrace.model import Article, Copy, Passage
 from storytrace.provenance import compare_articles, detect_copies, nearest_sources
+from storytrace.settings import Settings
 from tests.test_align import OTHER, STORY, _article
 
 EXTRA = [
@@ -285,6 +287,17 @@ def test_compare_articles_gives_the_batch_verdict() -> None:
     (batch,) = _relations([first, second]).values()
     _, single = compare_articles(first, second)
     assert single == batch
+
+
+def test_compare_articles_judges_the_features_it_is_given() -> None:
+    first = _article("first", _OWN_LEDE + STORY[:3])
+    second = _article("second", STORY[:3] + _COMMENTS)
+    settings = Settings()
+    given = (article_features(first, settings), article_features(second, settings))
+    assert compare_articles(first, second, settings, features=given) == compare_articles(first, second, settings)
+    # Given features are what is aligned: those of two unrelated texts make no copy of the pair.
+    unrelated = (article_features(_article("first", OTHER), settings), given[1])
+    assert compare_articles(first, second, settings, features=unrelated)[1] is None
 
 
 def test_a_passage_shared_across_a_long_gap_is_background_not_a_copy() -> None:

@@ -260,7 +260,8 @@ class Tracker:
         # The verdict of detect_copies for the pair: the same alignment, evidence and embedder.
         for other_article in self.store.load_articles(sorted(chosen)):
             context = [known[i][0] for i in compared if i != other_article.id]
-            _, relation = compare_articles(article, other_article, self.settings, self.embedder, context)
+            pair = (own, known[other_article.id][0])
+            _, relation = compare_articles(article, other_article, self.settings, self.embedder, context, pair)
             if relation is not None:
                 relations.append(relation)
         # A stored article this one copied from is judged against its stored sources too, as

@@ -95,15 +95,19 @@ def compare_articles(
     settings: Settings = DEFAULT_SETTINGS,
     embedder: Embedder | None = None,
     context: Sequence[ArticleFeatures] = (),
+    features: tuple[ArticleFeatures, ArticleFeatures] | None = None,
 ) -> tuple[tuple[Passage, ...], Copy | None]:
     """Align two articles: their shared passages (``first``'s spans as ``original``) and the copy relation, if any.
 
     The verdict is the one ``detect_copies`` gives the pair in a batch made of the two and
     ``context``: other articles of the same story, whose words shared with each side are the
     echoes that can tell the original from the copy. ``storytrace add``, ``storytrace compare``
-    and the web's side-by-side view judge pairs this way.
+    and the web's side-by-side view judge pairs this way. ``features`` are the two articles'
+    ``article_features`` under ``settings`` when the caller has them already (``add`` does, for
+    its candidates: computing them again was a third of the time spent judging pairs).
     """
-    features = [article_features(first, settings), article_features(second, settings)]
+    if features is None:
+        features = (article_features(first, settings), article_features(second, settings))
     vectors = None
     if embedder is not None and different_languages(*features):
         vectors = (
