@@ -24,7 +24,14 @@ import numpy as np
 from storytrace.settings import Settings
 from storytrace.stories.features import StoryFeatures, word_frequency
 from storytrace.stories.leads import LeadTable
-from storytrace.stories.records import Assignment, IndexChanges, Merge, StoryState, story_id_for
+from storytrace.stories.records import (
+    Assignment,
+    IndexChanges,
+    Merge,
+    StoryState,
+    euclidean_norm,
+    story_id_for,
+)
 
 
 def _dot(first: dict[str, float], second: dict[str, float]) -> float:
@@ -53,8 +60,7 @@ def _heaviest(weights: dict[str, float], limit: int) -> list[tuple[str, float]]:
 def _unit_top(raw: dict[str, float], limit: int) -> dict[str, float]:
     """The ``limit`` heaviest entries, scaled to unit length."""
     top = _heaviest(raw, limit)
-    weights = [w for _, w in top]
-    norm = math.sqrt(sum(map(mul, weights, weights)))
+    norm = euclidean_norm([w for _, w in top])
     return {term: w / norm for term, w in top} if norm else {}
 
 

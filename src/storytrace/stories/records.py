@@ -16,6 +16,11 @@ def story_id_for(first_article: str) -> str:
     return "st-" + hashlib.sha1(first_article.encode("utf-8")).hexdigest()[:12]
 
 
+def euclidean_norm(weights: list[float]) -> float:
+    """The length of a vector of weights (its squares summed in C, by ``map``)."""
+    return math.sqrt(sum(map(mul, weights, weights)))
+
+
 @dataclass(slots=True)
 class StoryState:
     """One live story in the index: the sums of its members' unit vectors and its day range.
@@ -46,9 +51,8 @@ class StoryState:
 
     def refresh_norms(self) -> None:
         """Recompute the centroids' norms (after loading or truncating)."""
-        terms, names = list(self.terms.values()), list(self.names.values())
-        self.terms_norm = math.sqrt(sum(map(mul, terms, terms)))
-        self.names_norm = math.sqrt(sum(map(mul, names, names)))
+        self.terms_norm = euclidean_norm(list(self.terms.values()))
+        self.names_norm = euclidean_norm(list(self.names.values()))
 
     def members_in(self, language: str | None) -> int:
         """How many members are in ``language`` (None: of unknown language)."""
